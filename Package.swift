@@ -1,0 +1,70 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "tender",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "TenderCore", targets: ["TenderCore"]),
+        .library(name: "TenderWorkloads", targets: ["TenderWorkloads"]),
+        .library(name: "TenderStore", targets: ["TenderStore"]),
+        .library(name: "TenderClient", targets: ["TenderClient"]),
+        .executable(name: "tender", targets: ["tender"]),
+        .executable(name: "tender-controller", targets: ["tender-controller"]),
+        .executable(name: "tender-agent", targets: ["tender-agent"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Pure domain. Foundation, Crypto, and Yams (a pure parser for the YAML form of manifests).
+        .target(
+            name: "TenderCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(name: "TenderWorkloads", dependencies: ["TenderCore"]),
+        .target(
+            name: "TenderStore",
+            dependencies: ["TenderCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "TenderClient", dependencies: ["TenderCore"]),
+        .executableTarget(
+            name: "tender",
+            dependencies: [
+                "TenderCore", "TenderWorkloads", "TenderClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "tender-controller",
+            dependencies: [
+                "TenderCore", "TenderStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "controller",
+            exclude: ["tender-controller.yaml"]
+        ),
+        .executableTarget(
+            name: "tender-agent",
+            dependencies: [
+                "TenderCore", "TenderWorkloads", "TenderClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "agent"
+        ),
+        .testTarget(name: "TenderCoreTests", dependencies: ["TenderCore"]),
+        .testTarget(name: "TenderWorkloadsTests", dependencies: ["TenderWorkloads"]),
+        .testTarget(name: "TenderStoreTests", dependencies: ["TenderStore"]),
+        .testTarget(name: "TenderClientTests", dependencies: ["TenderClient"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,83 @@
+import Foundation
+
+/// One applied operation: what was asked, what moved, and its link in the hash chain.
+///
+/// `hash` is SHA-256 (lowercase hex) of the UTF-8 bytes of `previousHash + "\n"` followed by the
+/// canonical JSON of the entry without its `hash`. Each entry commits to everything before it, so the
+/// controller signs only the head and any edit to an earlier line shows up as a broken link or a bad
+/// hash.
+public struct JournalEntry: Sendable, Hashable, Codable {
+    /// 1 for the first entry, then one more for each.
+    public let sequence: UInt64
+    /// The `now` the operation was applied at.
+    public let time: Timestamp
+    public let operation: LedgerOperation
+    /// The bucket changes, in the order the ledger derived them. Zero changes are left out.
+    public let postings: [Posting]
+    /// The previous entry's hash; `JournalEntry.genesisHash` for the first.
+    public let previousHash: String
+    public let hash: String
+
+    /// The `previousHash` of the first entry: 64 zeros.
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    /// Rebuilds an entry as stored. Nothing is checked here; `Ledger.verify` checks a journal.
+    public init(
+        sequence: UInt64, time: Timestamp, operation: LedgerOperation,
+        postings: [Posting], previousHash: String, hash: String
+    ) {
+        self.sequence = sequence
+        self.time = time
+        self.operation = operation
+        self.postings = postings
+        self.previousHash = previousHash
+        self.hash = hash
+    }
+
+    /// Builds and hashes a new entry.
+    static func sealed(
+        sequence: UInt64, time: Timestamp, operation: LedgerOperation,
+        postings: [Posting], previousHash: String
+    ) throws(LedgerError) -> JournalEntry {
+        let hash = try computeHash(
+            Body(sequence: sequence, time: time, operation: operation, postings: postings, previousHash: previousHash)
+        )
+        return JournalEntry(
+            sequence: sequence, time: time, operation: operation,
+            postings: postings, previousHash: previousHash, hash: hash
+        )
+    }
+
+    // MARK: - Hashing
+
+    /// The hash this entry's contents call for, whatever its `hash` field says.
+    public func computedHash() throws(LedgerError) -> String {
+        try Self.computeHash(
+            Body(sequence: sequence, time: time, operation: operation, postings: postings, previousHash: previousHash)
+        )
+    }
+
+    /// True when the postings balance: holder deltas + burned delta == minted delta.
+    public var isBalanced: Bool { postings.isBalanced }
+
+    /// Everything that is hashed: the entry minus its own hash.
+    private struct Body: Encodable {
+        let sequence: UInt64
+        let time: Timestamp
+        let operation: LedgerOperation
+        let postings: [Posting]
+        let previousHash: String
+    }
+
+    private static func computeHash(_ body: Body) throws(LedgerError) -> String {
+        let json: Data
+        do {
+            json = try CanonicalJSON.encode(body)
+        } catch {
+            throw .encodingFailed(String(describing: error))
+        }
+        var bytes = Data((body.previousHash + "\n").utf8)
+        bytes.append(json)
+        return Hashing.sha256Hex(bytes)
+    }
+}

@@ -1,0 +1,78 @@
+extension JobManifest {
+    /// The manifest versions this build understands.
+    public static let supportedVersions: Set<String> = ["1"]
+
+    /// Parses and validates a manifest from YAML or JSON text, reporting every problem at once.
+    public static func parse(_ text: String) throws(ValidationFailure) -> JobManifest {
+        let log = ProblemLog()
+        let manifest = read(try ConfigValue.parse(text), log: log)
+        return try log.finish(manifest)
+    }
+
+    static func read(_ document: ConfigValue, log: ProblemLog) -> JobManifest? {
+        guard let root = FieldReader.mapping(document, at: "", log: log) else { return nil }
+        let version = root.scalar("version", required: true)
+        if let version, !supportedVersions.contains(version) {
+            root.report("version", "unsupported version '\(version)'; this build reads version 1")
+        }
+        let name = root.string("name", required: true)
+        if let name, !name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) || name.count > 64 {
+            root.report("name", "use up to 64 letters, digits, '-', '_' or '.'")
+        }
+        let kind = root.choice("kind", required: true, as: Kind.self)
+        let workload = root.mapping("workload", required: true).flatMap { WorkloadSpec.read($0, kind: kind) }
+        let resources = root.mapping("resources", required: true).flatMap(ResourceRequest.read)
+        let placement = root.mapping("placement").map(Placement.read) ?? Placement()
+        let pricing = root.mapping("pricing", required: true).flatMap(PricingTerms.read)
+        let verification = root.mapping("verification", required: true).flatMap(VerificationTerms.read)
+        let deadline = root.duration("deadline", required: true, range: 1...(366 * 86_400))
+        root.rejectUnknownKeys()
+
+        guard let version, let name, let kind, let workload, let resources, let placement,
+              let pricing, let verification, let deadline else { return nil }
+        return JobManifest(
+            version: version, name: name, kind: kind, workload: workload, resources: resources,
+            placement: placement, pricing: pricing, verification: verification, deadlineSeconds: deadline
+        )
+    }
+}
+
+extension Placement {
+    static func read(_ reader: FieldReader) -> Placement? {
+        defer { reader.rejectUnknownKeys() }
+        var attributes: [String: String] = [:]
+        if let map = reader.mapping("attributes") {
+            for key in map.keys {
+                if let value = map.string(key) { attributes[key] = value }
+            }
+        }
+        let minReputation = reader.value("minReputation") == nil ? 0 : reader.number("minReputation", range: 0...1)
+        guard let minReputation else { return nil }
+        return Placement(attributes: attributes, minReputation: minReputation)
+    }
+}
+
+extension PricingTerms {
+    static func read(_ reader: FieldReader) -> PricingTerms? {
+        defer { reader.rejectUnknownKeys() }
+        let maxPrice = reader.amount("maxPrice", required: true, positive: true)
+        let rule = reader.value("rule") == nil ? .secondPrice : reader.choice("rule", as: Rule.self)
+        let auction = reader.value("auctionDuration") == nil
+            ? 30 : reader.duration("auctionDuration", range: 1...86_400)
+        guard let maxPrice, let rule, let auction else { return nil }
+        return PricingTerms(maxPrice: maxPrice, rule: rule, auctionSeconds: auction)
+    }
+}
+
+extension VerificationTerms {
+    static func read(_ reader: FieldReader) -> VerificationTerms? {
+        defer { reader.rejectUnknownKeys() }
+        let mode = reader.value("mode") == nil ? .sampled : reader.choice("mode", as: Mode.self)
+        let samples = reader.value("samples") == nil ? 8 : reader.integer("samples", range: 1...100_000)
+        let window = reader.value("challengeWindow") == nil
+            ? 600 : reader.duration("challengeWindow", range: 1...(30 * 86_400))
+        let collateral = reader.amount("collateral", required: true)
+        guard let mode, let samples, let window, let collateral else { return nil }
+        return VerificationTerms(mode: mode, samples: Int(samples), challengeWindowSeconds: window, collateral: collateral)
+    }
+}

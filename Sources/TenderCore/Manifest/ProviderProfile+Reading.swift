@@ -1,0 +1,114 @@
+extension ProviderProfile {
+    /// Parses and validates a provider profile from YAML or JSON, reporting every problem at once.
+    public static func parse(_ text: String) throws(ValidationFailure) -> ProviderProfile {
+        let log = ProblemLog()
+        let profile = read(try ConfigValue.parse(text), log: log)
+        return try log.finish(profile)
+    }
+
+    static func read(_ document: ConfigValue, log: ProblemLog) -> ProviderProfile? {
+        guard let root = FieldReader.mapping(document, at: "", log: log) else { return nil }
+        let version = root.scalar("version", required: true)
+        if let version, !JobManifest.supportedVersions.contains(version) {
+            root.report("version", "unsupported version '\(version)'; this build reads version 1")
+        }
+        let name = root.string("name", required: true)
+        let inventory = root.mapping("inventory", required: true).flatMap(Inventory.read)
+        var attributes: [String: String] = [:]
+        if let map = root.mapping("attributes") {
+            for key in map.keys {
+                if let value = map.string(key) { attributes[key] = value }
+            }
+        }
+        let pricing = root.mapping("pricing", required: true).flatMap(PricingStrategy.read)
+        let concurrency = root.value("concurrency") == nil ? 1 : root.integer("concurrency", range: 1...1_024)
+        let stakeTarget = root.amount("stakeTarget", required: true)
+        root.rejectUnknownKeys()
+        guard let version, let name, let inventory, let pricing, let concurrency, let stakeTarget else { return nil }
+        return ProviderProfile(
+            version: version, name: name, inventory: inventory, attributes: attributes, pricing: pricing,
+            concurrency: Int(concurrency), stakeTarget: stakeTarget
+        )
+    }
+}
+
+extension Inventory {
+    static func read(_ reader: FieldReader) -> Inventory? {
+        defer { reader.rejectUnknownKeys() }
+        var groups: [GPUGroup] = []
+        var valid = true
+        for (path, value) in reader.list("gpus") ?? [] {
+            guard let gpu = FieldReader.mapping(value, at: path, log: reader.problemLog) else {
+                valid = false
+                continue
+            }
+            let vendor = gpu.string("vendor", required: true)
+            let model = gpu.string("model", required: true)
+            let ram = gpu.byteSize("ram", required: true)
+            let interface = gpu.string("interface")
+            if let interface, !["pcie", "sxm"].contains(interface.lowercased()) {
+                gpu.report("interface", "must be 'pcie' or 'sxm', found '\(interface)'")
+                valid = false
+            }
+            let count = gpu.integer("count", required: true, range: 1...1_024)
+            gpu.rejectUnknownKeys()
+            guard let vendor, let model, let ram, let count else {
+                valid = false
+                continue
+            }
+            groups.append(GPUGroup(spec: GPUSpec(vendor: vendor, model: model, ramBytes: ram, interface: interface), count: Int(count)))
+        }
+        let cpu = reader.mapping("cpu", required: true).flatMap { cpu -> Int64? in
+            defer { cpu.rejectUnknownKeys() }
+            guard let text = cpu.scalar("units", required: true) else { return nil }
+            guard let millis = ResourceRequest.cpuMillis(text), millis > 0 else {
+                cpu.report("units", "expected a positive number of cores like 16 or 0.5, found '\(text)'")
+                return nil
+            }
+            return millis
+        }
+        let memory = reader.mapping("memory", required: true).flatMap { memory -> Int64? in
+            defer { memory.rejectUnknownKeys() }
+            return memory.byteSize("size", required: true)
+        }
+        let storage = reader.mapping("storage", required: true).flatMap { storage -> Int64? in
+            defer { storage.rejectUnknownKeys() }
+            return storage.byteSize("size", required: true)
+        }
+        guard valid, let cpu, let memory, let storage else { return nil }
+        return Inventory(gpus: groups, cpuMillis: cpu, memoryBytes: memory, storageBytes: storage)
+    }
+}
+
+extension PricingStrategy {
+    enum Kind: String, CaseIterable {
+        case linear
+        case script
+    }
+
+    static func read(_ reader: FieldReader) -> PricingStrategy? {
+        defer { reader.rejectUnknownKeys() }
+        guard let kind = reader.choice("strategy", required: true, as: Kind.self) else { return nil }
+        switch kind {
+        case .linear:
+            let gpu = reader.amount("gpuHour", required: true)
+            let cpu = reader.value("cpuHour") == nil ? .zero : reader.amount("cpuHour")
+            let memory = reader.value("memoryGiHour") == nil ? .zero : reader.amount("memoryGiHour")
+            let storage = reader.value("storageGiHour") == nil ? .zero : reader.amount("storageGiHour")
+            let minimum = reader.value("minimum") == nil ? .zero : reader.amount("minimum")
+            guard let gpu, let cpu, let memory, let storage, let minimum else { return nil }
+            if gpu.isZero && cpu.isZero && memory.isZero && storage.isZero && minimum.isZero {
+                reader.report("gpuHour", "at least one rate or the minimum must be greater than 0")
+                return nil
+            }
+            return .linear(LinearRates(
+                perGPUHour: gpu, perCPUHour: cpu, perMemoryGiBHour: memory, perStorageGiBHour: storage, minimum: minimum
+            ))
+        case .script:
+            let command = reader.string("command", required: true)
+            let timeout = reader.value("timeout") == nil ? 5 : reader.duration("timeout", range: 1...300)
+            guard let command, let timeout else { return nil }
+            return .script(command: command, timeoutSeconds: timeout)
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/// Why the market refused an event. Each maps to one HTTP status in the controller.
+public enum MarketError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The bid is not eligible; every reason is listed.
+    case bidDeclined([DeclineReason])
+    /// The actor may not act on this object (HTTP 403).
+    case notYours(String)
+    /// The object is not in a state that allows this (HTTP 409).
+    case wrongState(String)
+    /// Arithmetic on amounts failed (an amount would overflow).
+    case amount(AmountError)
+
+    public var description: String {
+        switch self {
+        case .bidDeclined(let reasons): "bid declined: " + reasons.map(\.description).joined(separator: "; ")
+        case .notYours(let what): what
+        case .wrongState(let what): what
+        case .amount(let error): error.description
+        }
+    }
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+@main
+struct Tender: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tender",
+        abstract: "Tender: a compute marketplace for AI work whose results anyone can check.",
+        discussion: """
+        Exit codes: 0 success, 1 failure, 2 bad usage or input.
+
+        Examples:
+          tender keys create alice
+          tender manifest validate Manifests/*.yaml Providers/*.yaml
+        """,
+        subcommands: [Keys.self, Manifest.self]
+    )
+}

@@ -1,0 +1,52 @@
+import Foundation
+@testable import TenderCore
+
+/// Small builders for auction and market tests: deterministic accounts and a GPU order.
+enum Fixtures {
+    /// A fixed account id made from one byte, so tests read clearly and never depend on key generation.
+    static func account(_ byte: UInt8) -> AccountID {
+        try! AccountID(String(repeating: String(format: "%02x", byte), count: 32))
+    }
+
+    static func credits(_ text: String) -> Amount { try! Amount.parse(text) }
+
+    static let submitter = account(0xAA)
+
+    static func manifest(
+        maxPrice: String = "10", rule: PricingTerms.Rule = .secondPrice, gpus: Int = 1, model: String = "rtx4090",
+        collateral: String = "5", minReputation: Double = 0, region: String? = nil, mode: VerificationTerms.Mode = .sampled
+    ) -> JobManifest {
+        JobManifest(
+            name: "job", kind: .training,
+            workload: .mlpTrain(MLPTrainSpec(dataset: .local(path: "d.csv"), trainRows: 10, layers: [4, 2], steps: 10,
+                                             batch: 2, learningRate: 0.1, seed: 1, checkpointInterval: 5)),
+            resources: ResourceRequest(cpuMillis: 2_000, memoryBytes: 4 << 30, storage: [StorageVolume(bytes: 10 << 30)],
+                                       gpu: GPURequest(units: gpus, acceptable: [GPUSpec(vendor: "nvidia", model: model)])),
+            placement: Placement(attributes: region.map { ["region": $0] } ?? [:], minReputation: minReputation),
+            pricing: PricingTerms(maxPrice: credits(maxPrice), rule: rule, auctionSeconds: 30),
+            verification: VerificationTerms(mode: mode, samples: 4, challengeWindowSeconds: 600, collateral: credits(collateral)),
+            deadlineSeconds: 3_600
+        )
+    }
+
+    static func profile(model: String = "rtx4090", count: Int = 1, region: String = "eu") -> ProviderProfile {
+        ProviderProfile(
+            name: "rig",
+            inventory: Inventory(gpus: [.init(spec: GPUSpec(vendor: "nvidia", model: model, ramBytes: 24 << 30, interface: "pcie"), count: count)],
+                                 cpuMillis: 16_000, memoryBytes: 64 << 30, storageBytes: 1 << 40),
+            attributes: ["region": region],
+            pricing: .linear(LinearRates(perGPUHour: credits("0.5"))),
+            stakeTarget: credits("100")
+        )
+    }
+
+    static func standing(_ byte: UInt8, reputation: Int = 5_000, stake: String = "100", profile: ProviderProfile? = profile()) -> BidderStanding {
+        BidderStanding(account: account(byte), profile: profile, reputationBasisPoints: reputation, freeStake: credits(stake))
+    }
+
+    static func bid(_ id: UInt64, by byte: UInt8, price: String, at millis: Int64 = 1_000) -> Bid {
+        Bid(id: id, order: 1, provider: account(byte), price: credits(price), placedAt: Timestamp(millis: millis))
+    }
+
+    static let policy = MarketPolicy(treasury: account(0xEE), auditPool: account(0xEF))
+}
