@@ -63,7 +63,10 @@ let package = Package(
         ),
         .testTarget(name: "TenderCoreTests", dependencies: ["TenderCore"]),
         .testTarget(name: "TenderWorkloadsTests", dependencies: ["TenderWorkloads"]),
-        .testTarget(name: "TenderStoreTests", dependencies: ["TenderStore"]),
+        .testTarget(
+            name: "TenderStoreTests",
+            dependencies: ["TenderStore", "TenderCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "TenderClientTests", dependencies: ["TenderClient"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,73 @@
+/// How the marketplace carries out the actions its state machines return.
+extension Marketplace {
+    /// Runs `body` on a draft and keeps the draft only if it succeeds.
+    mutating func transaction(
+        now: Timestamp, _ body: (inout Marketplace, inout MarketChange) throws(MarketplaceError) -> Void
+    ) throws(MarketplaceError) -> MarketChange {
+        var draft = self
+        var change = MarketChange()
+        try body(&draft, &change)
+        self = draft
+        return change
+    }
+
+    mutating func onLease(
+        _ leaseID: UInt64, now: Timestamp, _ event: (inout Lease, MarketPolicy) throws(MarketError) -> [MarketAction]
+    ) throws(MarketplaceError) -> MarketChange {
+        try transaction(now: now) { draft, change throws(MarketplaceError) in
+            guard var lease = draft.leases[leaseID] else { throw .notFound("lease \(leaseID)") }
+            let policy = draft.policy
+            let actions = try Self.market { () throws(MarketError) in try event(&lease, policy) }
+            draft.leases[leaseID] = lease
+            change.leases.insert(leaseID)
+            try draft.carryOut(actions, now: now, into: &change)
+        }
+    }
+
+    static func market<T>(_ body: () throws(MarketError) -> T) throws(MarketplaceError) -> T {
+        do { return try body() } catch { throw .market(error) }
+    }
+
+    mutating func ledgerApply(_ operation: LedgerOperation, now: Timestamp, into change: inout MarketChange) throws(MarketplaceError) {
+        do {
+            change.journal.append(try ledger.apply(operation, at: now))
+        } catch {
+            throw .ledger(error)
+        }
+    }
+
+    mutating func carryOut(_ actions: [MarketAction], now: Timestamp, into change: inout MarketChange) throws(MarketplaceError) {
+        for action in actions {
+            for operation in action.ledgerOperations {
+                try ledgerApply(operation, now: now, into: &change)
+            }
+            switch action {
+            case .lockEscrow(_, let owner, _), .refundEscrow(_, let owner, _):
+                change.accounts.insert(owner)
+            case .lockCollateral(_, let provider, _), .settle(_, _, let provider, _, _, _),
+                 .penalize(_, let provider, _, _, _), .slash(_, let provider, _, _, _):
+                change.accounts.insert(provider)
+            case .scheduleAuctionClose(let order, let at):
+                change.deadlines.append(Deadline(kind: .auctionClose, subject: order, at: at))
+            case .awardLease(let lease):
+                leases[lease.id] = lease
+                counters.nextLease = max(counters.nextLease, lease.id + 1)
+                change.leases.insert(lease.id)
+            case .scheduleLeaseCheck(let lease, let at), .scheduleSettlement(let lease, let at):
+                change.deadlines.append(Deadline(kind: .leaseCheck, subject: lease, at: at))
+            case .reputation(let provider, let event):
+                var record = account(provider)
+                record.reputationBasisPoints = Reputation.apply(event, to: record.reputationBasisPoints)
+                accounts[provider] = record
+                change.accounts.insert(provider)
+            case .jail(let provider, let until):
+                var record = account(provider)
+                record.jailedUntil = max(record.jailedUntil ?? until, until)
+                accounts[provider] = record
+                change.accounts.insert(provider)
+            case .startVerification(let lease):
+                change.verificationStarted.append(lease)
+            }
+        }
+    }
+}

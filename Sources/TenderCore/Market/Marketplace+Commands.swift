@@ -1,0 +1,157 @@
+/// The commands the controller runs, each all-or-nothing, each reporting what it changed.
+extension Marketplace {
+    // MARK: - Authentication
+
+    /// Accepts a request nonce for `account`, which must exceed the last one accepted.
+    public mutating func acceptNonce(_ nonce: UInt64, for account: AccountID) throws(MarketplaceError) -> MarketChange {
+        var record = self.account(account)
+        guard nonce > record.lastNonce else { throw .staleNonce(account: account, nonce: nonce, last: record.lastNonce) }
+        record.lastNonce = nonce
+        accounts[account] = record
+        var change = MarketChange()
+        change.accounts.insert(account)
+        return change
+    }
+
+    // MARK: - Money
+
+    /// Creates money (the dev faucet and genesis).
+    public mutating func mint(_ amount: Amount, to account: AccountID, now: Timestamp) throws(MarketplaceError) -> MarketChange {
+        try transaction(now: now) { draft, change throws(MarketplaceError) in
+            try draft.ledgerApply(.mint(to: account, amount: amount), now: now, into: &change)
+        }
+    }
+
+    public mutating func transfer(_ amount: Amount, from: AccountID, to: AccountID, now: Timestamp) throws(MarketplaceError) -> MarketChange {
+        guard from != to else { throw .invalid("a transfer needs two different accounts") }
+        return try transaction(now: now) { draft, change throws(MarketplaceError) in
+            try draft.ledgerApply(.transfer(from: from, to: to, amount: amount), now: now, into: &change)
+        }
+    }
+
+    // MARK: - Providers
+
+    /// Registers or replaces a provider's profile.
+    public mutating func register(profile: ProviderProfile, for account: AccountID, now: Timestamp) -> MarketChange {
+        var record = self.account(account)
+        record.profile = profile
+        accounts[account] = record
+        var change = MarketChange()
+        change.accounts.insert(account)
+        return change
+    }
+
+    public mutating func stake(_ amount: Amount, account: AccountID, now: Timestamp) throws(MarketplaceError) -> MarketChange {
+        try transaction(now: now) { draft, change throws(MarketplaceError) in
+            try draft.ledgerApply(.stake(account: account, amount: amount), now: now, into: &change)
+        }
+    }
+
+    /// Starts unbonding free stake. It matures after the unbonding period, and never before every
+    /// lease the provider is on has passed its deadline and window, so no stake leaves while a job
+    /// it backed could still be disputed.
+    public mutating func unstake(_ amount: Amount, account: AccountID, now: Timestamp) throws(MarketplaceError) -> MarketChange {
+        var releaseAt = now.adding(seconds: unbondingSeconds)
+        for lease in leases.values where lease.provider == account && !lease.isFinal {
+            releaseAt = max(releaseAt, lease.windowEndsAt ?? lease.deadline.adding(seconds: lease.challengeWindowSeconds))
+        }
+        return try transaction(now: now) { draft, change throws(MarketplaceError) in
+            try draft.ledgerApply(.unbond(account: account, amount: amount, releaseAt: releaseAt), now: now, into: &change)
+        }
+    }
+
+    public mutating func withdraw(account: AccountID, now: Timestamp) throws(MarketplaceError) -> MarketChange {
+        try transaction(now: now) { draft, change throws(MarketplaceError) in
+            try draft.ledgerApply(.withdraw(account: account), now: now, into: &change)
+        }
+    }
+
+    // MARK: - Orders
+
+    /// Opens an order and locks its escrow. Returns the change; the order id is in `change.orders`.
+    public mutating func submitOrder(
+        manifest: JobManifest, manifestHash: String, by submitter: AccountID, now: Timestamp
+    ) throws(MarketplaceError) -> (UInt64, MarketChange) {
+        let id = counters.nextOrder
+        let change = try transaction(now: now) { draft, change throws(MarketplaceError) in
+            let (order, actions) = try Self.market { () throws(MarketError) in
+                try Order.submit(id: id, submitter: submitter, manifest: manifest, manifestHash: manifestHash, now: now)
+            }
+            draft.orders[id] = order
+            draft.counters.nextOrder += 1
+            change.orders.insert(id)
+            try draft.carryOut(actions, now: now, into: &change)
+        }
+        return (id, change)
+    }
+
+    public mutating func placeBid(
+        on orderID: UInt64, by provider: AccountID, price: Amount, now: Timestamp
+    ) throws(MarketplaceError) -> (Bid, MarketChange) {
+        guard var order = orders[orderID] else { throw .notFound("order \(orderID)") }
+        let bidID = counters.nextBid
+        let standing = self.standing(of: provider)
+        let bid = try Self.market { () throws(MarketError) in try order.placeBid(id: bidID, standing: standing, price: price, now: now) }
+        orders[orderID] = order
+        counters.nextBid += 1
+        var change = MarketChange()
+        change.orders.insert(orderID)
+        return (bid, change)
+    }
+
+    public mutating func cancelOrder(_ orderID: UInt64, by actor: AccountID, now: Timestamp) throws(MarketplaceError) -> MarketChange {
+        try transaction(now: now) { draft, change throws(MarketplaceError) in
+            guard var order = draft.orders[orderID] else { throw .notFound("order \(orderID)") }
+            let actions = try Self.market { () throws(MarketError) in try order.cancel(by: actor, now: now) }
+            draft.orders[orderID] = order
+            change.orders.insert(orderID)
+            try draft.carryOut(actions, now: now, into: &change)
+        }
+    }
+
+    /// Clears an order's auction if it is due; a no-op change before its close time.
+    ///
+    /// - Parameter beacon: hashes of secrets the shell drew, one per replica (DESIGN section 7).
+    public mutating func closeAuction(_ orderID: UInt64, beacon: [String], now: Timestamp) throws(MarketplaceError) -> MarketChange {
+        try transaction(now: now) { draft, change throws(MarketplaceError) in
+            guard var order = draft.orders[orderID] else { throw .notFound("order \(orderID)") }
+            let standings = Dictionary(order.bids.map { ($0.provider, draft.standing(of: $0.provider)) }, uniquingKeysWith: { $1 })
+            let firstLease = draft.counters.nextLease
+            let policy = draft.policy
+            let actions = try Self.market { () throws(MarketError) in
+                try order.close(now: now, standings: standings, firstLeaseID: firstLease, beaconCommitments: beacon, policy: policy)
+            }
+            draft.orders[orderID] = order
+            change.orders.insert(orderID)
+            try draft.carryOut(actions, now: now, into: &change)
+        }
+    }
+
+    // MARK: - Leases
+
+    public mutating func heartbeat(
+        lease leaseID: UInt64, by provider: AccountID, step: Int64, loss: Double?, now: Timestamp
+    ) throws(MarketplaceError) -> MarketChange {
+        try onLease(leaseID, now: now) { lease, policy throws(MarketError) in
+            try lease.heartbeat(by: provider, step: step, loss: loss, now: now, policy: policy)
+        }
+    }
+
+    public mutating func commit(
+        _ commitment: LeaseCommitment, lease leaseID: UInt64, by provider: AccountID, now: Timestamp
+    ) throws(MarketplaceError) -> MarketChange {
+        try onLease(leaseID, now: now) { lease, _ throws(MarketError) in try lease.commit(commitment, by: provider, now: now) }
+    }
+
+    /// Runs a lease's clock: fails it if late or silent, settles it after an unchallenged window.
+    public mutating func checkLease(_ leaseID: UInt64, now: Timestamp) throws(MarketplaceError) -> MarketChange {
+        try onLease(leaseID, now: now) { lease, policy throws(MarketError) in try lease.check(now: now, policy: policy) }
+    }
+
+    /// The verification seam: a proven fraud on a lease.
+    public mutating func proveFraud(lease leaseID: UInt64, challenger: AccountID, now: Timestamp) throws(MarketplaceError) -> MarketChange {
+        try onLease(leaseID, now: now) { lease, policy throws(MarketError) in
+            try lease.proveFraud(challenger: challenger, now: now, policy: policy)
+        }
+    }
+}

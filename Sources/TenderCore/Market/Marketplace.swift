@@ -1,0 +1,66 @@
+/// The whole market as one value: the ledger, accounts, orders and leases.
+///
+/// The controller keeps one in memory and persists what each command reports in its
+/// `MarketChange`. Every command is all-or-nothing: it runs on a draft and replaces `self` only if
+/// every step succeeded, so a refused command leaves the market exactly as it was.
+public struct Marketplace: Sendable {
+    public internal(set) var ledger: Ledger
+    public internal(set) var accounts: [AccountID: AccountRecord]
+    public internal(set) var orders: [UInt64: Order]
+    public internal(set) var leases: [UInt64: Lease]
+    public internal(set) var counters: Counters
+    public var policy: MarketPolicy
+
+    /// The next ids to hand out; persisted so ids are never reused after a restart.
+    public struct Counters: Sendable, Equatable, Codable {
+        public var nextOrder: UInt64 = 1
+        public var nextBid: UInt64 = 1
+        public var nextLease: UInt64 = 1
+
+        public init() {}
+    }
+
+    /// How long unbonded stake waits before it can be withdrawn, at least.
+    public var unbondingSeconds: Int64 = 3_600
+
+    public init(policy: MarketPolicy) {
+        self.ledger = Ledger()
+        self.accounts = [:]
+        self.orders = [:]
+        self.leases = [:]
+        self.counters = Counters()
+        self.policy = policy
+    }
+
+    /// Rebuilds a marketplace from what the store kept.
+    public init(
+        policy: MarketPolicy, ledger: Ledger, accounts: [AccountRecord], orders: [Order], leases: [Lease], counters: Counters
+    ) {
+        self.policy = policy
+        self.ledger = ledger
+        self.accounts = Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        self.orders = Dictionary(orders.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        self.leases = Dictionary(leases.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        self.counters = counters
+    }
+
+    // MARK: - Queries
+
+    public func account(_ id: AccountID) -> AccountRecord {
+        accounts[id] ?? AccountRecord(id: id)
+    }
+
+    /// What eligibility and clearing need to know about a provider now.
+    public func standing(of id: AccountID) -> BidderStanding {
+        let record = account(id)
+        return BidderStanding(
+            account: id, profile: record.profile, reputationBasisPoints: record.reputationBasisPoints,
+            freeStake: ledger.balances(of: id).staked, jailedUntil: record.jailedUntil
+        )
+    }
+
+    /// Leases of an order, in id order.
+    public func leases(ofOrder order: UInt64) -> [Lease] {
+        leases.values.filter { $0.order == order }.sorted { $0.id < $1.id }
+    }
+}

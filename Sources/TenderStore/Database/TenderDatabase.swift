@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+
+/// The controller's SQLite database: one GRDB `DatabaseQueue`, opened durable, checked and migrated.
+///
+/// Opening does three things in order and refuses to return a half-ready database:
+/// 1. every connection is prepared with `journal_mode = WAL` and then `synchronous = FULL` (GRDB's
+///    own WAL set-up would lower it to NORMAL, so GRDB's `journalMode` option is left at `.default`
+///    and WAL is switched on here, before FULL);
+/// 2. the pragmas are read back and any other value is a `StoreError` (DESIGN section 10: a commit
+///    that is acknowledged must survive power loss);
+/// 3. the migrations run.
+///
+/// A `DatabaseQueue` serialises every access on one connection, which is all one controller needs:
+/// writes go through `GroupCommitWriter`, which batches them, and reads are short.
+public struct TenderDatabase: Sendable {
+    /// Where the database lives.
+    public enum Location: Sendable, Equatable {
+        /// A file; missing folders are created. The only durable choice.
+        case file(URL)
+        /// A private in-memory database for tests of code above the store. Not durable: SQLite
+        /// keeps no journal file, so only `synchronous = FULL` is checked.
+        case inMemory
+    }
+
+    /// How long a statement waits for another process's lock before failing with SQLITE_BUSY.
+    public static let defaultBusyTimeout: TimeInterval = 5
+
+    public let location: Location
+    /// The GRDB connection. Reads may use it directly; writes should go through a
+    /// `GroupCommitWriter` so they are batched.
+    public let queue: DatabaseQueue
+
+    /// Opens (creating if needed) and migrates the database, or throws a `StoreError`.
+    public init(location: Location, busyTimeout: TimeInterval = defaultBusyTimeout) throws(StoreError) {
+        self.location = location
+        let configuration = Self.configuration(for: location, busyTimeout: busyTimeout)
+        do {
+            switch location {
+            case .file(let url):
+                try FileManager.default.createDirectory(
+                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true
+                )
+                queue = try DatabaseQueue(path: url.path, configuration: configuration)
+            case .inMemory:
+                queue = try DatabaseQueue(configuration: configuration)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .openFailed(path: location.displayPath, reason: String(describing: error))
+        }
+        try checkDurability()
+        try StoreMigrations.migrate(queue)
+    }
+
+    /// Opens the database file at `url`.
+    public init(path url: URL, busyTimeout: TimeInterval = defaultBusyTimeout) throws(StoreError) {
+        try self.init(location: .file(url), busyTimeout: busyTimeout)
+    }
+
+    // MARK: - Access
+
+    /// Runs a read on the queue without blocking the caller's thread.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await queue.read(body)
+    }
+
+    /// Reads the durability pragmas back and throws if they are not what `init` set.
+    public func checkDurability() throws(StoreError) {
+        let requireWAL = location != .inMemory
+        do {
+            try queue.inDatabase { db in try Self.checkDurability(of: db, requireWAL: requireWAL) }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .openFailed(path: location.displayPath, reason: String(describing: error))
+        }
+    }
+
+    /// Closes the connection. Later accesses fail; used by tests that reopen the same file.
+    public func close() throws {
+        try queue.close()
+    }
+}
+
+extension TenderDatabase.Location {
+    /// The file path, or `:memory:`, for messages.
+    var displayPath: String {
+        switch self {
+        case .file(let url): url.path
+        case .inMemory: ":memory:"
+        }
+    }
+}

@@ -1,0 +1,60 @@
+/// Everything the store can refuse or fail at, worded for the operator who reads the log.
+///
+/// Errors from SQLite and GRDB are kept as their description rather than the error value, so the
+/// enum stays `Sendable` and `Equatable` and a test can match a case exactly. A work item's own
+/// error passes through `GroupCommitWriter.write` unchanged and is never wrapped in this enum.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    // MARK: - Opening
+
+    /// The database file (or its folder) could not be created or opened.
+    case openFailed(path: String, reason: String)
+    /// `PRAGMA synchronous` reads back as something other than FULL (2): a commit would not be
+    /// durable across power loss, so the controller must not start.
+    case synchronousNotFull(found: Int?)
+    /// `PRAGMA journal_mode` is not WAL on a file database.
+    case journalModeNotWAL(found: String?)
+    /// A schema migration failed; the database is left at the last migration that committed.
+    case migrationFailed(reason: String)
+
+    // MARK: - Rows
+
+    /// A value could not be turned into the JSON text the store keeps.
+    case encodingFailed(what: String, reason: String)
+    /// A stored row could not be read back into its type: the file was edited or written by a
+    /// newer schema.
+    case decodingFailed(what: String, reason: String)
+    /// A journal sequence does not fit SQLite's signed 64-bit integer.
+    case sequenceOutOfRange(UInt64)
+
+    // MARK: - Group commit
+
+    /// The transaction holding this caller's work failed to commit; nothing in it was written.
+    case commitFailed(reason: String)
+    /// SQLite rolled the whole batch transaction back while another item ran (for example on a
+    /// full disk), so this caller's work, though it succeeded, was not written.
+    case batchAborted(reason: String)
+
+    public var description: String {
+        switch self {
+        case .openFailed(let path, let reason):
+            "cannot open the database at \(path): \(reason)"
+        case .synchronousNotFull(let found):
+            "PRAGMA synchronous is \(found.map(String.init) ?? "unreadable"), not FULL (2): "
+                + "commits would not be durable"
+        case .journalModeNotWAL(let found):
+            "PRAGMA journal_mode is \(found ?? "unreadable"), not wal"
+        case .migrationFailed(let reason):
+            "schema migration failed: \(reason)"
+        case .encodingFailed(let what, let reason):
+            "cannot encode \(what): \(reason)"
+        case .decodingFailed(let what, let reason):
+            "cannot decode stored \(what): \(reason)"
+        case .sequenceOutOfRange(let sequence):
+            "journal sequence \(sequence) does not fit a signed 64-bit integer"
+        case .commitFailed(let reason):
+            "the transaction failed to commit, nothing in it was written: \(reason)"
+        case .batchAborted(let reason):
+            "the batch transaction was rolled back by another item, nothing in it was written: \(reason)"
+        }
+    }
+}
