@@ -19,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Already in the graph through hummingbird; named so the controller can import them directly.
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Pure domain. Foundation, Crypto, and Yams (a pure parser for the YAML form of manifests).
@@ -42,16 +46,28 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(
-            name: "tender-controller",
+        .target(
+            name: "TenderControllerService",
             dependencies: [
                 "TenderCore", "TenderStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
-            path: "controller",
-            exclude: ["tender-controller.yaml"]
+            path: "controller/Service",
+            resources: [.copy("openapi.json")]
+        ),
+        .executableTarget(
+            name: "tender-controller",
+            dependencies: [
+                "TenderControllerService", "TenderCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "controller/Main"
         ),
         .executableTarget(
             name: "tender-agent",
@@ -68,6 +84,14 @@ let package = Package(
             dependencies: ["TenderStore", "TenderCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "TenderClientTests", dependencies: ["TenderClient"]),
+        .testTarget(
+            name: "TenderControllerTests",
+            dependencies: [
+                "TenderControllerService", "TenderCore", "TenderStore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Logging
+import TenderControllerService
 
 @main
 struct TenderController: AsyncParsableCommand {
@@ -10,10 +12,67 @@ struct TenderController: AsyncParsableCommand {
         Exit codes: 0 success, 1 failure, 2 bad usage or input.
 
         Example:
-          tender-controller check-config --config controller/tender-controller.yaml
+          tender-controller serve --dev --db /tmp/tender/tender.sqlite
         """,
-        subcommands: [CheckConfig.self]
+        subcommands: [Serve.self, CheckConfig.self]
     )
+}
+
+/// Serves the `/v1` API until SIGTERM or SIGINT.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the marketplace API.",
+        discussion: """
+        State lives in an SQLite database (synchronous=FULL) and a content-addressed artifact
+        directory next to it; the controller's signing key is created beside the database.
+        Stops cleanly on SIGTERM and resumes its clocks on restart.
+
+        Example:
+          tender-controller serve --dev --listen 127.0.0.1:8080 --db ./tender.sqlite
+        """
+    )
+
+    @Option(help: "Address to listen on, HOST:PORT (overrides the config file).")
+    var listen: String?
+
+    @Option(help: "SQLite database file (overrides the config file).")
+    var db: String?
+
+    @Option(help: "Artifact directory (default: 'artifacts' next to the database).")
+    var artifacts: String?
+
+    @Option(help: "Configuration file; the built-in defaults apply when it is absent.")
+    var config: String = "controller/tender-controller.yaml"
+
+    @Flag(help: "Development mode: opens the faucet (POST /v1/faucet).")
+    var dev = false
+
+    func run() async throws {
+        var loaded = ControllerConfig()
+        if FileManager.default.fileExists(atPath: config) {
+            do { loaded = try ControllerConfig.load(path: config) } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        if let listen { loaded.listen = listen }
+        if let db { loaded.database = db }
+        let problems = loaded.problems()
+        guard problems.isEmpty else {
+            FileHandle.standardError.write(Data("error: \(problems.joined(separator: "; "))\n".utf8))
+            throw ExitCode(2)
+        }
+        let databaseURL = URL(fileURLWithPath: loaded.database)
+        let artifactsURL = artifacts.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? databaseURL.deletingLastPathComponent().appendingPathComponent(loaded.artifacts, isDirectory: true)
+        var logger = Logger(label: "tender-controller")
+        logger.logLevel = .info
+        let app = try await ControllerApplication.make(
+            config: loaded, dev: dev, databasePath: databaseURL, artifactsDirectory: artifactsURL, logger: logger
+        )
+        logger.info("tender-controller listening", metadata: ["listen": "\(loaded.listen)", "db": "\(databaseURL.path)", "dev": "\(dev)"])
+        try await app.runService()
+    }
 }
 
 /// Loads and checks a configuration file, then prints the effective settings.

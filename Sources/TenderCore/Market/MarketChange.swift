@@ -15,7 +15,7 @@ public struct MarketChange: Sendable, Equatable {
         journal.isEmpty && accounts.isEmpty && orders.isEmpty && leases.isEmpty && deadlines.isEmpty
     }
 
-    mutating func merge(_ other: MarketChange) {
+    public mutating func merge(_ other: MarketChange) {
         journal += other.journal
         accounts.formUnion(other.accounts)
         orders.formUnion(other.orders)

@@ -56,7 +56,11 @@ public final class GroupCommitWriter: Sendable {
 
     /// Runs `work` in the next batch transaction and returns its value once that transaction has
     /// committed. See the type's documentation for what a thrown error means.
-    public func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    ///
+    /// `nonisolated(nonsending)`: the item is queued on the caller's executor before the first
+    /// suspension, so an actor that calls `write` for command A and then for command B has A's
+    /// work run before B's. The controller relies on this to append journal entries in order.
+    public nonisolated(nonsending) func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             enqueue(PendingWrite(work: work, continuation: continuation))
         }

@@ -149,3 +149,22 @@ struct ManifestTests {
         #expect(manifest.deadlineSeconds == 600)
     }
 }
+
+@Suite("Manifest input rewriting")
+struct ManifestRewritingTests {
+    @Test("local inputs become sha256 references and the manifest still reads the same")
+    func rewrite() throws {
+        let text = try String(contentsOf: RepositoryFiles.root.appendingPathComponent("Manifests/digits-train.yaml"), encoding: .utf8)
+        let hash = String(repeating: "b", count: 64)
+        let rewritten = try JobManifest.rewritingInputs(text, ["../Datasets/digits.csv": "sha256:\(hash)"])
+        var expected = try JobManifest.parse(text)
+        guard case .mlpTrain(var spec) = expected.workload else {
+            Issue.record("expected mlp-train")
+            return
+        }
+        spec.dataset = .sha256(hash)
+        expected.workload = .mlpTrain(spec)
+        #expect(try JobManifest.parse(rewritten) == expected)
+        #expect(rewritten.hasPrefix("{"))
+    }
+}

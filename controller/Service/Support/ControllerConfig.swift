@@ -3,23 +3,27 @@ import TenderCore
 import Yams
 
 /// The controller's settings: the default file in `controller/`, overridden by flags.
-struct ControllerConfig: Codable, Equatable {
-    struct Market: Codable, Equatable {
+public struct ControllerConfig: Codable, Equatable, Sendable {
+    public struct Market: Codable, Equatable, Sendable {
         var feeBasisPoints: Int64 = 100
         var feeBurnBasisPoints: Int64 = 5_000
         var heartbeatGrace: String = "2m"
         var livenessPenaltyBasisPoints: Int64 = 1_000
         var jail: String = "1d"
+
+        public init() {}
     }
 
-    var listen: String = "127.0.0.1:8080"
-    var database: String = "tender.sqlite"
-    var artifacts: String = "artifacts"
-    var maxBodyBytes: Int = 64 << 20
-    var market = Market()
+    public var listen: String = "127.0.0.1:8080"
+    public var database: String = "tender.sqlite"
+    public var artifacts: String = "artifacts"
+    public var maxBodyBytes: Int = 64 << 20
+    public var market = Market()
+
+    public init() {}
 
     /// Reads a config file; every problem is reported with the field it concerns.
-    static func load(path: String) throws(ConfigError) -> ControllerConfig {
+    public static func load(path: String) throws(ConfigError) -> ControllerConfig {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -37,7 +41,7 @@ struct ControllerConfig: Codable, Equatable {
         return config
     }
 
-    func problems() -> [String] {
+    public func problems() -> [String] {
         var problems: [String] = []
         if ListenAddress(listen) == nil { problems.append("listen: expected HOST:PORT, found '\(listen)'") }
         if !(1_024...(1 << 30)).contains(maxBodyBytes) { problems.append("maxBodyBytes: must be between 1024 and 1073741824") }
@@ -52,7 +56,7 @@ struct ControllerConfig: Codable, Equatable {
     }
 
     /// The market rules this configuration sets, with the controller's own accounts.
-    func policy(treasury: AccountID, auditPool: AccountID) -> MarketPolicy {
+    public func policy(treasury: AccountID, auditPool: AccountID) -> MarketPolicy {
         MarketPolicy(
             feeBasisPoints: market.feeBasisPoints, feeBurnBasisPoints: market.feeBurnBasisPoints,
             heartbeatGraceSeconds: DurationText.seconds(market.heartbeatGrace) ?? 120,
@@ -63,11 +67,11 @@ struct ControllerConfig: Codable, Equatable {
 }
 
 /// `HOST:PORT`.
-struct ListenAddress: Equatable {
-    var host: String
-    var port: Int
+public struct ListenAddress: Equatable, Sendable {
+    public var host: String
+    public var port: Int
 
-    init?(_ text: String) {
+    public init?(_ text: String) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else {
             return nil
         }
@@ -78,11 +82,11 @@ struct ListenAddress: Equatable {
     }
 }
 
-enum ConfigError: Error, CustomStringConvertible {
+public enum ConfigError: Error, CustomStringConvertible {
     case unreadable(String)
     case invalid(String, [String])
 
-    var description: String {
+    public var description: String {
         switch self {
         case .unreadable(let path): "cannot read the config file \(path)"
         case .invalid(let path, let problems): "\(path) is not a valid controller config:\n  " + problems.joined(separator: "\n  ")

@@ -1,0 +1,86 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Synchronization
+@testable import TenderControllerService
+import TenderCore
+import TenderStore
+
+/// A controller on a temporary database, driven in process through `app.test(.router)`.
+struct ControllerHarness {
+    let directory: URL
+    let service: MarketService
+    let database: TenderDatabase
+    let app: Application<RouterResponder<BasicRequestContext>>
+    let clock: TestClock
+
+    /// A settable clock, so tests decide when auctions close.
+    final class TestClock: Sendable {
+        private let value = Mutex(Timestamp(millis: 1_700_000_000_000))
+        var now: Timestamp { value.withLock { $0 } }
+        func advance(seconds: Int64) { value.withLock { $0 = $0.adding(seconds: seconds) } }
+    }
+
+    init(dev: Bool = true, maxBodyBytes: Int = 1 << 20) async throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-controller-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        database = try TenderDatabase(path: directory.appendingPathComponent("tender.sqlite"))
+        let key = KeyPair()
+        let clock = TestClock()
+        self.clock = clock
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        service = try await MarketService(
+            database: database, policy: MarketPolicy(treasury: key.account, auditPool: key.account),
+            controllerKey: key, clock: { clock.now }, logger: logger
+        )
+        let settings = ControllerSettings(dev: dev, maxBodyBytes: maxBodyBytes, artifactsDirectory: directory.appendingPathComponent("artifacts"))
+        let router = try ControllerApplication.router(service: service, database: database, settings: settings, metrics: RequestMetrics())
+        app = Application(router: router, logger: logger)
+    }
+
+    func cleanUp() { try? FileManager.default.removeItem(at: directory) }
+}
+
+/// Signs requests the way any client must (DESIGN section 3).
+struct Signer {
+    let key: KeyPair
+    private static let counter = Mutex<UInt64>(1)
+
+    init(_ key: KeyPair = KeyPair()) { self.key = key }
+
+    var account: AccountID { key.account }
+
+    static func nextNonce() -> UInt64 { counter.withLock { $0 += 1; return $0 } }
+
+    func headers(method: HTTPRequest.Method, path: String, body: Data, nonce: UInt64 = Signer.nextNonce(),
+                 contentType: String = "application/json") throws -> HTTPFields {
+        let signature = try RequestSignature.sign(method: method.rawValue, pathWithQuery: path, nonce: nonce, body: body, with: key)
+        var fields = HTTPFields()
+        for header in signature.headers { fields[HTTPField.Name(header.name)!] = header.value }
+        fields[.contentType] = contentType
+        return fields
+    }
+}
+
+extension TestClientProtocol {
+    /// Sends a signed request and returns status and body.
+    @discardableResult
+    func signed(_ method: HTTPRequest.Method, _ path: String, by signer: Signer, body: Data = Data(),
+                contentType: String = "application/json", nonce: UInt64? = nil) async throws -> (HTTPResponse.Status, Data) {
+        let headers = try signer.headers(method: method, path: path, body: body, nonce: nonce ?? Signer.nextNonce(), contentType: contentType)
+        return try await execute(uri: path, method: method, headers: headers, body: ByteBuffer(bytes: body)) { response in
+            (response.status, Data(response.body.readableBytesView))
+        }
+    }
+
+    func get(_ path: String) async throws -> (HTTPResponse.Status, Data) {
+        try await execute(uri: path, method: .get) { response in (response.status, Data(response.body.readableBytesView)) }
+    }
+}
+
+func json<T: Encodable>(_ value: T) throws -> Data { try CanonicalJSON.encode(value) }
+
+func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T { try JSONDecoder().decode(type, from: data) }

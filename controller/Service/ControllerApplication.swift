@@ -1,0 +1,80 @@
+import Foundation
+import Hummingbird
+import Logging
+import TenderCore
+import TenderStore
+
+/// Builds the controller: its router, its services and the application that runs them.
+public enum ControllerApplication {
+    /// The router with every `/v1` route, `/metrics` and the OpenAPI document.
+    public static func router(
+        service: MarketService, database: TenderDatabase, settings: ControllerSettings, metrics: RequestMetrics
+    ) throws -> Router<BasicRequestContext> {
+        try routeTable(service: service, database: database, settings: settings, metrics: metrics).router
+    }
+
+    static func routeTable(
+        service: MarketService, database: TenderDatabase, settings: ControllerSettings, metrics: RequestMetrics
+    ) throws -> RouteTable {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: metrics.middleware())
+        router.add(middleware: ProblemMiddleware())
+        let routes = RouteTable(router: router)
+        let artifacts = try ArtifactStore(directory: settings.artifactsDirectory)
+        MarketRoutes(service: service, settings: settings).register(on: routes)
+        OrderRoutes(service: service, settings: settings, artifacts: artifacts).register(on: routes)
+        LedgerRoutes(service: service, database: database, settings: settings, artifacts: artifacts).register(on: routes)
+        OperationsRoutes(service: service, metrics: metrics).register(on: routes)
+        return routes
+    }
+
+    /// Opens the store, loads the market, and returns the application ready to run.
+    public static func make(
+        config: ControllerConfig, dev: Bool, databasePath: URL, artifactsDirectory: URL, logger: Logger
+    ) async throws -> some ApplicationProtocol {
+        let database = try TenderDatabase(path: databasePath)
+        let key = try ControllerKey.loadOrCreate(next: databasePath)
+        let policy = config.policy(treasury: key.account, auditPool: key.account)
+        let service = try await MarketService(database: database, policy: policy, controllerKey: key, clock: { .wallClock }, logger: logger)
+        let settings = ControllerSettings(dev: dev, maxBodyBytes: config.maxBodyBytes, artifactsDirectory: artifactsDirectory)
+        let metrics = RequestMetrics()
+        let router = try router(service: service, database: database, settings: settings, metrics: metrics)
+        guard let address = ListenAddress(config.listen) else { throw ConfigError.invalid("--listen", ["expected HOST:PORT"]) }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "tender-controller"),
+            services: [MarketClock(service: service, logger: logger)],
+            logger: logger
+        )
+    }
+}
+
+extension Timestamp {
+    /// The system clock, read only by shells.
+    public static var wallClock: Timestamp {
+        Timestamp(millis: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+    }
+}
+
+/// The controller's own signing key: signs the ledger head and receipts. Kept next to the database.
+enum ControllerKey {
+    static func loadOrCreate(next databasePath: URL) throws -> KeyPair {
+        let url = databasePath.deletingLastPathComponent().appendingPathComponent("controller.key")
+        if let data = FileManager.default.contents(atPath: url.path), let raw = Data(base64Encoded: data.trimmedWhitespace) {
+            return try KeyPair(rawPrivateKey: raw)
+        }
+        let key = KeyPair()
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: url.path, contents: Data(key.rawPrivateKey.base64EncodedString().utf8),
+                                             attributes: [.posixPermissions: 0o600]) else {
+            throw ConfigError.unreadable(url.path)
+        }
+        return key
+    }
+}
+
+extension Data {
+    var trimmedWhitespace: Data {
+        Data(String(decoding: self, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).utf8)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import TenderCore
+
+/// Health, accounts, faucet, transfers and providers.
+struct MarketRoutes: Sendable {
+    let service: MarketService
+    let settings: ControllerSettings
+
+    func register(on router: RouteTable) {
+        router.get("/v1/health") { _, _ in
+            let market = await service.market
+            return try JSONResponse.make(API.Health(
+                status: "ok", ledgerSequence: market.ledger.sequence, ledgerHead: market.ledger.headHash,
+                controller: service.controllerKey.account
+            ))
+        }
+        router.get("/v1/accounts/:id") { _, context in
+            let id = try context.parameters.account("id")
+            return try JSONResponse.make(API.AccountView(market: await service.market, account: id))
+        }
+        router.post("/v1/faucet") { request, _ in
+            let signed = try await request.signed(limit: settings.smallBodyLimit)
+            guard settings.dev else {
+                throw ProblemResponse(.notFound, "Not found", "the faucet exists only on controllers started with --dev")
+            }
+            let body = try request.decodeJSON(API.FaucetRequest.self, from: signed.body)
+            guard !body.amount.isZero, body.amount <= settings.faucetLimit else {
+                throw ProblemResponse(.unprocessableContent, "Invalid amount", "the faucet gives between 0.000001 and \(settings.faucetLimit) credits")
+            }
+            try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
+                ((), try market.mint(body.amount, to: body.account, now: now))
+            }
+            return try JSONResponse.make(API.AccountView(market: await service.market, account: body.account))
+        }
+        router.post("/v1/transfers") { request, _ in
+            let signed = try await request.signed(limit: settings.smallBodyLimit)
+            let body = try request.decodeJSON(API.TransferRequest.self, from: signed.body)
+            return try await receipt(signed) { market, now throws(MarketplaceError) in
+                try market.transfer(body.amount, from: signed.account, to: body.to, now: now)
+            }
+        }
+        router.put("/v1/providers/:id") { request, context in
+            let id = try context.parameters.account("id")
+            let signed = try await request.signed(limit: settings.smallBodyLimit)
+            try requireSelf(signed, id)
+            let profile = try ProviderProfile.parse(try request.documentText(from: signed.body))
+            try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
+                ((), market.register(profile: profile, for: id, now: now))
+            }
+            return try JSONResponse.make(API.AccountView(market: await service.market, account: id))
+        }
+        for (action, command) in [("stake", StakeCommand.stake), ("unstake", .unstake)] {
+            router.post("/v1/providers/:id/\(action)") { request, context in
+                let id = try context.parameters.account("id")
+                let signed = try await request.signed(limit: settings.smallBodyLimit)
+                try requireSelf(signed, id)
+                let body = try request.decodeJSON(API.AmountRequest.self, from: signed.body)
+                return try await receipt(signed) { market, now throws(MarketplaceError) in
+                    switch command {
+                    case .stake: try market.stake(body.amount, account: id, now: now)
+                    case .unstake: try market.unstake(body.amount, account: id, now: now)
+                    }
+                }
+            }
+        }
+        router.post("/v1/providers/:id/withdraw") { request, context in
+            let id = try context.parameters.account("id")
+            let signed = try await request.signed(limit: settings.smallBodyLimit)
+            try requireSelf(signed, id)
+            return try await receipt(signed) { market, now throws(MarketplaceError) in try market.withdraw(account: id, now: now) }
+        }
+    }
+
+    enum StakeCommand: Sendable {
+        case stake
+        case unstake
+    }
+
+    private func requireSelf(_ signed: SignedBody, _ id: AccountID) throws {
+        guard signed.account == id else {
+            throw ProblemResponse(.forbidden, "Forbidden", "only account \(id.short)… can act on its own provider record")
+        }
+    }
+
+    /// Runs a money-moving command and answers with the journal entries it appended.
+    private func receipt(
+        _ signed: SignedBody, _ command: @escaping @Sendable (inout Marketplace, Timestamp) throws(MarketplaceError) -> MarketChange
+    ) async throws -> Response {
+        let receipt = try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
+            let change = try command(&market, now)
+            return (API.Receipt(journal: change.journal.map(\.sequence), ledgerHead: market.ledger.headHash), change)
+        }
+        return try JSONResponse.make(receipt)
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Hummingbird
+import TenderCore
+
+/// Orders, bids and leases.
+struct OrderRoutes: Sendable {
+    let service: MarketService
+    let settings: ControllerSettings
+    let artifacts: ArtifactStore
+
+    func register(on router: RouteTable) {
+        router.post("/v1/orders") { request, _ in
+            let signed = try await request.signed(limit: settings.maxBodyBytes)
+            let text = try request.documentText(from: signed.body)
+            let manifest = try JobManifest.parse(text)
+            // The manifest is kept by its hash, so anyone can later check what was asked for.
+            let hash = try artifacts.put(signed.body, expected: nil)
+            let id = try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
+                try market.submitOrder(manifest: manifest, manifestHash: hash, by: signed.account, now: now)
+            }
+            return try JSONResponse.make(try await view(id), status: .created)
+        }
+        router.get("/v1/orders") { request, _ in
+            let query = request.uri.queryParameters
+            var state: Order.State?
+            if let text = query["state"].map(String.init) {
+                guard let parsed = Order.State(rawValue: text) else {
+                    throw ProblemResponse(.badRequest, "Bad query", "state must be open, awarded, expired or cancelled")
+                }
+                state = parsed
+            }
+            var submitter: AccountID?
+            if let text = query["submitter"].map(String.init) {
+                guard let parsed = try? AccountID(text) else { throw ProblemResponse(.badRequest, "Bad query", "submitter must be an account id") }
+                submitter = parsed
+            }
+            let orders = await service.market.orders.values
+                .filter { order in state.map { order.state == $0 } ?? true }
+                .filter { order in submitter.map { order.submitter == $0 } ?? true }
+                .sorted { $0.id < $1.id }
+            return try JSONResponse.make(API.OrderList(orders: orders))
+        }
+        router.get("/v1/orders/:id") { _, context in
+            try JSONResponse.make(try await view(try context.parameters.id("id", what: "order")))
+        }
+        router.post("/v1/orders/:id/cancel") { request, context in
+            let id = try context.parameters.id("id", what: "order")
+            let signed = try await request.signed(limit: settings.smallBodyLimit)
+            try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
+                ((), try market.cancelOrder(id, by: signed.account, now: now))
+            }
+            return try JSONResponse.make(try await view(id))
+        }
+        router.post("/v1/orders/:id/bids") { request, context in
+            let id = try context.parameters.id("id", what: "order")
+            let signed = try await request.signed(limit: settings.smallBodyLimit)
+            let body = try request.decodeJSON(API.BidRequest.self, from: signed.body)
+            let bid = try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
+                try market.placeBid(on: id, by: signed.account, price: body.price, now: now)
+            }
+            return try JSONResponse.make(bid, status: .created)
+        }
+        router.get("/v1/leases/:id") { _, context in
+            let id = try context.parameters.id("id", what: "lease")
+            guard let lease = await service.market.leases[id] else { throw MarketplaceError.notFound("lease \(id)") }
+            return try JSONResponse.make(lease)
+        }
+        router.post("/v1/leases/:id/heartbeat") { request, context in
+            let id = try context.parameters.id("id", what: "lease")
+            let signed = try await request.signed(limit: settings.smallBodyLimit)
+            let body = try request.decodeJSON(API.HeartbeatRequest.self, from: signed.body)
+            if let loss = body.loss, !loss.isFinite {
+                throw ProblemResponse(.unprocessableContent, "Invalid heartbeat", "loss must be a finite number")
+            }
+            return try await leaseAnswer(id, signed) { market, now throws(MarketplaceError) in
+                try market.heartbeat(lease: id, by: signed.account, step: body.step, loss: body.loss, now: now)
+            }
+        }
+        router.post("/v1/leases/:id/commitment") { request, context in
+            let id = try context.parameters.id("id", what: "lease")
+            let signed = try await request.signed(limit: settings.smallBodyLimit)
+            let envelope = try request.decodeJSON(Signed<LeaseCommitment>.self, from: signed.body)
+            // The commitment is signed in its own right, so a challenger can later prove what the
+            // provider claimed without trusting the controller.
+            let commitment: LeaseCommitment
+            do { commitment = try envelope.verified() } catch let error as IdentityError {
+                throw ProblemResponse(.unprocessableContent, "Invalid commitment", "the commitment's own signature does not verify: \(error.description)")
+            }
+            guard envelope.signer == signed.account else {
+                throw ProblemResponse(.forbidden, "Forbidden", "the commitment must be signed by the account posting it")
+            }
+            return try await leaseAnswer(id, signed) { market, now throws(MarketplaceError) in
+                try market.commit(commitment, lease: id, by: signed.account, now: now)
+            }
+        }
+    }
+
+    private func leaseAnswer(
+        _ id: UInt64, _ signed: SignedBody, _ command: @escaping @Sendable (inout Marketplace, Timestamp) throws(MarketplaceError) -> MarketChange
+    ) async throws -> Response {
+        let lease = try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
+            let change = try command(&market, now)
+            guard let lease = market.leases[id] else { throw MarketplaceError.notFound("lease \(id)") }
+            return (lease, change)
+        }
+        return try JSONResponse.make(lease)
+    }
+
+    private func view(_ id: UInt64) async throws -> API.OrderView {
+        let market = await service.market
+        guard let order = market.orders[id] else { throw MarketplaceError.notFound("order \(id)") }
+        return API.OrderView(order: order, leases: market.leases(ofOrder: id))
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Logging
+import TenderCore
+import TenderStore
+
+/// The controller's one copy of the market, and the only way to change it.
+///
+/// Commands run one at a time on this actor against the in-memory `Marketplace`, then their
+/// changes are queued, in order, on the group-commit writer; the caller is answered only after the
+/// transaction holding its change has committed. A storage failure reloads the market from the
+/// database so memory never runs ahead of what is durable.
+public actor MarketService {
+    public private(set) var market: Marketplace
+    /// Pending clock deadlines by subject; the clock service asks for the due ones.
+    private var deadlines: [DeadlineKey: Timestamp] = [:]
+    private let writer: GroupCommitWriter
+    private let database: TenderDatabase
+    private let clock: @Sendable () -> Timestamp
+    private let logger: Logger
+    public nonisolated let controllerKey: KeyPair
+
+    struct DeadlineKey: Hashable, Sendable {
+        var kind: Deadline.Kind
+        var subject: UInt64
+    }
+
+    public init(
+        database: TenderDatabase, policy: MarketPolicy, controllerKey: KeyPair,
+        clock: @escaping @Sendable () -> Timestamp, logger: Logger
+    ) async throws {
+        self.database = database
+        self.writer = GroupCommitWriter(database: database)
+        self.clock = clock
+        self.logger = logger
+        self.controllerKey = controllerKey
+        let (market, deadlines) = try await database.read { db in try MarketStore.load(policy: policy, in: db) }
+        self.market = market
+        for deadline in deadlines { self.deadlines[DeadlineKey(kind: deadline.kind, subject: deadline.subject)] = deadline.at }
+    }
+
+    public nonisolated var now: Timestamp { clock() }
+
+    /// Runs `command` on the market and makes its change durable before returning its value.
+    public func perform<T: Sendable>(
+        _ command: @Sendable (inout Marketplace, Timestamp) throws(MarketplaceError) -> (T, MarketChange)
+    ) async throws -> T {
+        let now = clock()
+        var draft = market
+        let (value, change) = try command(&draft, now)
+        market = draft
+        for deadline in change.deadlines {
+            deadlines[DeadlineKey(kind: deadline.kind, subject: deadline.subject)] = deadline.at
+        }
+        let rows = MarketStore.Rows(change: change, market: draft)
+        do {
+            try await writer.write { db in try rows.write(at: now, in: db) }
+        } catch {
+            logger.error("storage failed; reloading the market from the database", metadata: ["error": "\(error)"])
+            await reload()
+            throw ControllerError.storage
+        }
+        return value
+    }
+
+    /// Runs a signed command: accepts the request's nonce and runs `command` as one change, so a
+    /// refused command leaves the nonce unused and nothing else changed.
+    public func performSigned<T: Sendable>(
+        by account: AccountID, nonce: UInt64,
+        _ command: @Sendable (inout Marketplace, Timestamp) throws(MarketplaceError) -> (T, MarketChange)
+    ) async throws -> T {
+        try await perform { market, now throws(MarketplaceError) in
+            var change = try market.acceptNonce(nonce, for: account)
+            let (value, more) = try command(&market, now)
+            change.merge(more)
+            return (value, change)
+        }
+    }
+
+    /// Deadlines due at `now`, earliest first; they stay pending until handled.
+    func dueDeadlines(at now: Timestamp) -> [Deadline] {
+        deadlines.filter { $0.value <= now }
+            .map { Deadline(kind: $0.key.kind, subject: $0.key.subject, at: $0.value) }
+            .sorted { ($0.at, $0.subject) < ($1.at, $1.subject) }
+    }
+
+    /// Forgets a handled deadline unless the handler armed a later one for the same subject.
+    func finish(_ deadline: Deadline) async {
+        let key = DeadlineKey(kind: deadline.kind, subject: deadline.subject)
+        guard let pending = deadlines[key], pending <= deadline.at else { return }
+        deadlines[key] = nil
+        do {
+            try await writer.write { db in
+                _ = try DeadlineStore.remove(kind: deadline.kind.rawValue, id: String(deadline.subject), in: db)
+            }
+        } catch {
+            logger.warning("could not remove a handled deadline; it will be re-run harmlessly", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func reload() async {
+        do {
+            let policy = market.policy
+            let (market, stored) = try await database.read { db in try MarketStore.load(policy: policy, in: db) }
+            self.market = market
+            deadlines = [:]
+            for deadline in stored { deadlines[DeadlineKey(kind: deadline.kind, subject: deadline.subject)] = deadline.at }
+        } catch {
+            logger.critical("cannot reload the market from the database", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Group-commit counters for metrics.
+    public nonisolated var writerStatistics: GroupCommitStatistics { writer.statistics }
+}
+
+/// Failures of the controller itself, as opposed to refusals of a request.
+public enum ControllerError: Error, Sendable {
+    /// The database refused or lost a write; nothing was acknowledged.
+    case storage
+}

@@ -1,0 +1,22 @@
+import Foundation
+import TenderCore
+
+/// What the routes need to know about how the controller was started.
+public struct ControllerSettings: Sendable {
+    /// `--dev`: the faucet is open.
+    public var dev: Bool
+    /// Largest body for artifacts and manifests.
+    public var maxBodyBytes: Int
+    /// Largest body for small JSON requests.
+    public var smallBodyLimit: Int = 1 << 20
+    /// The most one faucet call may mint.
+    public var faucetLimit: Amount = (try? Amount.credits(1_000_000)) ?? .zero
+    /// The artifact store's directory.
+    public var artifactsDirectory: URL
+
+    public init(dev: Bool, maxBodyBytes: Int, artifactsDirectory: URL) {
+        self.dev = dev
+        self.maxBodyBytes = maxBodyBytes
+        self.artifactsDirectory = artifactsDirectory
+    }
+}
