@@ -11,7 +11,10 @@ struct Tender: AsyncParsableCommand {
         Examples:
           tender keys create alice
           tender manifest validate Manifests/*.yaml Providers/*.yaml
+          tender faucet 1000 --key alice
+          tender job submit Manifests/digits-train.yaml --key alice --watch
+          tender ledger verify
         """,
-        subcommands: [Keys.self, Manifest.self]
+        subcommands: [Keys.self, Manifest.self, WorkloadCommand.self, Bench.self, Job.self, Provider.self, Stake.self, LedgerCommands.self, Faucet.self]
     )
 }

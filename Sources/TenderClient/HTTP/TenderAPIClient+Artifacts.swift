@@ -1,0 +1,30 @@
+import Foundation
+import TenderCore
+
+/// The content-addressed artifact store: datasets, checkpoint states, results.
+extension TenderAPIClient {
+    /// `PUT /v1/artifacts/{sha256}` (signed, raw bytes): stores `data` under its SHA-256 and returns
+    /// that hash as lowercase hex. Storing bytes that are already there is harmless.
+    @discardableResult
+    public func putArtifact(_ data: Data) async throws(ClientError) -> String {
+        let hash = Hashing.sha256Hex(data)
+        let response = try await send(.signed(.put, "/v1/artifacts/\(hash)", body: data, contentType: "application/octet-stream"))
+        guard response.isSuccess else { throw response.error }
+        return hash
+    }
+
+    /// `GET /v1/artifacts/{sha256}`: the stored bytes, checked against the hash they were asked by.
+    ///
+    /// `sha256` is 64 hex digits, with or without a `sha256:` prefix.
+    public func artifact(sha256: String) async throws(ClientError) -> Data {
+        let hex = (sha256.hasPrefix("sha256:") ? String(sha256.dropFirst("sha256:".count)) : sha256).lowercased()
+        guard Hashing.isSHA256Hex(hex) else { throw .badRequest("'\(sha256)' is not a SHA-256 (64 hex digits)") }
+        let response = try await send(.get("/v1/artifacts/\(hex)"))
+        guard response.isSuccess else { throw response.error }
+        let actual = Hashing.sha256Hex(response.body)
+        guard actual == hex else {
+            throw .unexpectedResponse(status: response.status, reason: "artifact \(hex) arrived with hash \(actual)")
+        }
+        return response.body
+    }
+}

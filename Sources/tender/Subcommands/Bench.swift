@@ -1,0 +1,154 @@
+import ArgumentParser
+import Foundation
+import TenderCore
+import TenderWorkloads
+
+/// `tender bench`: the performance targets of DESIGN section 12, each measured beside its
+/// baseline in the same run, printed as a table and as JSON.
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure Tender against its performance targets (use a release build).",
+        discussion: """
+        Each figure is a ratio to a baseline measured in the same run on the same machine:
+        numpy's single-thread matmul, `openssl speed -evp sha256`, the run without commitments.
+        The API figure starts a tender-controller from the same build directory on a free port.
+
+        Example:
+          swift build -c release && .build/release/tender bench --json
+        """
+    )
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    @Flag(help: "Skip the API write benchmark (it starts a controller).")
+    var skipAPI = false
+
+    @Option(help: "Concurrent clients for the API write benchmark.")
+    var clients = 64
+
+    @Option(help: "Seconds to run the API write benchmark.")
+    var seconds = 5
+
+    struct Row: Encodable {
+        var name: String
+        var value: Double
+        var unit: String
+        var baseline: Double?
+        var ratio: Double?
+        var target: String
+        var met: Bool?
+        var note: String?
+    }
+
+    func run() async throws {
+        var rows: [Row] = []
+        rows.append(Self.auction())
+        rows.append(Self.matmul())
+        rows.append(Self.sha256())
+        rows.append(try Self.commitment())
+        if !skipAPI {
+            rows += await APIWriteBench(clients: clients, seconds: seconds).run()
+        }
+        if json {
+            try JSONOutput.print(rows)
+            return
+        }
+        print("what".padding(toLength: 34, withPad: " ", startingAt: 0) + "measured".padding(toLength: 22, withPad: " ", startingAt: 0)
+              + "baseline".padding(toLength: 16, withPad: " ", startingAt: 0) + "ratio".padding(toLength: 9, withPad: " ", startingAt: 0) + "target")
+        for row in rows {
+            let measured = String(format: "%.2f %@", row.value, row.unit)
+            let baseline = row.baseline.map { String(format: "%.2f", $0) } ?? "-"
+            let ratio = row.ratio.map { String(format: "%.3f", $0) } ?? "-"
+            let verdict = row.met.map { $0 ? "  ok" : "  MISSED" } ?? ""
+            print(row.name.padding(toLength: 34, withPad: " ", startingAt: 0) + measured.padding(toLength: 22, withPad: " ", startingAt: 0)
+                  + baseline.padding(toLength: 16, withPad: " ", startingAt: 0) + ratio.padding(toLength: 9, withPad: " ", startingAt: 0)
+                  + row.target + verdict + (row.note.map { "  (\($0))" } ?? ""))
+        }
+    }
+
+    // MARK: - Auction
+
+    /// Eligibility checks plus clearing over 20,000 bids, best of five rounds.
+    static func auction() -> Row {
+        let submitter = try! AccountID(String(repeating: "a", count: 64))
+        let manifest = JobManifest(
+            name: "bench", kind: .training,
+            workload: .mlpTrain(MLPTrainSpec(dataset: .sha256(String(repeating: "0", count: 64)), trainRows: 1, layers: [1, 1],
+                                             steps: 1, batch: 1, learningRate: 0.1, seed: 1, checkpointInterval: 1)),
+            resources: ResourceRequest(cpuMillis: 1_000, memoryBytes: 1 << 30, gpu: GPURequest(units: 1, acceptable: [GPUSpec(vendor: "nvidia", model: "h100")])),
+            pricing: PricingTerms(maxPrice: (try? Amount.credits(1_000)) ?? .zero),
+            verification: VerificationTerms(collateral: (try? Amount.credits(1)) ?? .zero), deadlineSeconds: 3_600
+        )
+        let order = OrderTerms(id: 1, submitter: submitter, manifest: manifest, closesAt: Timestamp(millis: .max))
+        let profile = ProviderProfile(
+            name: "p", inventory: Inventory(gpus: [.init(spec: GPUSpec(vendor: "nvidia", model: "h100", ramBytes: 80 << 30), count: 8)],
+                                            cpuMillis: 64_000, memoryBytes: 1 << 40, storageBytes: 1 << 40),
+            pricing: .linear(LinearRates(perGPUHour: (try? Amount.credits(1)) ?? .zero)), stakeTarget: .zero)
+        let count = 20_000
+        var standings: [AccountID: BidderStanding] = [:]
+        var bids: [Bid] = []
+        for index in 0..<count {
+            let hex = String(format: "%064x", index + 1)
+            let account = try! AccountID(hex)
+            standings[account] = BidderStanding(account: account, profile: profile, reputationBasisPoints: index % 10_000,
+                                                freeStake: (try? Amount(micros: Int64(index % 97) * 1_000_000 + 1_000_000)) ?? .zero)
+            bids.append(Bid(id: UInt64(index), order: 1, provider: account, price: (try? Amount(micros: Int64((index * 7_919) % 500_000_000 + 1))) ?? .zero,
+                            placedAt: Timestamp(millis: Int64(index % 100))))
+        }
+        let clock = ContinuousClock()
+        var best = Duration.seconds(1_000)
+        var sink = 0
+        for _ in 0..<5 {
+            let elapsed = clock.measure {
+                var eligible: [Bid] = []
+                eligible.reserveCapacity(count)
+                for bid in bids where Eligibility.declineReasons(order: order, standing: standings[bid.provider]!, price: bid.price, now: Timestamp(millis: 0)).isEmpty {
+                    eligible.append(bid)
+                }
+                if case .awarded(let awards) = Auction.clear(bids: eligible, standings: standings, rule: .secondPrice, reserve: manifest.pricing.maxPrice) {
+                    sink &+= Int(awards[0].bid.id)
+                }
+            }
+            best = min(best, elapsed)
+        }
+        let rate = Double(count) / seconds(best)
+        return Row(name: "auction: bid evaluations/s", value: rate, unit: "bids/s", baseline: nil, ratio: nil,
+                   target: ">= 1,000,000/s", met: rate >= 1_000_000, note: sink == -1 ? "" : nil)
+    }
+
+    // MARK: - Kernels and hashing
+
+    static func matmul() -> Row {
+        let ours = WorkloadBench.matmulGFLOPS(size: 256)
+        let numpy = Baseline.numpyMatmulGFLOPS(size: 256)
+        let ratio = numpy.map { ours.value / $0 }
+        return Row(name: "matmul 256x256 float32", value: ours.value, unit: "GFLOP/s", baseline: numpy, ratio: ratio,
+                   target: ">= 1/3 of numpy (1 thread)", met: ratio.map { $0 >= 1.0 / 3.0 }, note: numpy == nil ? "numpy unavailable" : nil)
+    }
+
+    static func sha256() -> Row {
+        let ours = WorkloadBench.sha256Throughput(blockSize: 16_384)
+        let openssl = Baseline.opensslSHA256MBps()
+        let ratio = openssl.map { ours.value / $0 }
+        return Row(name: "sha256 at 16 KiB blocks", value: ours.value, unit: "MB/s", baseline: openssl, ratio: ratio,
+                   target: ">= 80% of openssl", met: ratio.map { $0 >= 0.8 }, note: openssl == nil ? "openssl unavailable" : nil)
+    }
+
+    static func commitment() throws -> Row {
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let candidates = [URL(fileURLWithPath: "Datasets/digits.csv"), directory.appendingPathComponent("Datasets/digits.csv")]
+        guard let url = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
+            return Row(name: "commitment overhead", value: 0, unit: "%", target: "<= 5%", met: nil, note: "Datasets/digits.csv not found; run from the repository")
+        }
+        let config = MLPTrainConfig.digits(dataset: try NumericCSV.load(contentsOf: url), steps: 600, seed: 1, checkpointInterval: 30)
+        let overhead = try WorkloadBench.commitmentOverhead(of: try MLPTrainWorkload(config: config))
+        return Row(name: "commitment overhead (digits, c=30)", value: overhead.percent, unit: "%", baseline: seconds(overhead.withoutCommitment),
+                   ratio: nil, target: "<= 5%", met: overhead.percent <= 5, note: "baseline = seconds without commitments")
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

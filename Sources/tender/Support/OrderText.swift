@@ -1,0 +1,63 @@
+import Foundation
+import TenderCore
+
+/// Orders and leases as people read them.
+enum OrderText {
+    /// The full description `tender job status` prints.
+    static func details(_ view: API.OrderView, now: Date = Date()) -> [String] {
+        let order = view.order
+        let manifest = order.manifest
+        var rows: [[String]] = [
+            ["  submitter", order.submitter.hex],
+            ["  manifest", "sha256:\(order.manifestHash)"],
+            ["  max price", "\(manifest.pricing.maxPrice) credits, \(manifest.pricing.rule.rawValue)"],
+            ["  escrow", "\(order.escrow) credits"],
+            ["  created", Display.time(order.createdAt, now: now)],
+            [order.state == .open ? "  closes" : "  closed", Display.time(order.closesAt, now: now)],
+            ["  bids", bidSummary(order.bids)],
+        ]
+        for lease in view.leases {
+            rows.append(["  lease \(lease.id)", leaseSummary(lease, manifest: manifest)])
+        }
+        return ["order \(order.id)  \(order.state.rawValue)  '\(manifest.name)' (\(manifest.kind.rawValue), \(manifest.workload.runtime.rawValue))"]
+            + Display.table(rows)
+    }
+
+    static func bidSummary(_ bids: [Bid]) -> String {
+        guard let lowest = bids.map(\.price).min() else { return "none yet" }
+        return "\(bids.count) (lowest \(lowest))"
+    }
+
+    /// `running, provider 3f2a9c0d11e2, pays 1.200000, step 40/500, loss 0.3123`.
+    static func leaseSummary(_ lease: Lease, manifest: JobManifest) -> String {
+        var parts = [lease.state.rawValue, "provider \(lease.provider.short)", "pays \(lease.payment)"]
+        switch lease.state {
+        case .running:
+            parts.append(stepText(lease, manifest: manifest))
+            if let loss = lease.lastLoss { parts.append("loss \(lossText(loss))") }
+            parts.append("deadline \(Display.time(lease.deadline))")
+        case .committed:
+            if let windowEndsAt = lease.windowEndsAt { parts.append("challenge window ends \(Display.time(windowEndsAt))") }
+        case .settled, .failed, .slashed:
+            break
+        }
+        return parts.joined(separator: ", ")
+    }
+
+    /// `step 40/500` when the manifest says how many steps there are, `step 40` otherwise.
+    static func stepText(_ lease: Lease, manifest: JobManifest) -> String {
+        totalSteps(manifest).map { "step \(lease.lastStep)/\($0)" } ?? "step \(lease.lastStep)"
+    }
+
+    static func totalSteps(_ manifest: JobManifest) -> Int? {
+        switch manifest.workload {
+        case .mlpTrain(let spec): spec.steps
+        case .exec(let spec): spec.steps
+        case .mlpInfer: nil
+        }
+    }
+
+    static func lossText(_ loss: Double) -> String {
+        loss.isFinite ? String(Double(Int((loss * 10_000).rounded())) / 10_000) : "\(loss)"
+    }
+}

@@ -1,0 +1,148 @@
+import ArgumentParser
+import Foundation
+import TenderClient
+import TenderCore
+
+/// `--watch`: polls an order every second and prints each change until it is done.
+///
+/// Done means expired or cancelled, or awarded with every lease final (settled, failed or slashed).
+/// On a terminal a running lease's progress bar is redrawn in place; elsewhere each change is a new
+/// line. With `--json` the progress goes to standard error so standard output stays one document.
+struct OrderWatch {
+    var client: TenderAPIClient
+    var json: Bool
+    /// How many polls in a row may find the controller unreachable before giving up.
+    var patience = 30
+
+    /// Follows the order from `view` until it is done; returns its final state.
+    func follow(_ view: API.OrderView) async throws(ExitCode) -> API.OrderView {
+        var view = view
+        var output = ProgressOutput(toStandardError: json)
+        var misses = 0
+        while true {
+            output.show(key: Self.key(view), line: Self.line(view))
+            if Self.isDone(view) { break }
+            do {
+                try await Task.sleep(for: .seconds(1))
+            } catch {
+                break
+            }
+            do {
+                view = try await client.order(view.order.id)
+                misses = 0
+            } catch {
+                guard case .unreachable = error, misses < patience else {
+                    output.finish()
+                    throw CLIError.report(error)
+                }
+                misses += 1
+                if misses == 1 { output.note("controller unreachable; retrying every second") }
+            }
+        }
+        output.finish()
+        return view
+    }
+
+    /// True when nothing more will happen to the order.
+    static func isDone(_ view: API.OrderView) -> Bool {
+        switch view.order.state {
+        case .expired, .cancelled: true
+        case .open: false
+        case .awarded: !view.leases.isEmpty && view.leases.allSatisfy(\.isFinal)
+        }
+    }
+
+    /// True when the order ended the way its submitter wanted: every lease settled.
+    static func succeeded(_ view: API.OrderView) -> Bool {
+        view.order.state == .awarded && !view.leases.isEmpty && view.leases.allSatisfy { $0.state == .settled }
+    }
+
+    /// What changes the line's shape; progress within a running lease does not.
+    static func key(_ view: API.OrderView) -> String {
+        "\(view.order.state.rawValue) \(view.order.bids.count) " + view.leases.map { "\($0.id):\($0.state.rawValue)" }.joined(separator: ",")
+    }
+
+    static func line(_ view: API.OrderView) -> String {
+        let order = view.order
+        switch order.state {
+        case .open:
+            return "order \(order.id): open, bids: \(OrderText.bidSummary(order.bids)), auction closes \(Display.clock(order.closesAt))"
+        case .expired:
+            return "order \(order.id): expired without an eligible bid; escrow refunded"
+        case .cancelled:
+            return "order \(order.id): cancelled; escrow refunded"
+        case .awarded:
+            if view.leases.isEmpty { return "order \(order.id): awarded" }
+            return view.leases.map { lease in
+                var text = "order \(order.id) lease \(lease.id): \(lease.state.rawValue)"
+                if lease.state == .running {
+                    if let total = OrderText.totalSteps(order.manifest), total > 0 {
+                        text += " " + bar(Double(lease.lastStep) / Double(total))
+                    }
+                    text += " " + OrderText.stepText(lease, manifest: order.manifest)
+                    if let loss = lease.lastLoss { text += " loss \(OrderText.lossText(loss))" }
+                } else if lease.state == .committed, let ends = lease.windowEndsAt {
+                    text += ", challenge window ends \(Display.clock(ends))"
+                }
+                return text
+            }.joined(separator: "; ")
+        }
+    }
+
+    /// `[#########...........]` for a fraction in 0...1.
+    static func bar(_ fraction: Double, width: Int = 20) -> String {
+        let filled = max(0, min(width, Int((fraction * Double(width)).rounded(.down))))
+        return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
+    }
+}
+
+/// Prints progress lines, redrawing in place on a terminal when only the progress changed.
+struct ProgressOutput {
+    let toStandardError: Bool
+    let isTerminal: Bool
+    private var lastKey: String?
+    private var lastLine: String?
+    private var lineOpen = false
+
+    init(toStandardError: Bool) {
+        self.toStandardError = toStandardError
+        self.isTerminal = isatty(toStandardError ? STDERR_FILENO : STDOUT_FILENO) == 1
+    }
+
+    mutating func show(key: String, line: String) {
+        guard line != lastLine else { return }
+        if isTerminal, key == lastKey, lineOpen {
+            write("\r\u{1B}[2K" + line)
+        } else {
+            if lineOpen { write("\n") }
+            write(line)
+            if isTerminal {
+                lineOpen = true
+            } else {
+                write("\n")
+            }
+        }
+        lastKey = key
+        lastLine = line
+    }
+
+    mutating func note(_ text: String) {
+        finish()
+        write(text + "\n")
+    }
+
+    mutating func finish() {
+        if lineOpen { write("\n") }
+        lineOpen = false
+    }
+
+    private func write(_ text: String) {
+        if toStandardError {
+            FileHandleOutput.standardError(text)
+        } else {
+            // Through `print`, so it stays in order with what the command printed before.
+            print(text, terminator: "")
+            fflush(nil)
+        }
+    }
+}
