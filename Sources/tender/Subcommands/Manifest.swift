@@ -5,6 +5,7 @@ import TenderCore
 struct Manifest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Work with job manifests and provider profiles.",
+        discussion: "Example:\n  tender manifest validate Manifests/*.yaml Providers/*.yaml",
         subcommands: [Validate.self]
     )
 

@@ -8,6 +8,7 @@ struct WorkloadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workload",
         abstract: "Run a manifest's workload on this machine, exactly as a provider would.",
+        discussion: "Example:\n  tender workload run Manifests/digits-train.yaml",
         subcommands: [Run.self]
     )
 
