@@ -57,6 +57,20 @@ struct ControllerFuzzTests {
         #expect(Ledger.verify(entries).isValid)
     }
 
+    @Test("a manifest or profile whose YAML aliases expand exponentially is refused with 422, not expanded")
+    func billionLaughs() async throws {
+        let harness = try await ControllerHarness()
+        defer { harness.cleanUp() }
+        let alice = Signer()
+        try await harness.app.test(.router) { client in
+            let body = Data(RequestFuzzer.billionLaughs.utf8)
+            let (order, _) = try await client.signed(.post, "/v1/orders", by: alice, body: body, contentType: "application/yaml")
+            #expect(order == .unprocessableContent)
+            let (profile, _) = try await client.signed(.put, "/v1/providers/\(alice.account.hex)", by: alice, body: body, contentType: "application/yaml")
+            #expect(profile == .unprocessableContent)
+        }
+    }
+
     /// What is wrong with an answer to a fuzzed request, or nil if it is acceptable.
     static func failure(status: Int, contentType: String?, body: Data) -> String? {
         if status >= 500 { return "status \(status)" }

@@ -73,6 +73,15 @@ struct RequestFuzzer {
     stakeTarget: 10
     """
 
+    /// Ten anchors of ten aliases each: ten billion values if a reader expands aliases naively.
+    static let billionLaughs: String = {
+        var lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+        for level in 1...9 {
+            lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
+        }
+        return lines.joined(separator: "\n")
+    }()
+
     static let hugeNumbers = ["99999999999999999999999999", "-1", "-9223372036854775808", "9223372036854775807", "1e400", "-0",
                               "0", "1.5", "NaN", "\"12\"", "null", "true", "[]", "{}", "18446744073709551616"]
 
@@ -176,6 +185,7 @@ struct RequestFuzzer {
         case 6: return Data(#"{"account":\#(pick(Self.hugeNumbers)),"to":\#(pick(Self.hugeNumbers)),"amount":\#(pick(Self.hugeNumbers)),"price":{"a":[1]}}"#.utf8)
         case 7: return Data((String(decoding: valid, as: UTF8.self) + "\nextra: \(pick(Self.hugeNumbers))").utf8)
         case 8: return Data(Self.manifest.replacingOccurrences(of: "10", with: pick(Self.hugeNumbers)).utf8)
+        case 9: return Data(Self.billionLaughs.utf8)
         default: return valid
         }
     }
