@@ -87,9 +87,10 @@ let package = Package(
         .testTarget(
             name: "TenderControllerTests",
             dependencies: [
-                "TenderControllerService", "TenderCore", "TenderStore",
+                "TenderControllerService", "TenderCore", "TenderStore", "TenderClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ],

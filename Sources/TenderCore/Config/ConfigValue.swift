@@ -28,21 +28,45 @@ public indirect enum ConfigValue: Sendable, Equatable {
             throw ValidationFailure([ValidationProblem(path: "", message: "not valid YAML or JSON: \(Self.describe(error))")])
         }
         guard let node else { return .null }
-        return convert(node)
+        var budget = maximumValues
+        guard let value = convert(node, budget: &budget) else {
+            throw ValidationFailure([ValidationProblem(
+                path: "", message: "the document expands to more than \(maximumValues) values (through aliases?); Tender documents are small"
+            )])
+        }
+        return value
     }
 
-    private static func convert(_ node: Node) -> ConfigValue {
+    /// The most values (scalars, lists, mappings) one document may hold once its aliases are
+    /// expanded. The composer shares an anchored node between its aliases, but the tree built here
+    /// copies it at every alias, so ten nested anchors of ten aliases each ("billion laughs") would
+    /// otherwise make ten billion values from a few hundred bytes.
+    public static let maximumValues = 100_000
+
+    /// The node as a value tree, or nil once more than `budget` values have been made.
+    private static func convert(_ node: Node, budget: inout Int) -> ConfigValue? {
+        budget -= 1
+        guard budget >= 0 else { return nil }
         switch node {
         case .scalar(let scalar):
             let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
             if !quoted, ["", "~", "null", "Null", "NULL"].contains(scalar.string) { return .null }
             return .scalar(scalar.string, quoted: quoted)
         case .sequence(let sequence):
-            return .sequence(sequence.map(convert))
+            var items: [ConfigValue] = []
+            for item in sequence {
+                guard let value = convert(item, budget: &budget) else { return nil }
+                items.append(value)
+            }
+            return .sequence(items)
         case .mapping(let mapping):
-            return .mapping(mapping.map { pair in
-                Entry(key: pair.key.scalar?.string ?? "\(pair.key)", value: convert(pair.value), line: pair.key.mark?.line)
-            })
+            var entries: [Entry] = []
+            for pair in mapping {
+                guard let value = convert(pair.value, budget: &budget) else { return nil }
+                // A key that is a list or mapping is not printed: through aliases it could be huge.
+                entries.append(Entry(key: pair.key.scalar?.string ?? "(a non-scalar key)", value: value, line: pair.key.mark?.line))
+            }
+            return .mapping(entries)
         case .alias:
             // Anchors are resolved by the composer; an unresolved alias carries no value.
             return .null
