@@ -11,11 +11,9 @@ struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Register, stake, bid on open orders, and run won leases until stopped.",
         discussion: """
-        Registers the profile, keeps the stake at its stakeTarget, screens every open order (logging
-        each reason it declines), bids at the profile's price, runs won leases up to its concurrency,
-        heartbeats, uploads checkpoint states and results, and posts the signed commitment. Progress
-        is kept in --state-dir, so a restarted agent resumes a lease from its last checkpoint.
-        Stops cleanly on SIGTERM or SIGINT. An unreachable controller is retried, not fatal.
+        Registers the profile, keeps the stake at its stakeTarget, screens every open order (logging each reason it declines), bids at the profile's price, runs won leases up to its concurrency, heartbeats, uploads checkpoint states and results, and posts the signed commitment.
+
+        Progress is kept in --state-dir, so a restarted agent resumes a lease from its last checkpoint. Stops cleanly on SIGTERM or SIGINT. An unreachable controller is retried, not fatal.
 
         Faults (for testing auditors; off by default, logged at warning level):
           --fault skip-steps:0.1       commit wrong state hashes for ~10% of segments
