@@ -85,4 +85,47 @@ struct LiveAgentTests {
         }
         await market.stop()
     }
+
+    @Test("faults: a wrong result hash is committed and checkpoint states are withheld")
+    func faults() async throws {
+        let market = try await LiveMarket.start()
+        let agent = try market.agent(stateDirectory: market.directory.appendingPathComponent("agent-state"),
+                                     faults: try FaultPlan.parse(["wrong-result", "withhold-artifacts"]))
+        let running = Task { await agent.run() }
+        defer { running.cancel() }
+        let order = try await market.submitter.submitOrder(manifest: market.manifestText, contentType: "application/yaml").order
+        let lease = try await market.waitForLease(order: order.id) { $0.state == .committed }
+        running.cancel()
+        _ = await running.value
+
+        let local = try market.localRun()
+        #expect(lease.commitment?.root == local.commitment.root, "the trace itself is honest")
+        #expect(lease.commitment?.resultHash != local.commitment.resultHash)
+        await #expect(throws: ClientError.self) { try await market.submitter.artifact(sha256: Hex.encode(local.stateHashes[1])) }
+        // The result itself is still delivered.
+        #expect(try await market.submitter.artifact(sha256: Hashing.sha256Hex(local.result)) == local.result)
+        await market.stop()
+    }
+
+    @Test("fault miss-deadline: the job runs but no commitment is posted")
+    func missDeadline() async throws {
+        let market = try await LiveMarket.start()
+        let agent = try market.agent(stateDirectory: market.directory.appendingPathComponent("agent-state"),
+                                     faults: try FaultPlan.parse(["miss-deadline"]))
+        let running = Task { await agent.run() }
+        defer { running.cancel() }
+        let order = try await market.submitter.submitOrder(manifest: market.manifestText, contentType: "application/yaml").order
+        let lease = try await market.waitForLease(order: order.id) { $0.state == .running }
+        let deadline = Date().addingTimeInterval(60)
+        while await agent.outcomes[lease.id] == nil, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(await agent.outcomes[lease.id] == .withheld)
+        running.cancel()
+        _ = await running.value
+        let after = try await market.submitter.lease(lease.id)
+        #expect(after.state == .running)
+        #expect(after.commitment == nil)
+        await market.stop()
+    }
 }

@@ -118,12 +118,12 @@ struct LiveMarket {
         stakeTarget: 10
         """
 
-    func agent(stateDirectory: URL, stopAfterLeaf: Int? = nil) throws -> ProviderAgent {
+    func agent(stateDirectory: URL, stopAfterLeaf: Int? = nil, faults: FaultPlan = FaultPlan()) throws -> ProviderAgent {
         var logger = Logger(label: "agent")
         logger.logLevel = .warning
         let configuration = AgentConfiguration(
             profile: try ProviderProfile.parse(Self.profileText), profileText: Self.profileText,
-            profileDirectory: directory, key: providerKey, client: provider, stateDirectory: stateDirectory,
+            profileDirectory: directory, key: providerKey, client: provider, stateDirectory: stateDirectory, faults: faults,
             pollInterval: .milliseconds(100), heartbeatInterval: .seconds(1), stopAfterLeaf: stopAfterLeaf
         )
         return ProviderAgent(configuration: configuration, logger: logger)
