@@ -69,13 +69,24 @@ let package = Package(
             ],
             path: "controller/Main"
         ),
+        .target(
+            name: "TenderAgentService",
+            dependencies: [
+                "TenderCore", "TenderWorkloads", "TenderClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "agent/Service"
+        ),
         .executableTarget(
             name: "tender-agent",
             dependencies: [
-                "TenderCore", "TenderWorkloads", "TenderClient",
+                "TenderAgentService", "TenderCore", "TenderWorkloads", "TenderClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            path: "agent"
+            path: "agent/Main"
         ),
         .testTarget(name: "TenderCoreTests", dependencies: ["TenderCore"]),
         .testTarget(name: "TenderWorkloadsTests", dependencies: ["TenderWorkloads"]),
@@ -84,6 +95,15 @@ let package = Package(
             dependencies: ["TenderStore", "TenderCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "TenderClientTests", dependencies: ["TenderClient"]),
+        .testTarget(
+            name: "TenderAgentTests",
+            dependencies: [
+                "TenderAgentService", "TenderControllerService", "TenderCore", "TenderWorkloads", "TenderClient", "TenderStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "TenderControllerTests",
             dependencies: [

@@ -4,13 +4,14 @@ import ArgumentParser
 struct TenderAgent: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tender-agent",
-        abstract: "The provider agent: screens orders against a machine's profile and prices them.",
+        abstract: "The provider agent: bids on orders this machine can run, runs won leases, commits results.",
         discussion: """
         Exit codes: 0 success, 1 failure, 2 bad usage or input.
 
-        Example:
+        Examples:
+          tender-agent run --profile Providers/cpu-only.yaml --controller http://127.0.0.1:8080 --key provider
           tender-agent screen --profile Providers/rtx4090-home.yaml Manifests/*.yaml
         """,
-        subcommands: [Screen.self]
+        subcommands: [Run.self, Screen.self]
     )
 }

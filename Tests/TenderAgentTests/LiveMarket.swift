@@ -1,0 +1,163 @@
+import Foundation
+import Hummingbird
+import Logging
+import Synchronization
+import Testing
+@testable import TenderAgentService
+import TenderClient
+@testable import TenderControllerService
+import TenderCore
+import TenderStore
+import TenderWorkloads
+
+/// A real controller on a loopback port, in process, with a funded submitter and provider.
+struct LiveMarket {
+    let directory: URL
+    let baseURL: URL
+    let server: Task<Void, any Error>
+    let submitter: TenderAPIClient
+    let providerKey: KeyPair
+    let provider: TenderAPIClient
+    let dataset: URL
+    let datasetHash: String
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func start() async throws -> LiveMarket {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-agent-live-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let database = try TenderDatabase(path: directory.appendingPathComponent("tender.sqlite"))
+        let key = KeyPair()
+        var logger = Logger(label: "controller")
+        logger.logLevel = .critical  // shutdown at the end of a test logs a cancelled child channel
+        let service = try await MarketService(
+            database: database, policy: MarketPolicy(treasury: key.account, auditPool: key.account),
+            controllerKey: key, clock: { .wallClock }, logger: logger
+        )
+        let settings = ControllerSettings(dev: true, maxBodyBytes: 64 << 20, artifactsDirectory: directory.appendingPathComponent("artifacts"))
+        let router = try ControllerApplication.router(service: service, database: database, settings: settings, metrics: RequestMetrics())
+        let port = PortBox()
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            services: [MarketClock(service: service, interval: .milliseconds(50), logger: logger)],
+            onServerRunning: { channel in port.value.withLock { $0 = channel.localAddress?.port } },
+            logger: logger
+        )
+        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
+        var bound: Int?
+        for _ in 0..<200 {
+            bound = port.value.withLock { $0 }
+            if bound != nil { break }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        let boundPort = try #require(bound, "the controller did not start")
+        let baseURL = URL(string: "http://127.0.0.1:\(boundPort)")!
+        let submitter = try TenderAPIClient(baseURL: baseURL, key: KeyPair(), timeout: 10)
+        let providerKey = KeyPair()
+        let provider = try TenderAPIClient(baseURL: baseURL, key: providerKey, timeout: 10)
+        _ = try await submitter.faucet(try Amount.credits(100))
+        _ = try await provider.faucet(try Amount.credits(100))
+        let dataset = repository.appendingPathComponent("Datasets/digits.csv")
+        let datasetHash = try await submitter.putArtifact(try Data(contentsOf: dataset))
+        return LiveMarket(directory: directory, baseURL: baseURL, server: server, submitter: submitter, providerKey: providerKey,
+                          provider: provider, dataset: dataset, datasetHash: datasetHash)
+    }
+
+    /// A small digits training job: 60 steps, a checkpoint every 10.
+    var manifestText: String {
+        """
+        version: 1
+        name: digits-small
+        kind: training
+        workload:
+          runtime: mlp-train
+          dataset: sha256:\(datasetHash)
+          trainRows: 1437
+          layers: [64, 32, 10]
+          activation: relu
+          steps: 60
+          batch: 32
+          learningRate: 0.1
+          momentum: 0.9
+          seed: 7
+          checkpointInterval: 10
+          inputScale: 16
+        resources:
+          cpu:
+            units: 1
+          memory:
+            size: 1Gi
+        pricing:
+          maxPrice: 1
+          auctionDuration: 1s
+        verification:
+          samples: 2
+          challengeWindow: 10m
+          collateral: 1
+        deadline: 10m
+        """
+    }
+
+    static let profileText = """
+        version: 1
+        name: live-test
+        inventory:
+          cpu:
+            units: 2
+          memory:
+            size: 4Gi
+          storage:
+            size: 10Gi
+        pricing:
+          strategy: linear
+          gpuHour: 0
+          cpuHour: 0.02
+          minimum: 0.01
+        concurrency: 1
+        stakeTarget: 10
+        """
+
+    func agent(stateDirectory: URL, stopAfterLeaf: Int? = nil, faults: FaultPlan = FaultPlan()) throws -> ProviderAgent {
+        var logger = Logger(label: "agent")
+        logger.logLevel = .warning
+        let configuration = AgentConfiguration(
+            profile: try ProviderProfile.parse(Self.profileText), profileText: Self.profileText,
+            profileDirectory: directory, key: providerKey, client: provider, stateDirectory: stateDirectory, faults: faults,
+            pollInterval: .milliseconds(100), heartbeatInterval: .seconds(1), stopAfterLeaf: stopAfterLeaf
+        )
+        return ProviderAgent(configuration: configuration, logger: logger)
+    }
+
+    /// The same job run locally, uninterrupted.
+    func localRun() throws -> WorkloadRun {
+        let manifest = try JobManifest.parse(manifestText)
+        let workload = try WorkloadFactory.make(manifest.workload) { _ in dataset }
+        return try WorkloadRunner(workload).run()
+    }
+
+    /// Polls until `condition` holds for the order's first lease, or fails after `seconds`.
+    func waitForLease(order: UInt64, seconds: Double = 60, _ condition: (Lease) -> Bool) async throws -> Lease {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let lease = try await submitter.order(order).leases.first, condition(lease) { return lease }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw LiveTimeout(what: "lease of order \(order)")
+    }
+
+    func stop() async {
+        server.cancel()
+        _ = await server.result
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+final class PortBox: Sendable {
+    let value = Mutex<Int?>(nil)
+}
+
+struct LiveTimeout: Error, CustomStringConvertible {
+    var what: String
+    var description: String { "timed out waiting for \(what)" }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+@testable import TenderAgentService
+@testable import TenderCore
+
+@Suite("script pricing")
+struct ScriptPricerTests {
+    /// A temp directory holding `price.sh` with `body`, made executable.
+    func script(_ body: String) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-pricer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("price.sh")
+        try ("#!/bin/sh\n" + body + "\n").write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file.path)
+        return directory
+    }
+
+    @Test("reads the order on stdin and the price on stdout, relative to the profile's directory")
+    func prices() async throws {
+        // Echoes back the gpuUnits field as the price, proving the order arrived as JSON on stdin.
+        let directory = try script(#"sed -n 's/.*"gpuUnits":\([0-9]*\).*/\1.25/p'"#)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pricer = ScriptPricer(command: "./price.sh", directory: directory, timeout: .seconds(5))
+        let outcome = await pricer.quote(AgentFixtures.order(1, AgentFixtures.manifest(gpus: 3)))
+        #expect(outcome == .price(AgentFixtures.credits("3.25")))
+    }
+
+    @Test("the order JSON carries the fields operators price on")
+    func orderJSON() throws {
+        let json = try JSONSerialization.jsonObject(with: OrderQuoteRequest(AgentFixtures.order(7)).json()) as? [String: Any]
+        for key in ["id", "name", "kind", "gpuUnits", "cpuMillis", "memoryBytes", "deadlineSeconds", "maxPrice", "maxPriceMicros"] {
+            #expect(json?[key] != nil, "missing \(key)")
+        }
+        #expect(json?["maxPriceMicros"] as? Int == 10_000_000)
+        #expect((json?["maxPrice"] as? NSNumber)?.doubleValue == 10)
+    }
+
+    @Test("a script that outlives its timeout is killed and skipped")
+    func timeout() async throws {
+        let directory = try script("sleep 10\necho 1")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outcome = await ScriptPricer(command: "./price.sh", directory: directory, timeout: .seconds(1)).quote(AgentFixtures.order(1))
+        guard case .failed(let reason) = outcome else { Issue.record("expected a failure, got \(outcome)"); return }
+        #expect(reason.contains("did not answer within 1s"))
+    }
+
+    @Test("bad output, a failing script and a missing script are failures with reasons",
+          arguments: [("echo cheap", "not a price"), ("echo 1.1234567", "not a price"), ("exit 3", "status 3"), ("echo -- -1", "not a price")])
+    func badOutput(body: String, expected: String) async throws {
+        let directory = try script(body)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outcome = await ScriptPricer(command: "./price.sh", directory: directory, timeout: .seconds(5)).quote(AgentFixtures.order(1))
+        guard case .failed(let reason) = outcome else { Issue.record("expected a failure, got \(outcome)"); return }
+        #expect(reason.contains(expected))
+    }
+
+    @Test("a missing command fails")
+    func missing() async throws {
+        let outcome = await ScriptPricer(command: "./nope.sh", directory: FileManager.default.temporaryDirectory, timeout: .seconds(5))
+            .quote(AgentFixtures.order(1))
+        guard case .failed = outcome else { Issue.record("expected a failure"); return }
+    }
+}

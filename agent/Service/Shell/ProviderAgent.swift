@@ -1,0 +1,199 @@
+import Foundation
+import Logging
+import TenderClient
+import TenderCore
+
+/// The agent's imperative shell: polls the controller, asks the `AgentPlanner` what to do, and
+/// carries the actions out with `TenderAPIClient`. Won leases run as child tasks of `run()`
+/// (`LeaseExecutor`, whose compute is on its own thread), so cancelling `run()` stops them all
+/// at their next checkpoint with their progress on disk.
+public actor ProviderAgent {
+    public let configuration: AgentConfiguration
+    let logger: Logger
+    var planner: AgentPlanner
+    let pricer: ScriptPricer?
+    /// The order each known lease of ours belongs to (the executor needs its manifest).
+    var orderOfLease: [UInt64: Order] = [:]
+    /// Awarded orders with no running lease of ours left: not fetched again.
+    var settledOrders: Set<UInt64> = []
+    /// How each lease run ended, for logs and tests.
+    public private(set) var outcomes: [UInt64: LeaseOutcome] = [:]
+    var unreachableSince: Int?
+
+    public init(configuration: AgentConfiguration, logger: Logger) {
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "account"] = "\(configuration.key.account.hex.prefix(12))"
+        self.logger = logger
+        planner = AgentPlanner(account: configuration.key.account, profile: configuration.profile,
+                               screeningProfile: configuration.screeningProfile)
+        if case .script(let command, let timeout) = configuration.profile.pricing {
+            pricer = ScriptPricer(command: command, directory: configuration.profileDirectory, timeout: .seconds(timeout))
+        } else {
+            pricer = nil
+        }
+    }
+
+    public var account: AccountID { configuration.key.account }
+
+    /// Polls and acts until cancelled; then waits for running leases to save their progress.
+    public func run() async {
+        announce()
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                if let snapshot = await poll() {
+                    for action in planner.plan(snapshot) {
+                        await perform(action, group: &group)
+                    }
+                }
+                try? await Task.sleep(for: configuration.pollInterval)
+            }
+        }
+        logger.info("agent stopped")
+    }
+
+    private func announce() {
+        let profile = configuration.profile
+        logger.info("tender-agent starting", metadata: [
+            "profile": "\(profile.name)", "controller": "\(configuration.client.baseURL.absoluteString)",
+            "concurrency": "\(profile.concurrency)", "stakeTarget": "\(profile.stakeTarget)",
+            "stateDir": "\(configuration.stateDirectory.path)",
+        ])
+        if let gpus = configuration.detectedGPUs {
+            logger.info("inventory from nvidia-smi", metadata: ["gpus": "\(gpus.map { "\($0.count)x \($0.spec)" })"])
+            if gpus != profile.inventory.gpus {
+                logger.warning("nvidia-smi disagrees with the profile's GPUs; screening with what is installed")
+            }
+        } else {
+            logger.info("no nvidia-smi: using the profile's inventory", metadata: ["gpus": "\(profile.inventory.gpuCount)"])
+        }
+        if !configuration.faults.isEmpty {
+            logger.warning("FAULT INJECTION ON: this agent will misbehave on purpose", metadata: ["faults": "\(configuration.faults)"])
+        }
+    }
+
+    // MARK: - Polling
+
+    /// The account, open orders and our leases; nil (logged) when the controller cannot be reached.
+    func poll() async -> AgentSnapshot? {
+        let client = configuration.client
+        do {
+            let view: API.AccountView?
+            do throws(ClientError) { view = try await client.account(account) } catch where error.status == 404 { view = nil }
+            let open = try await client.orders(state: .open).orders
+            let leases = try await ownLeases()
+            if unreachableSince != nil {
+                logger.notice("controller reachable again")
+                unreachableSince = nil
+            }
+            return AgentSnapshot(account: view, openOrders: open, ownLeases: leases, now: Self.wallClock)
+        } catch {
+            let failures = (unreachableSince ?? 0) + 1
+            unreachableSince = failures
+            if failures == 1 || failures % 30 == 0 {
+                logger.error("poll failed; retrying", metadata: ["error": "\(error)", "attempts": "\(failures)"])
+            }
+            return nil
+        }
+    }
+
+    /// Leases of ours, found through the awarded orders we bid on.
+    func ownLeases() async throws(ClientError) -> [Lease] {
+        let client = configuration.client
+        let awarded = try await client.orders(state: .awarded).orders
+        var leases: [Lease] = []
+        for order in awarded where !settledOrders.contains(order.id) && order.bids.contains(where: { $0.provider == account }) {
+            let view = try await client.order(order.id)
+            let mine = view.leases.filter { $0.provider == account }
+            for lease in mine { orderOfLease[lease.id] = view.order }
+            leases += mine
+            if !mine.contains(where: { $0.state == .running }) { settledOrders.insert(order.id) }
+        }
+        return leases
+    }
+
+    static var wallClock: Timestamp {
+        Timestamp(millis: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+    }
+
+    // MARK: - Actions
+
+    func perform(_ action: AgentAction, group: inout DiscardingTaskGroup) async {
+        let client = configuration.client
+        switch action {
+        case .register:
+            do throws(ClientError) {
+                _ = try await client.registerProvider(profile: configuration.profileText, contentType: configuration.profileContentType)
+                planner.didRegister()
+                logger.info("registered provider profile", metadata: ["profile": "\(configuration.profile.name)"])
+            } catch {
+                // Only a transport failure is worth retrying; a refused profile will be refused again.
+                if case .unreachable = error { planner.registrationFailed() } else { planner.didRegister() }
+                logger.error("cannot register the provider profile", metadata: ["error": "\(error)"])
+            }
+        case .stake(let amount):
+            do {
+                _ = try await client.stake(amount)
+                logger.info("staked", metadata: ["amount": "\(amount)", "target": "\(configuration.profile.stakeTarget)"])
+            } catch {
+                logger.error("stake failed", metadata: ["amount": "\(amount)", "error": "\(error)"])
+            }
+        case .stakeShortfall(let target, let bonded, let available):
+            logger.warning(
+                "stake is below target and the available balance cannot cover it: fund this account",
+                metadata: ["target": "\(target)", "staked": "\(bonded)", "available": "\(available)", "account": "\(account.hex)"]
+            )
+        case .quote(let order):
+            guard let pricer else { return }
+            let outcome = await pricer.quote(order)
+            if case .failed(let reason) = outcome {
+                logger.warning("pricing script failed; skipping order", metadata: ["order": "\(order.id)", "reason": "\(reason)"])
+            }
+            planner.didQuote(order.id, outcome)
+        case .bid(let order, let price):
+            do throws(ClientError) {
+                _ = try await client.placeBid(order: order, price: price)
+                logger.info("bid", metadata: ["order": "\(order)", "price": "\(price)"])
+            } catch {
+                if let problem = error.problem {
+                    planner.bidRefused(order)
+                    let reasons = (problem.reasons ?? []).map { "\($0.code): \($0.message)" }
+                    logger.warning("bid refused", metadata: [
+                        "order": "\(order)", "status": "\(error.status ?? 0)", "detail": "\(problem.detail)", "reasons": "\(reasons)",
+                    ])
+                } else {
+                    planner.bidFailed(order)
+                    logger.error("bid failed; will retry", metadata: ["order": "\(order)", "error": "\(error)"])
+                }
+            }
+        case .decline(let order, let reasons):
+            logger.info("declining order", metadata: ["order": "\(order)", "reasons": "\(reasons.joined(separator: "; "))"])
+        case .startLease(let lease):
+            guard let order = orderOfLease[lease.id] else {
+                planner.leaseEnded(lease.id, retry: true)
+                return
+            }
+            logger.info("won lease; starting", metadata: ["lease": "\(lease.id)", "order": "\(order.id)", "deadline": "\(lease.deadline)"])
+            let executor = LeaseExecutor(
+                lease: lease, order: order, client: client, key: configuration.key,
+                stateDirectory: configuration.stateDirectory, faults: configuration.faults,
+                heartbeatInterval: configuration.heartbeatInterval, stopAfterLeaf: configuration.stopAfterLeaf, logger: logger
+            )
+            group.addTask {
+                let outcome = await executor.run()
+                await self.leaseFinished(lease.id, outcome)
+            }
+        }
+    }
+
+    func leaseFinished(_ lease: UInt64, _ outcome: LeaseOutcome) {
+        outcomes[lease] = outcome
+        switch outcome {
+        case .committed, .withheld, .stopped:
+            planner.leaseEnded(lease, retry: false)
+        case .failed(let reason, let retry):
+            logger.error("lease run failed", metadata: ["lease": "\(lease)", "reason": "\(reason)", "retry": "\(retry)"])
+            planner.leaseEnded(lease, retry: retry)
+        }
+    }
+}
