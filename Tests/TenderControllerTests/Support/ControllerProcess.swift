@@ -40,7 +40,7 @@ final class ControllerProcess: @unchecked Sendable {
 
     /// Starts the child and waits until `/v1/health` answers.
     func start() async throws {
-        if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
         let output = try FileHandle(forWritingTo: log)
         output.seekToEndOfFile()
         let process = Process()
