@@ -42,9 +42,13 @@ extension Marketplace {
                 try ledgerApply(operation, now: now, into: &change)
             }
             switch action {
-            case .lockEscrow(_, let owner, _), .refundEscrow(_, let owner, _):
+            case .lockEscrow(let order, let owner, _), .refundEscrow(let order, let owner, _):
+                syncEscrow(of: order, into: &change)
                 change.accounts.insert(owner)
-            case .lockCollateral(_, let provider, _), .settle(_, _, let provider, _, _, _),
+            case .settle(_, let order, let provider, _, _, _):
+                syncEscrow(of: order, into: &change)
+                change.accounts.insert(provider)
+            case .lockCollateral(_, let provider, _),
                  .penalize(_, let provider, _, _, _), .slash(_, let provider, _, _, _):
                 change.accounts.insert(provider)
             case .scheduleAuctionClose(let order, let at):
@@ -69,5 +73,16 @@ extension Marketplace {
                 change.verificationStarted.append(lease)
             }
         }
+    }
+
+    /// Keeps an order's `escrow` equal to what its ledger hold still holds, so the order never
+    /// shows money that has already been paid out or refunded.
+    private mutating func syncEscrow(of orderID: UInt64, into change: inout MarketChange) {
+        guard var order = orders[orderID] else { return }
+        let remaining = ledger.hold(.order(orderID))?.remaining ?? .zero
+        guard order.escrow != remaining else { return }
+        order.escrow = remaining
+        orders[orderID] = order
+        change.orders.insert(orderID)
     }
 }

@@ -58,6 +58,8 @@ struct MarketplaceTests {
         #expect(market.leases[lease.id]?.state == .settled)
         #expect(settled.journal.count == 3) // payment, fee, unlock collateral
         #expect(market.ledger.balances(of: F.account(1)).available == F.credits("33.96"))
+        #expect(market.orders[orderID]?.escrow == .zero)
+        #expect(settled.orders.contains(orderID))
         #expect(market.account(F.account(1)).reputationBasisPoints > Reputation.initialBasisPoints)
         #expect(market.ledger.invariantHolds)
         // The changes carried every journal entry, in sequence, ending at the ledger's head.
