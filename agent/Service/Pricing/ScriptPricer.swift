@@ -28,6 +28,10 @@ public struct ScriptPricer: Sendable {
         }
     }
 
+    /// Ignores SIGPIPE for the whole process, once: writing to a script that has already exited
+    /// must be an error, not the agent's death.
+    static let ignoreBrokenPipes: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
     /// Blocking: runs the command with `input` on stdin.
     public func run(input: Data) -> QuoteOutcome {
         let process = Process()
@@ -45,6 +49,9 @@ public struct ScriptPricer: Sendable {
         }
         let output = Collector(stdout.fileHandleForReading)
         let errors = Collector(stderr.fileHandleForReading)
+        // A script that exits without reading stdin closes the pipe; with SIGPIPE ignored the write
+        // fails with EPIPE instead of killing the agent.
+        Self.ignoreBrokenPipes
         // Small JSON: fits the pipe buffer, so this never blocks on a script that ignores stdin.
         try? stdin.fileHandleForWriting.write(contentsOf: input)
         try? stdin.fileHandleForWriting.close()
