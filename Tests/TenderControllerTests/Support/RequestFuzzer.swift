@@ -54,24 +54,9 @@ struct RequestFuzzer {
 
     enum BodyKind { case none, faucet, transfer, profile, amount, manifest, bid, heartbeat, commitment, bytes }
 
-    static let manifest = """
-    version: 1
-    name: tiny
-    kind: training
-    workload: {runtime: mlp-train, dataset: "sha256:\(String(repeating: "a", count: 64))", trainRows: 10, layers: [4, 2], steps: 10, batch: 2, learningRate: 0.1, seed: 1, checkpointInterval: 5}
-    resources: {cpu: {units: 1}, memory: {size: 1Gi}}
-    pricing: {maxPrice: 10, auctionDuration: 30s}
-    verification: {collateral: 2, challengeWindow: 60s}
-    deadline: 1h
-    """
-
-    static let profile = """
-    version: 1
-    name: box
-    inventory: {cpu: {units: 8}, memory: {size: 16Gi}, storage: {size: 100Gi}}
-    pricing: {strategy: linear, gpuHour: 0, cpuHour: 0.1}
-    stakeTarget: 10
-    """
+    /// The same small documents the route tests use, so both suites mutate one fixture.
+    static let manifest = ControllerRouteTests.manifest
+    static let profile = ControllerRouteTests.profile
 
     /// Ten anchors of ten aliases each: ten billion values if a reader expands aliases naively.
     static let billionLaughs: String = {

@@ -41,8 +41,8 @@ struct ProblemResponse: HTTPResponseError {
             case .replayed: return ProblemResponse(.conflict, "Replayed nonce", error.description)
             default: return ProblemResponse(.unauthorized, "Unauthorized", error.description)
             }
-        case is DecodingError:
-            return ProblemResponse(.badRequest, "Malformed body", describe(error as! DecodingError))
+        case let error as DecodingError:
+            return ProblemResponse(.badRequest, "Malformed body", describe(error))
         case let error as HTTPError:
             return ProblemResponse(error.status, error.status.reasonPhrase, error.body ?? error.status.reasonPhrase)
         case let error as any HTTPResponseError where error.status == .contentTooLarge:
