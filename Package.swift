@@ -38,7 +38,7 @@ let package = Package(
             name: "TenderStore",
             dependencies: ["TenderCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .target(name: "TenderClient", dependencies: ["TenderCore"]),
+        .target(name: "TenderClient", dependencies: ["TenderCore", "TenderWorkloads"]),
         .executableTarget(
             name: "tender",
             dependencies: [
@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "TenderControllerService",
             dependencies: [
-                "TenderCore", "TenderStore",
+                "TenderCore", "TenderStore", "TenderWorkloads",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -94,7 +94,7 @@ let package = Package(
             name: "TenderStoreTests",
             dependencies: ["TenderStore", "TenderCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "TenderClientTests", dependencies: ["TenderClient"]),
+        .testTarget(name: "TenderClientTests", dependencies: ["TenderClient", "TenderWorkloads"]),
         .testTarget(
             name: "TenderAgentTests",
             dependencies: [

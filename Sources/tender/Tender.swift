@@ -13,8 +13,9 @@ struct Tender: AsyncParsableCommand {
           tender manifest validate Manifests/*.yaml Providers/*.yaml
           tender faucet 1000 --key alice
           tender job submit Manifests/digits-train.yaml --key alice --watch
+          tender challenge watch --key carol
           tender ledger verify
         """,
-        subcommands: [Keys.self, Manifest.self, WorkloadCommand.self, Bench.self, Job.self, Provider.self, Stake.self, LedgerCommands.self, Faucet.self]
+        subcommands: [Keys.self, Manifest.self, WorkloadCommand.self, Bench.self, Job.self, Provider.self, Stake.self, Challenge.self, LedgerCommands.self, Faucet.self]
     )
 }

@@ -64,14 +64,17 @@ enum AgentFixtures {
         return try! JSONDecoder().decode(API.AccountView.self, from: JSONEncoder().encode(wire))
     }
 
-    static func lease(_ id: UInt64, order: UInt64 = 1, provider: AccountID = me, state: Lease.State = .running) -> Lease {
-        Lease(id: id, order: order, provider: provider, submitter: submitter, manifestHash: String(repeating: "cd", count: 32),
-              payment: credits("1"), collateral: credits("5"), startedAt: now, deadline: now.adding(seconds: 3_600),
-              heartbeatDeadline: now.adding(seconds: 120), challengeWindowSeconds: 600, beaconCommitment: "",
-              state: state, lastStep: 0, lastLoss: nil, commitment: nil, windowEndsAt: nil)
+    static func lease(_ id: UInt64, order: UInt64 = 1, provider: AccountID = me, state: Lease.State = .running) -> API.LeaseView {
+        API.LeaseView(Lease(
+            id: id, order: order, provider: provider, submitter: submitter, manifestHash: String(repeating: "cd", count: 32),
+            payment: credits("1"), collateral: credits("5"), startedAt: now, deadline: now.adding(seconds: 3_600),
+            heartbeatDeadline: now.adding(seconds: 120), challengeWindowSeconds: 600, samples: 4, beaconCommitment: "",
+            state: state, lastStep: 0, lastLoss: nil, commitment: nil, signedCommitment: nil, committedAt: nil, windowEndsAt: nil,
+            audit: nil, openDisputes: [], timeline: [], endedAt: nil
+        ))
     }
 
-    static func snapshot(view: API.AccountView? = view(), orders: [Order] = [], leases: [Lease] = []) -> AgentSnapshot {
+    static func snapshot(view: API.AccountView? = view(), orders: [Order] = [], leases: [API.LeaseView] = []) -> AgentSnapshot {
         AgentSnapshot(account: view, openOrders: orders, ownLeases: leases, now: now)
     }
 }

@@ -16,7 +16,7 @@ struct LiveAgentTests {
         defer { running.cancel() }
 
         let order = try await market.submitter.submitOrder(manifest: market.manifestText, contentType: "application/yaml").order
-        let lease = try await market.waitForLease(order: order.id) { $0.state == .committed }
+        let lease = try await market.waitForLease(order: order.id) { $0.commitment != nil }
         running.cancel()
         _ = await running.value
 
@@ -67,7 +67,7 @@ struct LiveAgentTests {
         let second = try market.agent(stateDirectory: stateDirectory)
         let secondRun = Task { await second.run() }
         defer { secondRun.cancel() }
-        let lease = try await market.waitForLease(order: order.id) { $0.state == .committed }
+        let lease = try await market.waitForLease(order: order.id) { $0.commitment != nil }
         secondRun.cancel()
         _ = await secondRun.value
 
@@ -94,7 +94,7 @@ struct LiveAgentTests {
         let running = Task { await agent.run() }
         defer { running.cancel() }
         let order = try await market.submitter.submitOrder(manifest: market.manifestText, contentType: "application/yaml").order
-        let lease = try await market.waitForLease(order: order.id) { $0.state == .committed }
+        let lease = try await market.waitForLease(order: order.id) { $0.commitment != nil }
         running.cancel()
         _ = await running.value
 

@@ -35,12 +35,16 @@ struct LiveMarket {
             controllerKey: key, clock: { .wallClock }, logger: logger
         )
         let settings = ControllerSettings(dev: true, maxBodyBytes: 64 << 20, artifactsDirectory: directory.appendingPathComponent("artifacts"))
-        let router = try ControllerApplication.router(service: service, database: database, settings: settings, metrics: RequestMetrics())
+        let metrics = RequestMetrics()
+        let router = try ControllerApplication.router(service: service, database: database, settings: settings, metrics: metrics)
         let port = PortBox()
         let app = Application(
             router: router,
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            services: [MarketClock(service: service, interval: .milliseconds(50), logger: logger)],
+            services: try ControllerApplication.services(
+                service: service, artifactsDirectory: settings.artifactsDirectory, budget: AuditBudget(),
+                metrics: metrics, clockInterval: .milliseconds(50), logger: logger
+            ),
             onServerRunning: { channel in port.value.withLock { $0 = channel.localAddress?.port } },
             logger: logger
         )
@@ -137,7 +141,7 @@ struct LiveMarket {
     }
 
     /// Polls until `condition` holds for the order's first lease, or fails after `seconds`.
-    func waitForLease(order: UInt64, seconds: Double = 60, _ condition: (Lease) -> Bool) async throws -> Lease {
+    func waitForLease(order: UInt64, seconds: Double = 60, _ condition: (API.LeaseView) -> Bool) async throws -> API.LeaseView {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if let lease = try await submitter.order(order).leases.first, condition(lease) { return lease }

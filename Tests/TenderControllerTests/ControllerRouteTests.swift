@@ -91,7 +91,7 @@ struct ControllerRouteTests {
                                              body: json(API.BidRequest(price: Amount.credits(3)))).0 == .created)
 
             harness.clock.advance(seconds: 31)
-            await MarketClock(service: harness.service, logger: .init(label: "test")).tick()
+            await MarketClock(service: harness.service, runners: nil, logger: .init(label: "test")).tick()
             let (_, cleared) = try await client.get("/v1/orders/\(order.id)")
             let view = try decode(API.OrderView.self, cleared)
             #expect(view.order.state == .awarded)
@@ -102,14 +102,40 @@ struct ControllerRouteTests {
                                              body: json(API.HeartbeatRequest(step: 5, loss: 0.5))).0 == .ok)
             #expect(try await client.signed(.post, "/v1/leases/\(lease.id)/heartbeat", by: stranger,
                                              body: json(API.HeartbeatRequest(step: 6, loss: nil))).0 == .forbidden)
-            let commitment = try Signed(LeaseCommitment(lease: lease.id, root: String(repeating: "c", count: 64), leafCount: 3,
-                                                        finalStateHash: "f", resultHash: "r"), by: provider.key)
+            let hashes = (0..<3).map { Hashing.sha256(Data("state \($0)".utf8)) }
+            let claimed = try Commitment(
+                lease: lease.id, stateHashes: hashes, totalSteps: 2, checkpointInterval: 1, resultHash: Hashing.sha256(Data("r".utf8))
+            )
+            let commitment = try Signed(claimed, by: provider.key)
+            // The trace must be in the store first: the controller checks the root against it.
+            #expect(try await client.signed(.post, "/v1/leases/\(lease.id)/commitment", by: provider, body: json(commitment)).0 == .unprocessableContent)
+            #expect(try await client.signed(.put, "/v1/artifacts/\(claimed.traceHash)", by: provider,
+                                             body: Commitment.trace(of: hashes), contentType: "application/octet-stream").0 == .created)
+            #expect(try await client.signed(.post, "/v1/leases/\(lease.id)/commitment", by: stranger, body: json(commitment)).0 == .forbidden)
             #expect(try await client.signed(.post, "/v1/leases/\(lease.id)/commitment", by: provider, body: json(commitment)).0 == .ok)
 
+            // The clock reveals the beacon; the audit view shows the secret and a sample anyone can recompute.
+            harness.clock.advance(seconds: 1)
+            await MarketClock(service: harness.service, runners: nil, logger: .init(label: "test")).tick()
+            let (_, auditBody) = try await client.get("/v1/leases/\(lease.id)/audit")
+            let audit = try decode(API.AuditView.self, auditBody)
+            let secret = try #require(audit.secret)
+            let seed = try Beacon.seed(manifestHash: lease.manifestHash, root: claimed.root, secret: secret)
+            #expect(audit.seed == Hex.encode(seed))
+            #expect(audit.segments == AuditSample.draw(seed: seed, segments: 2, count: lease.samples))
+            // The built-in auditor's checks (recorded directly here; the auditor itself runs in the live tests).
+            for segment in audit.segments.map(Optional.some) + [nil] {
+                let check = AuditCheck(segment: segment, verdict: .passed, detail: "test", at: harness.clock.now)
+                try await harness.service.perform { market, now throws(MarketplaceError) in ((), try market.recordAudit(check, lease: lease.id, now: now)) }
+            }
+
             harness.clock.advance(seconds: 61)
-            await MarketClock(service: harness.service, logger: .init(label: "test")).tick()
+            await MarketClock(service: harness.service, runners: nil, logger: .init(label: "test")).tick()
             let (_, settled) = try await client.get("/v1/leases/\(lease.id)")
-            #expect(try decode(Lease.self, settled).state == .settled)
+            let settledView = try decode(API.LeaseView.self, settled)
+            #expect(settledView.state == .settled)
+            #expect(settledView.timeline.map(\.kind) == [.awarded, .committed, .beaconRevealed, .auditPassed, .settled])
+            #expect(settledView.signedCommitment?.payloadJSON == commitment.payloadJSON)
             let (_, account) = try await client.get("/v1/accounts/\(provider.account.hex)")
             #expect(try decode(API.AccountView.self, account).balances.available == (try Amount.parse("99.9")))
 

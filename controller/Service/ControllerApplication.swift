@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import TenderCore
 import TenderStore
 
@@ -23,9 +24,23 @@ public enum ControllerApplication {
         let artifacts = try ArtifactStore(directory: settings.artifactsDirectory)
         MarketRoutes(service: service, settings: settings).register(on: routes)
         OrderRoutes(service: service, settings: settings, artifacts: artifacts).register(on: routes)
+        VerificationRoutes(service: service, settings: settings, artifacts: artifacts).register(on: routes)
         LedgerRoutes(service: service, database: database, settings: settings, artifacts: artifacts).register(on: routes)
         OperationsRoutes(service: service, metrics: metrics).register(on: routes)
         return routes
+    }
+
+    /// The controller's long-running services: the market clock (auctions, lease checks, beacon
+    /// reveals, dispute deadlines and the referee) and the built-in auditor.
+    public static func services(
+        service: MarketService, artifactsDirectory: URL, budget: AuditBudget, metrics: RequestMetrics,
+        clockInterval: Duration = .milliseconds(200), logger: Logger
+    ) throws -> [any Service] {
+        let runners = JobRunners(artifacts: try ArtifactStore(directory: artifactsDirectory))
+        return [
+            MarketClock(service: service, runners: runners, referee: metrics.referee, interval: clockInterval, logger: logger),
+            Auditor(service: service, runners: runners, budget: budget, logger: logger),
+        ]
     }
 
     /// Opens the store, loads the market, and returns the application ready to run.
@@ -43,7 +58,9 @@ public enum ControllerApplication {
         return Application(
             router: router,
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "tender-controller"),
-            services: [MarketClock(service: service, logger: logger)],
+            services: try services(
+                service: service, artifactsDirectory: artifactsDirectory, budget: config.auditBudget, metrics: metrics, logger: logger
+            ),
             logger: logger
         )
     }

@@ -32,26 +32,69 @@ extension TenderAPIClient {
 
     // MARK: - Leases
 
-    /// `GET /v1/leases/{id}`.
-    public func lease(_ id: UInt64) async throws(ClientError) -> Lease {
+    /// `GET /v1/leases/{id}`: the lease with its commitment, audit summary and timeline.
+    public func lease(_ id: UInt64) async throws(ClientError) -> API.LeaseView {
         try await call(.get("/v1/leases/\(id)"))
     }
 
+    /// `GET /v1/leases?state=S&provider=ID&after=ID&limit=N`: one page of leases, in id order.
+    public func leases(
+        state: Lease.State? = nil, provider: AccountID? = nil, after: UInt64? = nil, limit: Int? = nil
+    ) async throws(ClientError) -> API.LeaseList {
+        try await call(.get("/v1/leases", query: [
+            ("state", state?.rawValue), ("provider", provider?.hex), ("after", after.map(String.init)), ("limit", limit.map(String.init)),
+        ]))
+    }
+
     /// `POST /v1/leases/{id}/heartbeat`: reports progress and keeps the lease alive.
-    public func heartbeat(lease id: UInt64, step: Int64, loss: Double? = nil) async throws(ClientError) -> Lease {
+    public func heartbeat(lease id: UInt64, step: Int64, loss: Double? = nil) async throws(ClientError) -> API.LeaseView {
         try await call(.signed(.post, "/v1/leases/\(id)/heartbeat", json: API.HeartbeatRequest(step: step, loss: loss)))
     }
 
-    /// `POST /v1/leases/{id}/commitment` with a commitment already signed by the provider.
-    public func postCommitment(_ signed: Signed<LeaseCommitment>, lease id: UInt64) async throws(ClientError) -> Lease {
+    /// `POST /v1/leases/{id}/commitment` with a commitment already signed by the provider. Its
+    /// trace (`traceHash`) must be in the artifact store first.
+    public func postCommitment(_ signed: Signed<Commitment>, lease id: UInt64) async throws(ClientError) -> API.LeaseView {
         try await call(.signed(.post, "/v1/leases/\(id)/commitment", json: signed))
     }
 
     /// `POST /v1/leases/{id}/commitment`, signing `commitment` with this client's key first.
-    public func postCommitment(_ commitment: LeaseCommitment) async throws(ClientError) -> Lease {
+    public func postCommitment(_ commitment: Commitment) async throws(ClientError) -> API.LeaseView {
         guard let key else { throw .missingKey(request: "POST /v1/leases/\(commitment.lease)/commitment") }
-        let signed: Signed<LeaseCommitment>
+        let signed: Signed<Commitment>
         do { signed = try Signed(commitment, by: key) } catch { throw .badRequest("cannot sign the commitment: \(error)") }
         return try await postCommitment(signed, lease: commitment.lease)
+    }
+
+    /// `GET /v1/leases/{id}/audit`: the beacon, the seed, the sample and each check's outcome.
+    public func audit(lease id: UInt64) async throws(ClientError) -> API.AuditView {
+        try await call(.get("/v1/leases/\(id)/audit"))
+    }
+
+    // MARK: - Disputes
+
+    /// `POST /v1/leases/{id}/disputes`: disputes segment `segment`, claiming `claim` for leaf
+    /// `segment + 1`. Posts the bond from this client's available balance. Answers 201.
+    public func openDispute(lease id: UInt64, segment: Int, claim: String) async throws(ClientError) -> API.DisputeView {
+        try await call(.signed(.post, "/v1/leases/\(id)/disputes", json: API.OpenDisputeRequest(segment: segment, claim: claim)))
+    }
+
+    /// `GET /v1/disputes/{id}`.
+    public func dispute(_ id: DisputeID) async throws(ClientError) -> API.DisputeView {
+        try await call(.get("/v1/disputes/\(id)"))
+    }
+
+    /// `GET /v1/disputes?lease=ID&account=ID&open=true&after=ID&limit=N`.
+    public func disputes(
+        lease: UInt64? = nil, account: AccountID? = nil, openOnly: Bool = false, after: UInt64? = nil, limit: Int? = nil
+    ) async throws(ClientError) -> API.DisputeList {
+        try await call(.get("/v1/disputes", query: [
+            ("lease", lease.map(String.init)), ("account", account?.hex), ("open", openOnly ? "true" : nil),
+            ("after", after.map(String.init)), ("limit", limit.map(String.init)),
+        ]))
+    }
+
+    /// `POST /v1/disputes/{id}/moves`: one move of this client's side of the game.
+    public func move(_ move: DisputeMove, dispute id: DisputeID) async throws(ClientError) -> API.DisputeView {
+        try await call(.signed(.post, "/v1/disputes/\(id)/moves", json: move))
     }
 }

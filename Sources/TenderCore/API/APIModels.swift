@@ -91,11 +91,11 @@ public enum API {
     /// `GET /v1/orders/{id}` and the answer to `POST /v1/orders`.
     public struct OrderView: Codable, Sendable, Equatable {
         public var order: Order
-        public var leases: [Lease]
+        public var leases: [LeaseView]
 
         public init(order: Order, leases: [Lease]) {
             self.order = order
-            self.leases = leases
+            self.leases = leases.map(LeaseView.init)
         }
     }
 

@@ -13,4 +13,19 @@ public enum CommitmentError: Error, Sendable, Equatable {
     case badSchedule(totalSteps: Int, interval: Int)
     /// A hex field did not decode to a 32-byte hash.
     case badHex(field: String)
+    /// The parts of a commitment disagree with each other or with its trace.
+    case inconsistent(String)
+}
+
+extension CommitmentError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .emptyTree: "a commitment needs at least one leaf"
+        case .badStateHash(let index, let count): "state hash \(index) is \(count) bytes, not 32"
+        case .indexOutOfRange(let index, let count): "index \(index) is outside the \(count) leaves"
+        case .badSchedule(let steps, let interval): "\(steps) steps every \(interval) is not a checkpoint schedule"
+        case .badHex(let field): "\(field) is not a 32-byte hash in hex"
+        case .inconsistent(let why): why
+        }
+    }
 }

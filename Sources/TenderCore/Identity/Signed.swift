@@ -34,3 +34,4 @@ public struct Signed<Payload: Codable & Sendable>: Codable, Sendable {
         }
     }
 }
+extension Signed: Equatable {}

@@ -90,6 +90,17 @@ extension Ledger {
             hold.remaining = try remainder(of: hold.remaining, minus: amount)
             effect.hold = (id, hold)
 
+        case .burnCollateral(let id, let amount):
+            try requirePositive(amount, operation)
+            var hold = try openHold(id, .collateral)
+            guard amount <= hold.remaining else {
+                throw .overRelease(id, requested: amount, remaining: hold.remaining)
+            }
+            effect.debit(hold.owner, .lockedCollateral, amount)
+            effect.burn(amount)
+            hold.remaining = try remainder(of: hold.remaining, minus: amount)
+            effect.hold = (id, hold)
+
         case .slashCollateral(let id, let challenger, let submitter):
             var hold = try openHold(id, .collateral)
             let amount = hold.remaining

@@ -39,6 +39,7 @@ extension LedgerOperation: Codable {
         case "unlockCollateral": self = .unlockCollateral(hold: try hold())
         case "penalizeCollateral":
             self = .penalizeCollateral(hold: try hold(), amount: try amount(), to: try account(.to))
+        case "burnCollateral": self = .burnCollateral(hold: try hold(), amount: try amount())
         case "slashCollateral":
             self = .slashCollateral(
                 hold: try hold(), challenger: try account(.challenger), submitter: try account(.submitter)
@@ -96,6 +97,9 @@ extension LedgerOperation: Codable {
             try c.encode(hold, forKey: .hold)
             try c.encode(amount, forKey: .amount)
             try c.encode(to, forKey: .to)
+        case .burnCollateral(let hold, let amount):
+            try c.encode(hold, forKey: .hold)
+            try c.encode(amount, forKey: .amount)
         case .slashCollateral(let hold, let challenger, let submitter):
             try c.encode(hold, forKey: .hold)
             try c.encode(challenger, forKey: .challenger)

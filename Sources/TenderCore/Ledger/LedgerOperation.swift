@@ -41,6 +41,9 @@ public enum LedgerOperation: Sendable, Hashable {
     /// A missed deadline: `amount` of the locked collateral to `beneficiary`'s available (the
     /// submitter whose job was delayed); the rest stays locked until `unlockCollateral`.
     case penalizeCollateral(hold: HoldID, amount: Amount, to: AccountID)
+    /// A missed deadline: `amount` of the locked collateral burned; the rest stays locked until
+    /// `unlockCollateral`. Burned rather than paid to anyone who could have caused the failure.
+    case burnCollateral(hold: HoldID, amount: Amount)
     /// Proven fraud: 40% to `challenger` (or the audit pool the caller names), 10% to `submitter`,
     /// the rest (50% plus rounding) burned; closes the hold.
     case slashCollateral(hold: HoldID, challenger: AccountID, submitter: AccountID)
@@ -69,6 +72,7 @@ public enum LedgerOperation: Sendable, Hashable {
         case .lockCollateral: "lockCollateral"
         case .unlockCollateral: "unlockCollateral"
         case .penalizeCollateral: "penalizeCollateral"
+        case .burnCollateral: "burnCollateral"
         case .slashCollateral: "slashCollateral"
         case .postBond: "postBond"
         case .returnBond: "returnBond"

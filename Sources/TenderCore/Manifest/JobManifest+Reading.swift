@@ -68,7 +68,7 @@ extension VerificationTerms {
     static func read(_ reader: FieldReader) -> VerificationTerms? {
         defer { reader.rejectUnknownKeys() }
         let mode = reader.value("mode") == nil ? .sampled : reader.choice("mode", as: Mode.self)
-        let samples = reader.value("samples") == nil ? 8 : reader.integer("samples", range: 1...100_000)
+        let samples = reader.value("samples") == nil ? Int64(AuditSample.defaultSamples) : reader.integer("samples", range: 1...100_000)
         let window = reader.value("challengeWindow") == nil
             ? 600 : reader.duration("challengeWindow", range: 1...(30 * 86_400))
         let collateral = reader.amount("collateral", required: true)

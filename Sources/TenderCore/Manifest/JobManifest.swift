@@ -77,14 +77,15 @@ public struct VerificationTerms: Sendable, Equatable, Codable {
     }
 
     public var mode: Mode
-    /// Segments the built-in auditor re-executes.
+    /// Segments the built-in auditor re-executes (all of them when the job has fewer). The default,
+    /// 459, catches a provider that falsified 1% of its segments with 99% probability.
     public var samples: Int
     /// Seconds after the commitment during which anyone may dispute.
     public var challengeWindowSeconds: Int64
     /// Collateral each winning provider locks from its stake for the lease.
     public var collateral: Amount
 
-    public init(mode: Mode = .sampled, samples: Int = 8, challengeWindowSeconds: Int64 = 600, collateral: Amount) {
+    public init(mode: Mode = .sampled, samples: Int = AuditSample.defaultSamples, challengeWindowSeconds: Int64 = 600, collateral: Amount) {
         self.mode = mode
         self.samples = samples
         self.challengeWindowSeconds = challengeWindowSeconds

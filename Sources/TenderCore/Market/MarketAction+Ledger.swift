@@ -19,14 +19,21 @@ extension MarketAction {
             }
             if !collateral.isZero { operations.append(.unlockCollateral(hold: .lease(lease))) }
             return operations
-        case .penalize(let lease, _, let collateral, let penalty, let beneficiary):
+        case .penalize(let lease, _, let collateral, let penalty):
             var operations: [LedgerOperation] = []
-            if !penalty.isZero { operations.append(.penalizeCollateral(hold: .lease(lease), amount: penalty, to: beneficiary)) }
+            if !penalty.isZero { operations.append(.burnCollateral(hold: .lease(lease), amount: penalty)) }
             if penalty < collateral { operations.append(.unlockCollateral(hold: .lease(lease))) }
             return operations
         case .slash(let lease, _, let collateral, let challenger, let submitter):
             return collateral.isZero ? [] : [.slashCollateral(hold: .lease(lease), challenger: challenger, submitter: submitter)]
-        case .scheduleAuctionClose, .awardLease, .scheduleLeaseCheck, .scheduleSettlement, .reputation, .jail, .startVerification:
+        case .postBond(let dispute, let challenger, let amount):
+            return amount.isZero ? [] : [.postBond(hold: dispute.hold, account: challenger, amount: amount)]
+        case .returnBond(let dispute, _):
+            return [.returnBond(hold: dispute.hold)]
+        case .forfeitBond(let dispute, _, let provider):
+            return [.forfeitBond(hold: dispute.hold, to: provider)]
+        case .scheduleAuctionClose, .awardLease, .scheduleLeaseCheck, .scheduleSettlement, .scheduleBeaconReveal,
+             .scheduleDisputeCheck, .reputation, .jail:
             return []
         }
     }

@@ -12,10 +12,16 @@ public enum MarketAction: Sendable, Equatable {
     /// Pay a provider from the order's escrow, take the protocol fee (part burned, the rest to the
     /// treasury), and unlock its collateral.
     case settle(lease: UInt64, order: UInt64, provider: AccountID, payment: Amount, collateral: Amount, fee: Fee)
-    /// Take a liveness penalty from the lease's collateral for the submitter, then unlock the rest.
-    case penalize(lease: UInt64, provider: AccountID, collateral: Amount, penalty: Amount, beneficiary: AccountID)
+    /// Burn a liveness penalty from the lease's collateral, then unlock the rest.
+    case penalize(lease: UInt64, provider: AccountID, collateral: Amount, penalty: Amount)
     /// Split the lease's collateral 40/10/50 between challenger, submitter and the burn.
     case slash(lease: UInt64, provider: AccountID, collateral: Amount, challenger: AccountID, submitter: AccountID)
+    /// Lock a challenger's bond for a dispute from its available balance.
+    case postBond(dispute: DisputeID, challenger: AccountID, amount: Amount)
+    /// A won or voided dispute: the bond back to the challenger.
+    case returnBond(dispute: DisputeID, challenger: AccountID)
+    /// A lost dispute: half the bond to the provider, half burned.
+    case forfeitBond(dispute: DisputeID, challenger: AccountID, provider: AccountID)
 
     // MARK: Records and clocks
 
@@ -23,15 +29,12 @@ public enum MarketAction: Sendable, Equatable {
     case awardLease(Lease)
     case scheduleLeaseCheck(lease: UInt64, at: Timestamp)
     case scheduleSettlement(lease: UInt64, at: Timestamp)
+    /// Reveal the lease's beacon secret and draw the audit sample (DESIGN section 7).
+    case scheduleBeaconReveal(lease: UInt64, at: Timestamp)
+    /// Look at a dispute again: its move deadline, or the referee's ruling when `at` is now.
+    case scheduleDisputeCheck(dispute: DisputeID, at: Timestamp)
     case reputation(provider: AccountID, event: ReputationEvent)
     case jail(provider: AccountID, until: Timestamp)
-
-    // MARK: Verification seam
-
-    /// The commitment is recorded: reveal the lease's beacon secret and start the sampled audit.
-    /// Audits and disputes are carried out by the verification module; the lease only waits for
-    /// its window and accepts `proveFraud`.
-    case startVerification(lease: UInt64)
 }
 
 /// A protocol fee: how much, how much of it (in basis points) is burned, and who gets the rest.

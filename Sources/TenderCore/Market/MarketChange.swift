@@ -4,15 +4,17 @@ public struct MarketChange: Sendable, Equatable {
     public var accounts: Set<AccountID> = []
     public var orders: Set<UInt64> = []
     public var leases: Set<UInt64> = []
+    public var disputes: Set<DisputeID> = []
     /// Deadlines to (re)arm; a deadline for the same subject replaces the old one.
     public var deadlines: [Deadline] = []
-    /// Leases whose commitment was just recorded: the verification module takes over from here.
-    public var verificationStarted: [UInt64] = []
+    /// Beacon secrets drawn for newly awarded leases, by lease. The shell stores them as private
+    /// records in the same transaction and never serves them before the reveal.
+    public var beaconSecrets: [UInt64: String] = [:]
 
     public init() {}
 
     public var isEmpty: Bool {
-        journal.isEmpty && accounts.isEmpty && orders.isEmpty && leases.isEmpty && deadlines.isEmpty
+        journal.isEmpty && accounts.isEmpty && orders.isEmpty && leases.isEmpty && disputes.isEmpty && deadlines.isEmpty
     }
 
     public mutating func merge(_ other: MarketChange) {
@@ -20,16 +22,21 @@ public struct MarketChange: Sendable, Equatable {
         accounts.formUnion(other.accounts)
         orders.formUnion(other.orders)
         leases.formUnion(other.leases)
+        disputes.formUnion(other.disputes)
         deadlines += other.deadlines
-        verificationStarted += other.verificationStarted
+        beaconSecrets.merge(other.beaconSecrets) { $1 }
     }
 }
 
-/// A stored clock deadline: when the market must look at an order or a lease again.
+/// A stored clock deadline: when the market must look at an order, a lease or a dispute again.
 public struct Deadline: Sendable, Equatable, Hashable, Codable {
     public enum Kind: String, Sendable, Codable {
         case auctionClose = "auction-close"
         case leaseCheck = "lease-check"
+        /// Reveal a committed lease's beacon and draw its audit sample.
+        case beaconReveal = "beacon-reveal"
+        /// A dispute's move deadline, or its ruling when it is due at once.
+        case disputeCheck = "dispute-check"
     }
 
     public var kind: Kind

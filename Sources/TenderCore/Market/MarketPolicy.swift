@@ -1,4 +1,4 @@
-/// The controller operator's knobs for the market rules (DESIGN sections 5 and 8).
+/// The controller operator's knobs for the market rules (DESIGN sections 5, 7 and 8).
 public struct MarketPolicy: Sendable, Equatable, Codable {
     /// Protocol fee taken from a provider's payment at settlement, in basis points.
     public var feeBasisPoints: Int64
@@ -6,7 +6,9 @@ public struct MarketPolicy: Sendable, Equatable, Codable {
     public var feeBurnBasisPoints: Int64
     /// How long a running lease may go without a heartbeat before it is failed.
     public var heartbeatGraceSeconds: Int64
-    /// The part of the locked collateral taken when a provider misses a deadline, in basis points.
+    /// The part of the locked collateral burned when a provider misses a deadline, in basis points.
+    /// Burned, never paid out: the submitter chooses the deadline and could otherwise profit from
+    /// a failure it provoked.
     public var livenessPenaltyBasisPoints: Int64
     /// How long a slashed provider may not bid.
     public var jailSeconds: Int64
@@ -14,10 +16,21 @@ public struct MarketPolicy: Sendable, Equatable, Codable {
     public var treasury: AccountID
     /// Receives the challenger's share of a slash when the controller's own auditor found the fraud.
     public var auditPool: AccountID
+    /// After the commitment, how long the provider has to get every checkpoint state into the
+    /// artifact store; a state the auditor still cannot find then counts as fraud.
+    public var availabilitySeconds: Int64
+    /// How long a party has for each dispute move; a party that misses it loses.
+    public var disputeMoveSeconds: Int64
+    /// A challenger's bond, in basis points of the disputed lease's collateral (at least 1 micro-credit).
+    public var disputeBondBasisPoints: Int64
+    /// The free stake an account must hold to open a dispute: challengers are staked accounts.
+    public var challengerMinimumStake: Amount
 
     public init(
         feeBasisPoints: Int64 = 100, feeBurnBasisPoints: Int64 = 5_000, heartbeatGraceSeconds: Int64 = 120,
-        livenessPenaltyBasisPoints: Int64 = 1_000, jailSeconds: Int64 = 86_400, treasury: AccountID, auditPool: AccountID
+        livenessPenaltyBasisPoints: Int64 = 1_000, jailSeconds: Int64 = 86_400, treasury: AccountID, auditPool: AccountID,
+        availabilitySeconds: Int64 = 120, disputeMoveSeconds: Int64 = 60, disputeBondBasisPoints: Int64 = 2_000,
+        challengerMinimumStake: Amount? = nil
     ) {
         self.feeBasisPoints = feeBasisPoints
         self.feeBurnBasisPoints = feeBurnBasisPoints
@@ -26,5 +39,14 @@ public struct MarketPolicy: Sendable, Equatable, Codable {
         self.jailSeconds = jailSeconds
         self.treasury = treasury
         self.auditPool = auditPool
+        self.availabilitySeconds = availabilitySeconds
+        self.disputeMoveSeconds = disputeMoveSeconds
+        self.disputeBondBasisPoints = disputeBondBasisPoints
+        self.challengerMinimumStake = challengerMinimumStake ?? Amount(uncheckedMicros: 1_000_000)
+    }
+
+    /// The bond a dispute on a lease with this collateral takes.
+    public func disputeBond(forCollateral collateral: Amount) throws(AmountError) -> Amount {
+        max(try collateral.basisPoints(disputeBondBasisPoints), Amount(uncheckedMicros: 1))
     }
 }

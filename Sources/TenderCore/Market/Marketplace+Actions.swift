@@ -49,8 +49,12 @@ extension Marketplace {
                 syncEscrow(of: order, into: &change)
                 change.accounts.insert(provider)
             case .lockCollateral(_, let provider, _),
-                 .penalize(_, let provider, _, _, _), .slash(_, let provider, _, _, _):
+                 .penalize(_, let provider, _, _), .slash(_, let provider, _, _, _):
                 change.accounts.insert(provider)
+            case .postBond(_, let challenger, _), .returnBond(_, let challenger):
+                change.accounts.insert(challenger)
+            case .forfeitBond(_, let challenger, let provider):
+                change.accounts.formUnion([challenger, provider])
             case .scheduleAuctionClose(let order, let at):
                 change.deadlines.append(Deadline(kind: .auctionClose, subject: order, at: at))
             case .awardLease(let lease):
@@ -69,8 +73,10 @@ extension Marketplace {
                 record.jailedUntil = max(record.jailedUntil ?? until, until)
                 accounts[provider] = record
                 change.accounts.insert(provider)
-            case .startVerification(let lease):
-                change.verificationStarted.append(lease)
+            case .scheduleBeaconReveal(let lease, let at):
+                change.deadlines.append(Deadline(kind: .beaconReveal, subject: lease, at: at))
+            case .scheduleDisputeCheck(let dispute, let at):
+                change.deadlines.append(Deadline(kind: .disputeCheck, subject: dispute.rawValue, at: at))
             }
         }
     }

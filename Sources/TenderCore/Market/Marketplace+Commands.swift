@@ -60,8 +60,16 @@ extension Marketplace {
         }
     }
 
+    /// Withdraws matured unbonding stake, but never while a lease the provider ran is disputed or
+    /// waits past its window for an audit: the window is extended then, and so is the stake's stay.
     public mutating func withdraw(account: AccountID, now: Timestamp) throws(MarketplaceError) -> MarketChange {
-        try transaction(now: now) { draft, change throws(MarketplaceError) in
+        let held = leases.values.filter { lease in
+            lease.provider == account && (lease.state == .disputed || (lease.isUnderVerification && now >= (lease.windowEndsAt ?? now)))
+        }
+        if let lease = held.min(by: { $0.id < $1.id }) {
+            throw .market(.wrongState("stake cannot leave while lease \(lease.id) is \(lease.state.rawValue) past its window; try again once it settles"))
+        }
+        return try transaction(now: now) { draft, change throws(MarketplaceError) in
             try draft.ledgerApply(.withdraw(account: account), now: now, into: &change)
         }
     }
@@ -111,19 +119,29 @@ extension Marketplace {
 
     /// Clears an order's auction if it is due; a no-op change before its close time.
     ///
-    /// - Parameter beacon: hashes of secrets the shell drew, one per replica (DESIGN section 7).
-    public mutating func closeAuction(_ orderID: UInt64, beacon: [String], now: Timestamp) throws(MarketplaceError) -> MarketChange {
-        try transaction(now: now) { draft, change throws(MarketplaceError) in
+    /// - Parameter beaconSecrets: 32-byte secrets the shell drew, one per replica, in hex (DESIGN
+    ///   section 7). Only their hashes enter the leases; the secrets go to `change.beaconSecrets`
+    ///   for the shell to keep privately until the reveal.
+    public mutating func closeAuction(_ orderID: UInt64, beaconSecrets: [String], now: Timestamp) throws(MarketplaceError) -> MarketChange {
+        var hashes: [String] = []
+        for secret in beaconSecrets {
+            do { hashes.append(try Beacon.commitment(ofSecret: secret)) } catch { throw .invalid("beacon secret: \(error)") }
+        }
+        return try transaction(now: now) { draft, change throws(MarketplaceError) in
             guard var order = draft.orders[orderID] else { throw .notFound("order \(orderID)") }
             let standings = Dictionary(order.bids.map { ($0.provider, draft.standing(of: $0.provider)) }, uniquingKeysWith: { $1 })
             let firstLease = draft.counters.nextLease
             let policy = draft.policy
             let actions = try Self.market { () throws(MarketError) in
-                try order.close(now: now, standings: standings, firstLeaseID: firstLease, beaconCommitments: beacon, policy: policy)
+                try order.close(now: now, standings: standings, firstLeaseID: firstLease, beaconCommitments: hashes, policy: policy)
             }
             draft.orders[orderID] = order
             change.orders.insert(orderID)
             try draft.carryOut(actions, now: now, into: &change)
+            for case .awardLease(let lease) in actions {
+                guard let offset = hashes.firstIndex(of: lease.beaconCommitment) else { continue }
+                change.beaconSecrets[lease.id] = beaconSecrets[offset]
+            }
         }
     }
 
@@ -137,21 +155,8 @@ extension Marketplace {
         }
     }
 
-    public mutating func commit(
-        _ commitment: LeaseCommitment, lease leaseID: UInt64, by provider: AccountID, now: Timestamp
-    ) throws(MarketplaceError) -> MarketChange {
-        try onLease(leaseID, now: now) { lease, _ throws(MarketError) in try lease.commit(commitment, by: provider, now: now) }
-    }
-
-    /// Runs a lease's clock: fails it if late or silent, settles it after an unchallenged window.
+    /// Runs a lease's clock: fails it if late or silent, settles it once checked and past its window.
     public mutating func checkLease(_ leaseID: UInt64, now: Timestamp) throws(MarketplaceError) -> MarketChange {
         try onLease(leaseID, now: now) { lease, policy throws(MarketError) in try lease.check(now: now, policy: policy) }
-    }
-
-    /// The verification seam: a proven fraud on a lease.
-    public mutating func proveFraud(lease leaseID: UInt64, challenger: AccountID, now: Timestamp) throws(MarketplaceError) -> MarketChange {
-        try onLease(leaseID, now: now) { lease, policy throws(MarketError) in
-            try lease.proveFraud(challenger: challenger, now: now, policy: policy)
-        }
     }
 }

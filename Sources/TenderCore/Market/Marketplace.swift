@@ -8,6 +8,7 @@ public struct Marketplace: Sendable {
     public internal(set) var accounts: [AccountID: AccountRecord]
     public internal(set) var orders: [UInt64: Order]
     public internal(set) var leases: [UInt64: Lease]
+    public internal(set) var disputes: [DisputeID: Dispute]
     public internal(set) var counters: Counters
     public var policy: MarketPolicy
 
@@ -16,8 +17,17 @@ public struct Marketplace: Sendable {
         public var nextOrder: UInt64 = 1
         public var nextBid: UInt64 = 1
         public var nextLease: UInt64 = 1
+        public var nextDispute: UInt64 = 1
 
         public init() {}
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            nextOrder = try c.decode(UInt64.self, forKey: .nextOrder)
+            nextBid = try c.decode(UInt64.self, forKey: .nextBid)
+            nextLease = try c.decode(UInt64.self, forKey: .nextLease)
+            nextDispute = try c.decodeIfPresent(UInt64.self, forKey: .nextDispute) ?? 1
+        }
     }
 
     /// How long unbonded stake waits before it can be withdrawn, at least.
@@ -28,19 +38,22 @@ public struct Marketplace: Sendable {
         self.accounts = [:]
         self.orders = [:]
         self.leases = [:]
+        self.disputes = [:]
         self.counters = Counters()
         self.policy = policy
     }
 
     /// Rebuilds a marketplace from what the store kept.
     public init(
-        policy: MarketPolicy, ledger: Ledger, accounts: [AccountRecord], orders: [Order], leases: [Lease], counters: Counters
+        policy: MarketPolicy, ledger: Ledger, accounts: [AccountRecord], orders: [Order], leases: [Lease],
+        disputes: [Dispute] = [], counters: Counters
     ) {
         self.policy = policy
         self.ledger = ledger
         self.accounts = Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         self.orders = Dictionary(orders.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         self.leases = Dictionary(leases.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        self.disputes = Dictionary(disputes.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         self.counters = counters
     }
 
@@ -57,6 +70,11 @@ public struct Marketplace: Sendable {
             account: id, profile: record.profile, reputationBasisPoints: record.reputationBasisPoints,
             freeStake: ledger.balances(of: id).staked, jailedUntil: record.jailedUntil
         )
+    }
+
+    /// Disputes on a lease, in id order.
+    public func disputes(ofLease lease: UInt64) -> [Dispute] {
+        disputes.values.filter { $0.lease == lease }.sorted { $0.id < $1.id }
     }
 
     /// Leases of an order, in id order.

@@ -11,4 +11,7 @@ public struct WorkloadRun: Sendable {
     public var finalState: StateSnapshot
     /// The result bytes; `commitment.resultHash` is their SHA-256.
     public var result: Data
+
+    /// The trace artifact: every leaf's state hash, 32 bytes each, in order.
+    public var trace: Data { Commitment.trace(of: stateHashes) }
 }

@@ -43,8 +43,8 @@ public struct WorkloadRunner: Sendable {
         }
         let result = try workload.result(of: state)
         let tree = try MerkleTree(stateHashes: hashes)
-        let commitment = Commitment(
-            tree: tree, checkpointInterval: schedule.interval, finalStateHash: snapshot.hash, resultHash: Hashing.sha256(result)
+        let commitment = try Commitment(
+            stateHashes: hashes, totalSteps: schedule.totalSteps, checkpointInterval: schedule.interval, resultHash: Hashing.sha256(result)
         )
         return WorkloadRun(stateHashes: hashes, tree: tree, commitment: commitment, finalState: snapshot, result: result)
     }

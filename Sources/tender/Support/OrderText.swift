@@ -29,23 +29,25 @@ enum OrderText {
     }
 
     /// `running, provider 3f2a9c0d11e2, pays 1.200000, step 40/500, loss 0.3123`.
-    static func leaseSummary(_ lease: Lease, manifest: JobManifest) -> String {
+    static func leaseSummary(_ lease: API.LeaseView, manifest: JobManifest) -> String {
         var parts = [lease.state.rawValue, "provider \(lease.provider.short)", "pays \(lease.payment)"]
         switch lease.state {
         case .running:
             parts.append(stepText(lease, manifest: manifest))
             if let loss = lease.lastLoss { parts.append("loss \(lossText(loss))") }
             parts.append("deadline \(Display.time(lease.deadline))")
-        case .committed:
+        case .committed, .auditing, .disputed:
+            if let audit = lease.audit { parts.append("audit \(audit.checked) of \(audit.sampled + 1) checks") }
+            if !lease.openDisputes.isEmpty { parts.append("\(lease.openDisputes.count) open dispute(s)") }
             if let windowEndsAt = lease.windowEndsAt { parts.append("challenge window ends \(Display.time(windowEndsAt))") }
         case .settled, .failed, .slashed:
-            break
+            if let last = lease.timeline.last { parts.append(last.detail) }
         }
         return parts.joined(separator: ", ")
     }
 
     /// `step 40/500` when the manifest says how many steps there are, `step 40` otherwise.
-    static func stepText(_ lease: Lease, manifest: JobManifest) -> String {
+    static func stepText(_ lease: API.LeaseView, manifest: JobManifest) -> String {
         totalSteps(manifest).map { "step \(lease.lastStep)/\($0)" } ?? "step \(lease.lastStep)"
     }
 

@@ -81,8 +81,12 @@ struct OrderWatch {
                     }
                     text += " " + OrderText.stepText(lease, manifest: order.manifest)
                     if let loss = lease.lastLoss { text += " loss \(OrderText.lossText(loss))" }
-                } else if lease.state == .committed, let ends = lease.windowEndsAt {
-                    text += ", challenge window ends \(Display.clock(ends))"
+                } else if !lease.isFinal {
+                    if let audit = lease.audit { text += ", audit \(audit.checked)/\(audit.sampled + 1)\(audit.passed ? " passed" : "")" }
+                    if !lease.openDisputes.isEmpty { text += ", \(lease.openDisputes.count) dispute(s) open" }
+                    if let ends = lease.windowEndsAt { text += ", challenge window ends \(Display.clock(ends))" }
+                } else if let last = lease.timeline.last {
+                    text += ": \(last.detail)"
                 }
                 return text
             }.joined(separator: "; ")

@@ -49,4 +49,30 @@ enum Fixtures {
     }
 
     static let policy = MarketPolicy(treasury: account(0xEE), auditPool: account(0xEF))
+
+    /// A self-consistent commitment for `lease` over `leaves` made-up state hashes, signed by a
+    /// throwaway key (the lease-level rules do not look at the signer; the marketplace does).
+    static func commitment(lease: UInt64, leaves: Int = 3) throws -> (Signed<Commitment>, Commitment) {
+        let hashes = (0..<leaves).map { Hashing.sha256(Data("state-\($0)".utf8)) }
+        let commitment = try Commitment(
+            lease: lease, stateHashes: hashes, totalSteps: leaves - 1, checkpointInterval: 1, resultHash: Hashing.sha256(Data("r".utf8))
+        )
+        return (try Signed(commitment, by: KeyPair()), commitment)
+    }
+
+    /// Commits `lease` as its provider at `now`.
+    @discardableResult
+    static func commit(_ lease: inout Lease, now: Timestamp) throws -> [MarketAction] {
+        let (signed, commitment) = try Self.commitment(lease: lease.id)
+        return try lease.commit(signed, commitment, by: lease.provider, now: now)
+    }
+
+    /// Marks the audit of a committed lease as done and passed, as the auditor would.
+    static func passAudit(_ lease: inout Lease, now: Timestamp) {
+        lease.audit = LeaseAudit(
+            secret: "", seed: "", segments: [], segmentCount: (lease.commitment?.leafCount ?? 2) - 1, availableUntil: now,
+            checks: [AuditCheck(segment: nil, verdict: .passed, detail: "test", at: now)]
+        )
+        if lease.state == .committed { lease.state = .auditing }
+    }
 }

@@ -8,10 +8,15 @@ struct CommitmentTests {
     func commitmentRoundTrip() throws {
         let hashes = (0..<6).map { Hashing.sha256(Data([UInt8($0)])) }
         let tree = try MerkleTree(stateHashes: hashes)
-        let commitment = Commitment(
-            tree: tree, checkpointInterval: 10, finalStateHash: hashes[5], resultHash: Hashing.sha256(Data("result".utf8))
+        let commitment = try Commitment(
+            stateHashes: hashes, totalSteps: 50, checkpointInterval: 10, resultHash: Hashing.sha256(Data("result".utf8))
         )
         #expect(commitment.leafCount == 6)
+        #expect(commitment.root == tree.rootHex)
+        #expect(try commitment.check(trace: Commitment.trace(of: hashes)) == hashes)
+        var reordered = hashes
+        reordered.swapAt(1, 2)
+        #expect(throws: CommitmentError.self) { try commitment.check(trace: Commitment.trace(of: reordered)) }
         #expect(commitment.finalStateHash == Hex.encode(hashes[5]))
         let json = try CanonicalJSON.encode(commitment)
         #expect(try CanonicalJSON.decode(Commitment.self, from: json) == commitment)
@@ -29,7 +34,9 @@ struct CommitmentTests {
 
     @Test("a commitment with a malformed root refuses every proof")
     func malformedRoot() {
-        let commitment = Commitment(root: "xyz", leafCount: 1, checkpointInterval: 1, finalStateHash: "", resultHash: "")
+        let commitment = Commitment(
+            root: "xyz", leafCount: 1, totalSteps: 1, checkpointInterval: 1, finalStateHash: "", resultHash: "", traceHash: ""
+        )
         #expect(throws: CommitmentError.badHex(field: "root")) { try commitment.rootBytes() }
         #expect(!commitment.contains(stateHash: Data(count: 32), proof: InclusionProof(index: 0, count: 1, path: [])))
     }

@@ -50,7 +50,8 @@ struct MarketLedgerTests {
         var lease = try awarded(&world)
         #expect(world.ledger.balances(of: F.submitter).escrowed == F.credits("4"))
         #expect(world.ledger.balances(of: F.account(1)).lockedCollateral == F.credits("5"))
-        _ = try lease.commit(LeaseCommitment(lease: 1, root: "r", leafCount: 2, finalStateHash: "f", resultHash: "x"), by: F.account(1), now: world.now)
+        try F.commit(&lease, now: world.now)
+        F.passAudit(&lease, now: world.now)
         world.now = world.now.adding(seconds: 600)
         try world.carryOut(try lease.check(now: world.now, policy: F.policy))
 
@@ -65,13 +66,14 @@ struct MarketLedgerTests {
         #expect(world.ledger.invariantHolds)
     }
 
-    @Test("a silent provider pays a liveness penalty to the submitter, who gets the escrow back")
+    @Test("a silent provider's liveness penalty is burned; the submitter gets exactly its escrow back")
     func missedDeadline() throws {
         var world = World()
         var lease = try awarded(&world, rule: .firstPrice)
         world.now = lease.heartbeatDeadline
         try world.carryOut(try lease.check(now: world.now, policy: F.policy))
-        #expect(world.ledger.balances(of: F.submitter).available == F.credits("20.5"))
+        #expect(world.ledger.balances(of: F.submitter).available == F.credits("20"))
+        #expect(world.ledger.burned == F.credits("0.5"))
         #expect(world.ledger.balances(of: F.account(1)).staked == F.credits("9.5"))
         #expect(world.ledger.invariantHolds)
     }
@@ -80,7 +82,8 @@ struct MarketLedgerTests {
     func fraud() throws {
         var world = World()
         var lease = try awarded(&world)
-        try world.carryOut(try lease.proveFraud(challenger: F.account(9), now: world.now, policy: F.policy))
+        try F.commit(&lease, now: world.now)
+        try world.carryOut(try lease.slash(challenger: F.account(9), because: "test", now: world.now, policy: F.policy))
         #expect(world.ledger.balances(of: F.submitter).available == F.credits("20.5"))
         #expect(world.ledger.balances(of: F.account(9)).available == F.credits("2"))
         #expect(world.ledger.balances(of: F.account(1)).staked == F.credits("5"))
@@ -116,13 +119,14 @@ struct MarketLedgerTests {
             for case .awardLease(var lease) in actions {
                 switch random.next() % 3 {
                 case 0:
-                    _ = try lease.commit(LeaseCommitment(lease: lease.id, root: "r", leafCount: 1, finalStateHash: "f", resultHash: "x"),
-                                         by: lease.provider, now: world.now)
+                    try F.commit(&lease, now: world.now)
+                    F.passAudit(&lease, now: world.now)
                     try world.carryOut(try lease.check(now: world.now.adding(seconds: 600), policy: F.policy))
                 case 1:
                     try world.carryOut(try lease.check(now: lease.deadline, policy: F.policy))
                 default:
-                    try world.carryOut(try lease.proveFraud(challenger: F.account(9), now: world.now, policy: F.policy))
+                    try F.commit(&lease, now: world.now)
+                    try world.carryOut(try lease.slash(challenger: F.account(9), because: "test", now: world.now, policy: F.policy))
                 }
                 #expect(lease.isFinal)
             }

@@ -105,20 +105,24 @@ struct OrderLifecycleTests {
         #expect(lease.state == .failed)
         #expect(actions == [
             .refundEscrow(order: 1, owner: F.submitter, amount: F.credits("10")),
-            .penalize(lease: 1, provider: F.account(1), collateral: F.credits("5"), penalty: F.credits("0.5"), beneficiary: F.submitter),
+            .penalize(lease: 1, provider: F.account(1), collateral: F.credits("5"), penalty: F.credits("0.5")),
             .reputation(provider: F.account(1), event: .missedDeadline),
         ])
     }
 
-    @Test("a commitment opens the window; an unchallenged lease settles with the fee taken")
+    @Test("a commitment opens the window; an audited, unchallenged lease settles with the fee taken")
     func settles() throws {
         var lease = try runningLease()
         let committedAt = lease.startedAt.adding(seconds: 60)
-        let commitment = LeaseCommitment(lease: 1, root: "r", leafCount: 4, finalStateHash: "f", resultHash: "h")
-        #expect(throws: MarketError.self) { try lease.commit(commitment, by: F.account(2), now: committedAt) }
-        #expect(try lease.commit(commitment, by: F.account(1), now: committedAt)
-            == [.startVerification(lease: 1), .scheduleSettlement(lease: 1, at: committedAt.adding(seconds: 600))])
-        #expect(throws: MarketError.self) { try lease.commit(commitment, by: F.account(1), now: committedAt) }
+        let (signed, commitment) = try F.commitment(lease: 1, leaves: 4)
+        #expect(throws: MarketError.self) { try lease.commit(signed, commitment, by: F.account(2), now: committedAt) }
+        #expect(try lease.commit(signed, commitment, by: F.account(1), now: committedAt)
+            == [.scheduleBeaconReveal(lease: 1, at: committedAt), .scheduleSettlement(lease: 1, at: committedAt.adding(seconds: 600))])
+        #expect(throws: MarketError.self) { try lease.commit(signed, commitment, by: F.account(1), now: committedAt) }
+        // Past the window with no audit yet: nothing settles.
+        #expect(try lease.check(now: committedAt.adding(seconds: 600), policy: F.policy).isEmpty)
+        #expect(lease.state == .committed)
+        F.passAudit(&lease, now: committedAt)
         #expect(try lease.check(now: committedAt.adding(seconds: 599), policy: F.policy).isEmpty)
         let actions = try lease.check(now: committedAt.adding(seconds: 600), policy: F.policy)
         #expect(lease.state == .settled)
@@ -129,19 +133,20 @@ struct OrderLifecycleTests {
         ])
     }
 
-    @Test("a proven fraud refunds the submitter, slashes and jails the provider")
+    @Test("a proven fraud refunds the submitter, slashes and jails the provider; a running lease cannot be slashed")
     func fraud() throws {
         var lease = try runningLease()
         let now = lease.startedAt.adding(seconds: 60)
-        _ = try lease.commit(LeaseCommitment(lease: 1, root: "r", leafCount: 1, finalStateHash: "f", resultHash: "h"), by: F.account(1), now: now)
-        let actions = try lease.proveFraud(challenger: F.account(9), now: now, policy: F.policy)
+        #expect(throws: MarketError.self) { try lease.slash(challenger: F.account(9), because: "test", now: now, policy: F.policy) }
+        try F.commit(&lease, now: now)
+        let actions = try lease.slash(challenger: F.account(9), because: "test", now: now, policy: F.policy)
         #expect(actions == [
             .refundEscrow(order: 1, owner: F.submitter, amount: F.credits("10")),
             .slash(lease: 1, provider: F.account(1), collateral: F.credits("5"), challenger: F.account(9), submitter: F.submitter),
             .reputation(provider: F.account(1), event: .slashed),
             .jail(provider: F.account(1), until: now.adding(seconds: 86_400)),
         ])
-        #expect(throws: MarketError.self) { try lease.proveFraud(challenger: F.account(9), now: now, policy: F.policy) }
+        #expect(throws: MarketError.self) { try lease.slash(challenger: F.account(9), because: "test", now: now, policy: F.policy) }
         #expect(try lease.check(now: now.adding(seconds: 10_000), policy: F.policy).isEmpty)
     }
 

@@ -8,7 +8,7 @@ import TenderWorkloads
 /// How a lease run ended.
 public enum LeaseOutcome: Sendable, Equatable {
     /// The commitment was recorded. `resumedFromLeaf` is the checkpoint a restarted agent resumed from.
-    case committed(LeaseCommitment, resumedFromLeaf: Int?)
+    case committed(Commitment, resumedFromLeaf: Int?)
     /// The job ran but the commitment was withheld (the miss-deadline fault).
     case withheld
     /// Stopped before the end (shutdown); the progress on disk lets the next agent resume.
@@ -25,7 +25,7 @@ public enum LeaseOutcome: Sendable, Equatable {
 /// checkpoint (`LeaseProgressStore`), so a restarted agent resumes with `runSegment` from the last
 /// checkpoint and reaches the same root as an uninterrupted run.
 public struct LeaseExecutor: Sendable {
-    public let lease: Lease
+    public let lease: API.LeaseView
     public let order: Order
     public let client: TenderAPIClient
     public let key: KeyPair
@@ -36,7 +36,7 @@ public struct LeaseExecutor: Sendable {
     public let stopAfterLeaf: Int?
     public let logger: Logger
 
-    public init(lease: Lease, order: Order, client: TenderAPIClient, key: KeyPair, stateDirectory: URL, faults: FaultPlan,
+    public init(lease: API.LeaseView, order: Order, client: TenderAPIClient, key: KeyPair, stateDirectory: URL, faults: FaultPlan,
                 heartbeatInterval: Duration, stopAfterLeaf: Int? = nil, logger: Logger) {
         self.lease = lease
         self.order = order
@@ -125,6 +125,12 @@ public struct LeaseExecutor: Sendable {
 
     /// Downloads the manifest's inputs (hash-checked) into `<state-dir>/artifacts` and builds the runner.
     func prepare() async throws -> WorkloadRunner {
+        try await Self.prepare(order: order, client: client, stateDirectory: stateDirectory)
+    }
+
+    /// The runner for `order`, its inputs fetched into `<state-dir>/artifacts`: what a lease run
+    /// and a dispute answer both need.
+    static func prepare(order: Order, client: TenderAPIClient, stateDirectory: URL) async throws -> WorkloadRunner {
         let cache = stateDirectory.appendingPathComponent("artifacts", isDirectory: true)
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
         for reference in order.manifest.workload.inputs {
@@ -226,6 +232,7 @@ public struct LeaseExecutor: Sendable {
         for attempt in 1...5 {
             do {
                 try await client.putArtifact(data)
+                store.keep(data)
                 try? FileManager.default.removeItem(at: url)
                 return
             } catch {
@@ -239,6 +246,7 @@ public struct LeaseExecutor: Sendable {
     func finish(_ done: Computed, runner: WorkloadRunner, store: LeaseProgressStore, resumedFrom: Int?) async -> LeaseOutcome {
         for (leaf, _) in store.pendingUploads() { await upload(leaf: leaf, store: store) }
         do {
+            store.keep(done.finalState)
             if !faults.withholdArtifacts { try await client.putArtifact(done.finalState) }
             try await client.putArtifact(done.result)
         } catch {
@@ -253,19 +261,23 @@ public struct LeaseExecutor: Sendable {
             resultHash = Hashing.sha256(Data("wrong-result".utf8) + resultHash)
             logger.warning("FAULT wrong-result: committing a result hash that does not match the result")
         }
-        let tree: MerkleTree
-        do { tree = try MerkleTree(stateHashes: hashes) } catch {
-            return .failed("cannot build the commitment tree: \(error)", retry: false)
+        let commitment: Commitment
+        do {
+            commitment = try Commitment(
+                lease: lease.id, stateHashes: hashes, totalSteps: runner.schedule.totalSteps,
+                checkpointInterval: runner.schedule.interval, resultHash: resultHash
+            )
+        } catch {
+            return .failed("cannot build the commitment: \(error)", retry: false)
         }
-        let commitment = LeaseCommitment(
-            lease: lease.id, root: tree.rootHex, leafCount: tree.leafCount,
-            finalStateHash: Hex.encode(hashes[hashes.count - 1]), resultHash: Hex.encode(resultHash)
-        )
         if faults.missDeadline {
             logger.warning("FAULT miss-deadline: the job is done but the commitment is withheld", metadata: ["root": "\(commitment.root)"])
             return .withheld
         }
         do {
+            // The trace (every committed state hash) goes first: the controller checks the
+            // commitment against it, and auditors and challengers read leaves from it.
+            _ = try await client.putArtifact(Commitment.trace(of: hashes))
             let signed = try Signed(commitment, by: key)
             _ = try await client.postCommitment(signed, lease: lease.id)
         } catch let error as ClientError {
@@ -274,7 +286,7 @@ public struct LeaseExecutor: Sendable {
         } catch {
             return .failed("cannot sign the commitment: \(error)", retry: false)
         }
-        store.remove()
+        // The states stay on disk until the lease is final: disputes are answered from them.
         logger.info("committed", metadata: ["root": "\(commitment.root)", "leaves": "\(commitment.leafCount)"])
         return .committed(commitment, resumedFromLeaf: resumedFrom)
     }

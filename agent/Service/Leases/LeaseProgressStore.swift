@@ -4,7 +4,8 @@ import TenderCore
 /// A lease's progress on disk, so a restarted agent resumes from its last checkpoint instead of
 /// step 0: `<state-dir>/lease-<id>/` holds `progress.json` (leaf index, step, every state hash so
 /// far), `state` (the last checkpoint's encoded state) and `pending/leaf-<i>` (checkpoint states
-/// not yet uploaded to the artifact store).
+/// not yet uploaded to the artifact store) and `states/<sha256>` (every checkpoint state, kept
+/// after upload so the agent can answer disputes from its own copies until the lease is final).
 ///
 /// Each checkpoint writes the pending leaf, then the state, then the progress, each atomically, so
 /// a crash at any point leaves a progress file that names a state that is really there.
@@ -29,6 +30,7 @@ public struct LeaseProgressStore: Sendable {
     private var progressURL: URL { directory.appendingPathComponent("progress.json") }
     private var stateURL: URL { directory.appendingPathComponent("state") }
     private var pendingDirectory: URL { directory.appendingPathComponent("pending", isDirectory: true) }
+    private var keptDirectory: URL { directory.appendingPathComponent("states", isDirectory: true) }
 
     /// Records checkpoint `leafIndex` (its state bytes, all hashes so far) and queues its upload.
     public func save(_ progress: Progress, state: Data, queueUpload: Bool) throws {
@@ -63,7 +65,23 @@ public struct LeaseProgressStore: Sendable {
 
     public func pendingURL(leaf: Int) -> URL { pendingDirectory.appendingPathComponent("leaf-\(leaf)") }
 
-    /// Forgets the lease (after its commitment is recorded).
+    /// Keeps an uploaded checkpoint state under its hash, for disputes.
+    public func keep(_ state: Data) {
+        try? FileManager.default.createDirectory(at: keptDirectory, withIntermediateDirectories: true)
+        try? state.write(to: keptDirectory.appendingPathComponent(Hashing.sha256Hex(state)), options: .atomic)
+    }
+
+    /// A kept checkpoint state by its hash, when it is here and intact.
+    public func keptState(sha256 hash: String) -> Data? {
+        guard Hashing.isSHA256Hex(hash), let data = FileManager.default.contents(atPath: keptDirectory.appendingPathComponent(hash).path),
+              Hashing.sha256Hex(data) == hash else { return nil }
+        return data
+    }
+
+    /// Whether anything of this lease is on disk.
+    public var exists: Bool { FileManager.default.fileExists(atPath: directory.path) }
+
+    /// Forgets the lease (once it is final: settled, slashed or failed).
     public func remove() {
         try? FileManager.default.removeItem(at: directory)
     }

@@ -16,5 +16,5 @@ public enum AgentAction: Sendable, Equatable {
     /// This machine will not bid on the order, for these reasons. Emitted once per distinct reason set.
     case decline(order: UInt64, reasons: [String])
     /// Start running a won lease.
-    case startLease(Lease)
+    case startLease(API.LeaseView)
 }

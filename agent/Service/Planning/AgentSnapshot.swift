@@ -7,11 +7,11 @@ public struct AgentSnapshot: Sendable, Equatable {
     /// Orders in state `open`.
     public var openOrders: [Order]
     /// Leases whose provider is this account, in any state.
-    public var ownLeases: [Lease]
+    public var ownLeases: [API.LeaseView]
     /// The controller's time as the shell estimates it.
     public var now: Timestamp
 
-    public init(account: API.AccountView?, openOrders: [Order], ownLeases: [Lease], now: Timestamp) {
+    public init(account: API.AccountView?, openOrders: [Order], ownLeases: [API.LeaseView], now: Timestamp) {
         self.account = account
         self.openOrders = openOrders
         self.ownLeases = ownLeases

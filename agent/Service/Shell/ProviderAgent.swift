@@ -14,8 +14,11 @@ public actor ProviderAgent {
     let pricer: ScriptPricer?
     /// The order each known lease of ours belongs to (the executor needs its manifest).
     var orderOfLease: [UInt64: Order] = [:]
-    /// Awarded orders with no running lease of ours left: not fetched again.
-    var settledOrders: Set<UInt64> = []
+    /// Leases we committed whose states are kept on disk until they are final.
+    var keptLeases: Set<UInt64> = []
+    /// Disputes with a move of ours in flight, so one poll does not answer twice.
+    var answering: Set<DisputeID> = []
+    var polls = 0
     /// How each lease run ended, for logs and tests.
     public private(set) var outcomes: [UInt64: LeaseOutcome] = [:]
     var unreachableSince: Int?
@@ -39,12 +42,20 @@ public actor ProviderAgent {
     /// Polls and acts until cancelled; then waits for running leases to save their progress.
     public func run() async {
         announce()
+        // Leases committed before a restart keep their states until they are final.
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: configuration.stateDirectory.path)) ?? []
+        for name in names where name.hasPrefix("lease-") {
+            if let id = UInt64(name.dropFirst(6)) { keptLeases.insert(id) }
+        }
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 if let snapshot = await poll() {
                     for action in planner.plan(snapshot) {
                         await perform(action, group: &group)
                     }
+                    await answerDisputes(group: &group)
+                    polls += 1
+                    if polls % 10 == 0 { await forgetFinalLeases() }
                 }
                 try? await Task.sleep(for: configuration.pollInterval)
             }
@@ -97,17 +108,18 @@ public actor ProviderAgent {
         }
     }
 
-    /// Leases of ours, found through the awarded orders we bid on.
-    func ownLeases() async throws(ClientError) -> [Lease] {
+    /// Our running leases (`GET /v1/leases?state=running&provider=me`), with each one's order.
+    func ownLeases() async throws(ClientError) -> [API.LeaseView] {
         let client = configuration.client
-        let awarded = try await client.orders(state: .awarded).orders
-        var leases: [Lease] = []
-        for order in awarded where !settledOrders.contains(order.id) && order.bids.contains(where: { $0.provider == account }) {
-            let view = try await client.order(order.id)
-            let mine = view.leases.filter { $0.provider == account }
-            for lease in mine { orderOfLease[lease.id] = view.order }
-            leases += mine
-            if !mine.contains(where: { $0.state == .running }) { settledOrders.insert(order.id) }
+        var leases: [API.LeaseView] = []
+        var after: UInt64?
+        repeat {
+            let page = try await client.leases(state: .running, provider: account, after: after)
+            leases += page.leases
+            after = page.next
+        } while after != nil
+        for lease in leases where orderOfLease[lease.id] == nil {
+            orderOfLease[lease.id] = try await client.order(lease.order).order
         }
         return leases
     }
@@ -189,7 +201,10 @@ public actor ProviderAgent {
     func leaseFinished(_ lease: UInt64, _ outcome: LeaseOutcome) {
         outcomes[lease] = outcome
         switch outcome {
-        case .committed, .withheld, .stopped:
+        case .committed, .withheld:
+            keptLeases.insert(lease)
+            planner.leaseEnded(lease, retry: false)
+        case .stopped:
             planner.leaseEnded(lease, retry: false)
         case .failed(let reason, let retry):
             logger.error("lease run failed", metadata: ["lease": "\(lease)", "reason": "\(reason)", "retry": "\(retry)"])

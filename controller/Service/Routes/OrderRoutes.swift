@@ -60,11 +60,6 @@ struct OrderRoutes: Sendable {
             }
             return try JSONResponse.make(bid, status: .created)
         }
-        router.get("/v1/leases/:id") { _, context in
-            let id = try context.parameters.id("id", what: "lease")
-            guard let lease = await service.market.leases[id] else { throw MarketplaceError.notFound("lease \(id)") }
-            return try JSONResponse.make(lease)
-        }
         router.post("/v1/leases/:id/heartbeat") { request, context in
             let id = try context.parameters.id("id", what: "lease")
             let signed = try await request.signed(limit: settings.smallBodyLimit)
@@ -79,18 +74,24 @@ struct OrderRoutes: Sendable {
         router.post("/v1/leases/:id/commitment") { request, context in
             let id = try context.parameters.id("id", what: "lease")
             let signed = try await request.signed(limit: settings.smallBodyLimit)
-            let envelope = try request.decodeJSON(Signed<LeaseCommitment>.self, from: signed.body)
-            // The commitment is signed in its own right, so a challenger can later prove what the
-            // provider claimed without trusting the controller.
-            let commitment: LeaseCommitment
-            do { commitment = try envelope.verified() } catch let error as IdentityError {
-                throw ProblemResponse(.unprocessableContent, "Invalid commitment", "the commitment's own signature does not verify: \(error.description)")
-            }
+            // The commitment is signed in its own right and kept as signed, so a challenger can
+            // later prove what the provider claimed without trusting the controller.
+            let envelope = try request.decodeJSON(Signed<Commitment>.self, from: signed.body)
             guard envelope.signer == signed.account else {
                 throw ProblemResponse(.forbidden, "Forbidden", "the commitment must be signed by the account posting it")
             }
+            let claimed: Commitment
+            do { claimed = try envelope.verified() } catch let error as IdentityError {
+                throw ProblemResponse(.unprocessableContent, "Invalid commitment", "the commitment's own signature does not verify: \(error.description)")
+            }
+            guard Hashing.isSHA256Hex(claimed.traceHash), let trace = try artifacts.get(claimed.traceHash) else {
+                throw ProblemResponse(
+                    .unprocessableContent, "Missing trace",
+                    "upload the trace (every leaf's state hash, 32 bytes each) as artifact sha256:\(claimed.traceHash.prefix(64)) before committing"
+                )
+            }
             return try await leaseAnswer(id, signed) { market, now throws(MarketplaceError) in
-                try market.commit(commitment, lease: id, by: signed.account, now: now)
+                try market.commit(envelope, trace: trace, lease: id, by: signed.account, now: now)
             }
         }
     }
@@ -103,7 +104,7 @@ struct OrderRoutes: Sendable {
             guard let lease = market.leases[id] else { throw MarketplaceError.notFound("lease \(id)") }
             return (lease, change)
         }
-        return try JSONResponse.make(lease)
+        return try JSONResponse.make(API.LeaseView(lease))
     }
 
     private func view(_ id: UInt64) async throws -> API.OrderView {

@@ -1,20 +1,28 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 import TenderCore
+import TenderWorkloads
 
-/// Drives the market's stored deadlines: closes auctions and checks leases when they fall due.
+/// Drives the market's stored deadlines: closes auctions, checks leases, reveals beacons, and
+/// runs each dispute's clock (a missed move loses; a game down to one step gets the referee).
 ///
 /// Deadlines live in the database, so after a restart the clock picks up whatever was pending,
 /// including those that fell due while the controller was down. It polls at a short interval
 /// rather than sleeping until the next deadline, which keeps it simple and costs nothing measurable.
 public struct MarketClock: Service {
     let service: MarketService
+    let runners: JobRunners?
     let interval: Duration
     let logger: Logger
+    let referee: RefereeCounter
 
-    public init(service: MarketService, interval: Duration = .milliseconds(200), logger: Logger) {
+    init(service: MarketService, runners: JobRunners?, referee: RefereeCounter = RefereeCounter(),
+         interval: Duration = .milliseconds(200), logger: Logger) {
         self.service = service
+        self.runners = runners
+        self.referee = referee
         self.interval = interval
         self.logger = logger
     }
@@ -37,6 +45,10 @@ public struct MarketClock: Service {
                     try await service.perform { market, now throws(MarketplaceError) in
                         ((), try market.checkLease(deadline.subject, now: now))
                     }
+                case .beaconReveal:
+                    try await revealBeacon(deadline.subject)
+                case .disputeCheck:
+                    try await checkDispute(DisputeID(deadline.subject))
                 }
             } catch {
                 logger.error("deadline failed", metadata: ["kind": "\(deadline.kind.rawValue)", "subject": "\(deadline.subject)", "error": "\(error)"])
@@ -47,16 +59,75 @@ public struct MarketClock: Service {
 
     private func closeAuction(_ order: UInt64) async throws {
         let replicas = await service.market.orders[order]?.manifest.verification.replicas ?? 1
-        // The beacon secret is drawn here, in the shell, and only its hash enters the market.
-        var secrets: [String] = []
+        // The beacon secrets are drawn here, in the shell; the market keeps their hashes in the
+        // leases and hands the secrets back to be stored privately in the same transaction.
         var generator = SystemRandomNumberGenerator()
-        for _ in 0..<replicas {
-            secrets.append(Hex.encode((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }))
-        }
-        let hashes = secrets.map { Hashing.sha256Hex($0) }
+        let secrets = (0..<replicas).map { _ in Hex.encode((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }) }
         try await service.perform { market, now throws(MarketplaceError) in
-            ((), try market.closeAuction(order, beacon: hashes, now: now))
+            ((), try market.closeAuction(order, beaconSecrets: secrets, now: now))
         }
         logger.info("auction closed", metadata: ["order": "\(order)"])
     }
+
+    private func revealBeacon(_ lease: UInt64) async throws {
+        guard let current = await service.market.leases[lease], current.audit == nil, current.isUnderVerification else { return }
+        guard let secret = try await service.beaconSecret(lease: lease) else {
+            logger.critical("no beacon secret was kept for a committed lease; it cannot be audited", metadata: ["lease": "\(lease)"])
+            return
+        }
+        try await service.perform { market, now throws(MarketplaceError) in
+            ((), try market.revealBeacon(lease: lease, secret: secret, now: now))
+        }
+        logger.info("beacon revealed; audit starts", metadata: ["lease": "\(lease)"])
+    }
+
+    /// A dispute's deadline: the referee's ruling when the game is down to one step and the state
+    /// is uploaded, otherwise the end of the game for a party that missed its move.
+    private func checkDispute(_ id: DisputeID) async throws {
+        let market = await service.market
+        guard let dispute = market.disputes[id], !dispute.isResolved else { return }
+        guard case .awaitingRuling(let range) = dispute.phase else {
+            try await service.perform { market, now throws(MarketplaceError) in ((), try market.expireDispute(id, now: now)) }
+            if let ruling = await service.market.disputes[id]?.ruling { log(ruling, id) }
+            return
+        }
+        guard let runners, let lease = market.leases[dispute.lease], let order = market.orders[lease.order] else {
+            logger.error("the referee cannot find the dispute's job", metadata: ["dispute": "\(id)"])
+            return
+        }
+        let outcome: Dispute.RefereeOutcome
+        if let state = try runners.artifacts.get(range.lowHash) {
+            let runner = try runners.runner(for: order)
+            let counter = referee
+            outcome = await ComputeThread.run(name: "tender-referee") {
+                counter.add(steps: 1)
+                return Referee.rule(state: state, range: range, runner: runner)
+            }
+        } else {
+            outcome = .invalidState("the state is no longer in the artifact store")
+        }
+        try await service.perform { market, now throws(MarketplaceError) in ((), try market.ruleDispute(id, outcome, now: now)) }
+        if let ruling = await service.market.disputes[id]?.ruling { log(ruling, id) }
+    }
+
+    private func log(_ ruling: Dispute.Ruling, _ id: DisputeID) {
+        logger.notice("dispute resolved", metadata: [
+            "dispute": "\(id)", "winner": "\(ruling.winner?.rawValue ?? "none")", "reason": "\(ruling.reason.rawValue)", "detail": "\(ruling.detail)",
+        ])
+    }
+}
+
+/// How many steps the referee has executed and in how many rulings: the referee's whole cost,
+/// served in `/metrics` (DESIGN section 12: one step per dispute, whatever the segment length).
+public final class RefereeCounter: Sendable {
+    private let counts = Mutex((steps: 0, rulings: 0))
+
+    public init() {}
+
+    func add(steps: Int) {
+        counts.withLock { $0.steps += steps; $0.rulings += 1 }
+    }
+
+    public var steps: Int { counts.withLock { $0.steps } }
+    public var rulings: Int { counts.withLock { $0.rulings } }
 }

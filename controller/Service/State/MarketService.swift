@@ -109,6 +109,11 @@ public actor MarketService {
         }
     }
 
+    /// The beacon secret kept privately for a lease since its award.
+    public func beaconSecret(lease: UInt64) async throws -> String? {
+        try await database.read { db in try MarketStore.beaconSecret(lease: lease, in: db) }
+    }
+
     /// Group-commit counters for metrics.
     public nonisolated var writerStatistics: GroupCommitStatistics { writer.statistics }
 }
@@ -117,4 +122,6 @@ public actor MarketService {
 public enum ControllerError: Error, Sendable {
     /// The database refused or lost a write; nothing was acknowledged.
     case storage
+    /// An input a job names is not in the artifact store, so its workload cannot be built here.
+    case missingInput(String)
 }

@@ -9,7 +9,10 @@ enum MarketStore {
     static let orderKind = "order"
     static let leaseKind = "lease"
     static let metaKind = "meta"
-    static let beaconKind = "beacon"
+    static let disputeKind = "dispute"
+    /// Beacon secrets: private records, written with the award and read only by the clock at the
+    /// reveal. No route serves this kind; a revealed secret is served from the lease's audit.
+    static let beaconSecretKind = "beacon-secret"
     static let countersID = "counters"
 
     /// Rebuilds the marketplace from the journal (the ledger) and the stored records.
@@ -18,12 +21,15 @@ enum MarketStore {
         let accounts = try DocumentStore.all(AccountRecord.self, kind: accountKind, in: db).map(\.value)
         let orders = try DocumentStore.all(Order.self, kind: orderKind, in: db).map(\.value)
         let leases = try DocumentStore.all(Lease.self, kind: leaseKind, in: db).map(\.value)
+        let disputes = try DocumentStore.all(Dispute.self, kind: disputeKind, in: db).map(\.value)
         let counters = try DocumentStore.get(Marketplace.Counters.self, kind: metaKind, id: countersID, in: db) ?? .init()
         let deadlines = try DeadlineStore.all(in: db).compactMap { stored -> Deadline? in
             guard let kind = Deadline.Kind(rawValue: stored.kind), let subject = UInt64(stored.id) else { return nil }
             return Deadline(kind: kind, subject: subject, at: stored.dueAt)
         }
-        let market = Marketplace(policy: policy, ledger: ledger, accounts: accounts, orders: orders, leases: leases, counters: counters)
+        let market = Marketplace(
+            policy: policy, ledger: ledger, accounts: accounts, orders: orders, leases: leases, disputes: disputes, counters: counters
+        )
         return (market, deadlines)
     }
 
@@ -34,6 +40,8 @@ enum MarketStore {
         var accounts: [AccountRecord]
         var orders: [Order]
         var leases: [Lease]
+        var disputes: [Dispute]
+        var beaconSecrets: [(lease: UInt64, secret: String)]
         var counters: Marketplace.Counters?
         var deadlines: [Deadline]
 
@@ -42,7 +50,9 @@ enum MarketStore {
             accounts = change.accounts.sorted().map { market.account($0) }
             orders = change.orders.sorted().compactMap { market.orders[$0] }
             leases = change.leases.sorted().compactMap { market.leases[$0] }
-            counters = change.orders.isEmpty && change.leases.isEmpty ? nil : market.counters
+            disputes = change.disputes.sorted().compactMap { market.disputes[$0] }
+            beaconSecrets = change.beaconSecrets.sorted { $0.key < $1.key }.map { (lease: $0.key, secret: $0.value) }
+            counters = change.orders.isEmpty && change.leases.isEmpty && change.disputes.isEmpty ? nil : market.counters
             deadlines = change.deadlines
         }
 
@@ -57,6 +67,12 @@ enum MarketStore {
             for lease in leases {
                 try DocumentStore.put(kind: MarketStore.leaseKind, id: String(lease.id), value: lease, at: now, in: db)
             }
+            for dispute in disputes {
+                try DocumentStore.put(kind: MarketStore.disputeKind, id: String(dispute.id.rawValue), value: dispute, at: now, in: db)
+            }
+            for (lease, secret) in beaconSecrets {
+                try DocumentStore.put(kind: MarketStore.beaconSecretKind, id: String(lease), value: secret, at: now, in: db)
+            }
             if let counters {
                 try DocumentStore.put(kind: MarketStore.metaKind, id: MarketStore.countersID, value: counters, at: now, in: db)
             }
@@ -65,5 +81,12 @@ enum MarketStore {
                 try DeadlineStore.upsert(stored, in: db)
             }
         }
+    }
+}
+
+extension MarketStore {
+    /// The private beacon secret drawn for a lease at award; nil if none was kept.
+    static func beaconSecret(lease: UInt64, in db: Database) throws -> String? {
+        try DocumentStore.get(String.self, kind: beaconSecretKind, id: String(lease), in: db)
     }
 }

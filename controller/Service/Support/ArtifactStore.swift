@@ -34,6 +34,15 @@ struct ArtifactStore: Sendable {
         return hash
     }
 
+    /// Where the artifact with this hash lives (or would live).
+    func url(for hash: String) -> URL {
+        directory.appendingPathComponent(hash)
+    }
+
+    func contains(_ hash: String) -> Bool {
+        Hashing.isSHA256Hex(hash) && FileManager.default.fileExists(atPath: url(for: hash).path)
+    }
+
     func get(_ hash: String) throws -> Data? {
         let url = directory.appendingPathComponent(hash)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }

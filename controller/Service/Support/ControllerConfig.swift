@@ -10,8 +10,44 @@ public struct ControllerConfig: Codable, Equatable, Sendable {
         var heartbeatGrace: String = "2m"
         var livenessPenaltyBasisPoints: Int64 = 1_000
         var jail: String = "1d"
+        var availability: String = "2m"
+        var disputeMove: String = "1m"
+        var disputeBondBasisPoints: Int64 = 2_000
+        var challengerMinimumStake: String = "1"
 
         public init() {}
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let defaults = Market()
+            feeBasisPoints = try c.decodeIfPresent(Int64.self, forKey: .feeBasisPoints) ?? defaults.feeBasisPoints
+            feeBurnBasisPoints = try c.decodeIfPresent(Int64.self, forKey: .feeBurnBasisPoints) ?? defaults.feeBurnBasisPoints
+            heartbeatGrace = try c.decodeIfPresent(String.self, forKey: .heartbeatGrace) ?? defaults.heartbeatGrace
+            livenessPenaltyBasisPoints = try c.decodeIfPresent(Int64.self, forKey: .livenessPenaltyBasisPoints) ?? defaults.livenessPenaltyBasisPoints
+            jail = try c.decodeIfPresent(String.self, forKey: .jail) ?? defaults.jail
+            availability = try c.decodeIfPresent(String.self, forKey: .availability) ?? defaults.availability
+            disputeMove = try c.decodeIfPresent(String.self, forKey: .disputeMove) ?? defaults.disputeMove
+            disputeBondBasisPoints = try c.decodeIfPresent(Int64.self, forKey: .disputeBondBasisPoints) ?? defaults.disputeBondBasisPoints
+            challengerMinimumStake = try c.decodeIfPresent(String.self, forKey: .challengerMinimumStake) ?? defaults.challengerMinimumStake
+        }
+    }
+
+    /// The built-in auditor's budget.
+    public struct Audit: Codable, Equatable, Sendable {
+        var enabled: Bool = true
+        var concurrentAudits: Int = 1
+        var cpuShare: Double = 1
+        var runExec: Bool = false
+
+        public init() {}
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
+            concurrentAudits = try c.decodeIfPresent(Int.self, forKey: .concurrentAudits) ?? 1
+            cpuShare = try c.decodeIfPresent(Double.self, forKey: .cpuShare) ?? 1
+            runExec = try c.decodeIfPresent(Bool.self, forKey: .runExec) ?? false
+        }
     }
 
     public var listen: String = "127.0.0.1:8080"
@@ -19,8 +55,25 @@ public struct ControllerConfig: Codable, Equatable, Sendable {
     public var artifacts: String = "artifacts"
     public var maxBodyBytes: Int = 64 << 20
     public var market = Market()
+    public var audit = Audit()
 
     public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = ControllerConfig()
+        listen = try c.decodeIfPresent(String.self, forKey: .listen) ?? defaults.listen
+        database = try c.decodeIfPresent(String.self, forKey: .database) ?? defaults.database
+        artifacts = try c.decodeIfPresent(String.self, forKey: .artifacts) ?? defaults.artifacts
+        maxBodyBytes = try c.decodeIfPresent(Int.self, forKey: .maxBodyBytes) ?? defaults.maxBodyBytes
+        market = try c.decodeIfPresent(Market.self, forKey: .market) ?? defaults.market
+        audit = try c.decodeIfPresent(Audit.self, forKey: .audit) ?? defaults.audit
+    }
+
+    /// The built-in auditor's budget.
+    public var auditBudget: AuditBudget {
+        AuditBudget(enabled: audit.enabled, concurrentAudits: audit.concurrentAudits, cpuShare: audit.cpuShare, runExec: audit.runExec)
+    }
 
     /// Reads a config file; every problem is reported with the field it concerns.
     public static func load(path: String) throws(ConfigError) -> ControllerConfig {
@@ -52,6 +105,14 @@ public struct ControllerConfig: Codable, Equatable, Sendable {
         }
         if DurationText.seconds(market.heartbeatGrace) == nil { problems.append("market.heartbeatGrace: expected a duration like 2m") }
         if DurationText.seconds(market.jail) == nil { problems.append("market.jail: expected a duration like 1d") }
+        if DurationText.seconds(market.availability) == nil { problems.append("market.availability: expected a duration like 2m") }
+        if DurationText.seconds(market.disputeMove) == nil { problems.append("market.disputeMove: expected a duration like 1m") }
+        if !(0...10_000).contains(market.disputeBondBasisPoints) { problems.append("market.disputeBondBasisPoints: must be 0...10000") }
+        if (try? Amount.parse(market.challengerMinimumStake)) == nil {
+            problems.append("market.challengerMinimumStake: expected credits like 1 or 0.5")
+        }
+        if !(1...64).contains(audit.concurrentAudits) { problems.append("audit.concurrentAudits: must be 1...64") }
+        if !(audit.cpuShare > 0 && audit.cpuShare <= 1) { problems.append("audit.cpuShare: must be in (0, 1]") }
         return problems
     }
 
@@ -61,7 +122,11 @@ public struct ControllerConfig: Codable, Equatable, Sendable {
             feeBasisPoints: market.feeBasisPoints, feeBurnBasisPoints: market.feeBurnBasisPoints,
             heartbeatGraceSeconds: DurationText.seconds(market.heartbeatGrace) ?? 120,
             livenessPenaltyBasisPoints: market.livenessPenaltyBasisPoints,
-            jailSeconds: DurationText.seconds(market.jail) ?? 86_400, treasury: treasury, auditPool: auditPool
+            jailSeconds: DurationText.seconds(market.jail) ?? 86_400, treasury: treasury, auditPool: auditPool,
+            availabilitySeconds: DurationText.seconds(market.availability) ?? 120,
+            disputeMoveSeconds: DurationText.seconds(market.disputeMove) ?? 60,
+            disputeBondBasisPoints: market.disputeBondBasisPoints,
+            challengerMinimumStake: try? Amount.parse(market.challengerMinimumStake)
         )
     }
 }

@@ -15,6 +15,8 @@ public final class RequestMetrics: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The dispute referee's steps and rulings.
+    public let referee = RefereeCounter()
 
     public init() {}
 
@@ -46,6 +48,12 @@ public final class RequestMetrics: Sendable {
             for (status, count) in state.byStatus.sorted(by: { $0.key < $1.key }) {
                 lines.append("tender_http_responses_total{status=\"\(status)\"} \(count)")
             }
+            lines.append("# HELP tender_referee_steps_total Steps the dispute referee executed.")
+            lines.append("# TYPE tender_referee_steps_total counter")
+            lines.append("tender_referee_steps_total \(referee.steps)")
+            lines.append("# HELP tender_referee_rulings_total Disputes the referee ruled on by executing a step.")
+            lines.append("# TYPE tender_referee_rulings_total counter")
+            lines.append("tender_referee_rulings_total \(referee.rulings)")
             return lines.joined(separator: "\n")
         }
     }

@@ -1,0 +1,82 @@
+import Foundation
+import TenderCore
+
+/// The checks an auditor runs on a committed lease: one sampled segment, or the result against
+/// the final state. The controller's built-in auditor and every challenger call these, so both
+/// judge a provider by the same code (DESIGN section 7).
+public enum SegmentAudit {
+    /// Re-executes segment `segment` from `state` (the state the provider served for leaf
+    /// `segment`, or nil when it is not available) and compares bit for bit with leaf `segment + 1`.
+    ///
+    /// `trace` holds the committed state hashes, already checked against the root
+    /// (`Commitment.check(trace:)`). The served state is first checked against its leaf with an
+    /// inclusion proof, as anyone holding only the root would.
+    public static func check(
+        segment: Int, state: Data?, trace: [Data], commitment: Commitment, runner: WorkloadRunner, at now: Timestamp
+    ) -> AuditCheck {
+        guard segment >= 0, segment + 1 < trace.count else {
+            return AuditCheck(segment: segment, verdict: .invalid, detail: "segment \(segment) is outside the commitment", at: now)
+        }
+        let expected = Hex.encode(trace[segment + 1])
+        guard runner.schedule.totalSteps == commitment.totalSteps, runner.schedule.interval == commitment.checkpointInterval else {
+            return AuditCheck(
+                segment: segment, verdict: .invalid, expected: expected,
+                detail: "the commitment's schedule (\(commitment.totalSteps) steps every \(commitment.checkpointInterval)) is not the job's (\(runner.schedule.totalSteps) every \(runner.schedule.interval))",
+                at: now
+            )
+        }
+        guard let state else {
+            return AuditCheck(
+                segment: segment, verdict: .unavailable, expected: expected,
+                detail: "state \(Hex.encode(trace[segment]).prefix(12))… (leaf \(segment)) is not in the artifact store", at: now
+            )
+        }
+        let stateHash = Hashing.sha256(state)
+        let proof: InclusionProof
+        do { proof = try MerkleTree(stateHashes: trace).proof(forLeaf: segment) } catch {
+            return AuditCheck(segment: segment, verdict: .invalid, detail: "no proof for leaf \(segment): \(error)", at: now)
+        }
+        guard commitment.contains(stateHash: stateHash, proof: proof) else {
+            return AuditCheck(segment: segment, verdict: .invalid, expected: expected, detail: "the served state is not leaf \(segment) of the root", at: now)
+        }
+        do {
+            let end = try runner.runSegment(segment, from: state)
+            let computed = end.state.hashHex
+            if computed == expected {
+                return AuditCheck(segment: segment, verdict: .passed, expected: expected, computed: computed, detail: "re-executed bit for bit", at: now)
+            }
+            return AuditCheck(
+                segment: segment, verdict: .mismatch, expected: expected, computed: computed,
+                detail: "re-executing segment \(segment) gives \(computed.prefix(12))…, the commitment says \(expected.prefix(12))…", at: now
+            )
+        } catch {
+            return AuditCheck(segment: segment, verdict: .invalid, expected: expected, detail: "the state of leaf \(segment) does not run: \(error)", at: now)
+        }
+    }
+
+    /// Recomputes the result from the final state (nil when not available) and compares its hash
+    /// with the committed result hash.
+    public static func checkResult(finalState: Data?, commitment: Commitment, runner: WorkloadRunner, at now: Timestamp) -> AuditCheck {
+        guard let finalState else {
+            return AuditCheck(
+                segment: nil, verdict: .unavailable, expected: commitment.resultHash,
+                detail: "the final state \(commitment.finalStateHash.prefix(12))… is not in the artifact store", at: now
+            )
+        }
+        guard Hashing.sha256Hex(finalState) == commitment.finalStateHash else {
+            return AuditCheck(segment: nil, verdict: .invalid, detail: "the served final state is not the committed one", at: now)
+        }
+        do {
+            let computed = Hashing.sha256Hex(try runner.result(ofFinalState: finalState))
+            if computed == commitment.resultHash {
+                return AuditCheck(segment: nil, verdict: .passed, expected: commitment.resultHash, computed: computed, detail: "the result is the final state's", at: now)
+            }
+            return AuditCheck(
+                segment: nil, verdict: .mismatch, expected: commitment.resultHash, computed: computed,
+                detail: "the final state's result hashes to \(computed.prefix(12))…, the commitment says \(commitment.resultHash.prefix(12))…", at: now
+            )
+        } catch {
+            return AuditCheck(segment: nil, verdict: .invalid, detail: "the final state does not give a result: \(error)", at: now)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Hummingbird
+import TenderCore
+
+/// Leases as clients read them, their audits, and the dispute game.
+struct VerificationRoutes: Sendable {
+    let service: MarketService
+    let settings: ControllerSettings
+    let artifacts: ArtifactStore
+
+    func register(on router: RouteTable) {
+        router.get("/v1/leases") { request, _ in
+            let query = request.uri.queryParameters
+            let page = try Page(request)
+            let state = try query["state"].map { text in
+                guard let state = Lease.State(rawValue: String(text)) else {
+                    throw ProblemResponse(.badRequest, "Bad query", "state must be one of \(Lease.State.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return state
+            }
+            let provider = try query["provider"].map { text in
+                guard let id = try? AccountID(String(text)) else { throw ProblemResponse(.badRequest, "Bad query", "provider must be an account id") }
+                return id
+            }
+            let market = await service.market
+            let leases = market.leases.values
+                .filter { lease in
+                    lease.id > page.after && (state.map { lease.state == $0 } ?? true) && (provider.map { lease.provider == $0 } ?? true)
+                }
+                .sorted { $0.id < $1.id }
+                .prefix(page.limit)
+            return try JSONResponse.make(API.LeaseList(
+                leases: leases.map(API.LeaseView.init), next: leases.count == page.limit ? leases.last?.id : nil
+            ))
+        }
+        router.get("/v1/leases/:id") { _, context in
+            try JSONResponse.make(API.LeaseView(try await lease(context)))
+        }
+        router.get("/v1/leases/:id/audit") { _, context in
+            try JSONResponse.make(API.AuditView(try await lease(context)))
+        }
+        router.post("/v1/leases/:id/disputes") { request, context in
+            let id = try context.parameters.id("id", what: "lease")
+            let signed = try await request.signed(limit: settings.smallBodyLimit)
+            let body = try request.decodeJSON(API.OpenDisputeRequest.self, from: signed.body)
+            guard let lease = await service.market.leases[id] else { throw MarketplaceError.notFound("lease \(id)") }
+            let trace = try lease.commitment.flatMap { try artifacts.get($0.traceHash) } ?? Data()
+            let dispute = try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
+                try market.openDispute(lease: id, segment: body.segment, claim: body.claim, trace: trace, by: signed.account, now: now)
+            }
+            return try JSONResponse.make(API.DisputeView(dispute), status: .created)
+        }
+        router.get("/v1/disputes") { request, _ in
+            let query = request.uri.queryParameters
+            let page = try Page(request)
+            let lease = try query["lease"].map { text in
+                guard let id = UInt64(String(text)) else { throw ProblemResponse(.badRequest, "Bad query", "lease must be a lease id") }
+                return id
+            }
+            let account = try query["account"].map { text in
+                guard let id = try? AccountID(String(text)) else { throw ProblemResponse(.badRequest, "Bad query", "account must be an account id") }
+                return id
+            }
+            let openOnly = query["open"].map { $0 == "true" } ?? false
+            let disputes = await service.market.disputes.values
+                .filter { dispute in dispute.id.rawValue > page.after && (lease.map { dispute.lease == $0 } ?? true) }
+                .filter { d in account.map { d.provider == $0 || d.challenger == $0 } ?? true }
+                .filter { !openOnly || !$0.isResolved }
+                .sorted { $0.id < $1.id }
+                .prefix(page.limit)
+            return try JSONResponse.make(API.DisputeList(
+                disputes: disputes.map(API.DisputeView.init), next: disputes.count == page.limit ? disputes.last?.id.rawValue : nil
+            ))
+        }
+        router.get("/v1/disputes/:id") { _, context in
+            let id = DisputeID(try context.parameters.id("id", what: "dispute"))
+            guard let dispute = await service.market.disputes[id] else { throw MarketplaceError.notFound("dispute \(id)") }
+            return try JSONResponse.make(API.DisputeView(dispute))
+        }
+        router.post("/v1/disputes/:id/moves") { request, context in
+            let id = DisputeID(try context.parameters.id("id", what: "dispute"))
+            let signed = try await request.signed(limit: settings.smallBodyLimit)
+            let move = try request.decodeJSON(DisputeMove.self, from: signed.body)
+            guard let current = await service.market.disputes[id] else { throw MarketplaceError.notFound("dispute \(id)") }
+            // Only a `state` move needs the store: the state the range starts from must be in it.
+            let available = current.range.map { artifacts.contains($0.lowHash) } ?? false
+            let dispute = try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
+                let change = try market.moveDispute(id, move, by: signed.account, stateAvailable: available, now: now)
+                guard let dispute = market.disputes[id] else { throw MarketplaceError.notFound("dispute \(id)") }
+                return (dispute, change)
+            }
+            return try JSONResponse.make(API.DisputeView(dispute))
+        }
+    }
+
+    private func lease(_ context: BasicRequestContext) async throws -> Lease {
+        let id = try context.parameters.id("id", what: "lease")
+        guard let lease = await service.market.leases[id] else { throw MarketplaceError.notFound("lease \(id)") }
+        return lease
+    }
+}
+
+/// `after` and `limit` of a paginated list: ids greater than `after`, at most `limit` (1...1000, default 100).
+struct Page {
+    var after: UInt64
+    var limit: Int
+
+    init(_ request: Request) throws {
+        let query = request.uri.queryParameters
+        guard let after = UInt64(query["after"].map(String.init) ?? "0"),
+              let limit = Int(query["limit"].map(String.init) ?? "100"), (1...1_000).contains(limit) else {
+            throw ProblemResponse(.badRequest, "Bad query", "after must be an id and limit between 1 and 1000")
+        }
+        self.after = after
+        self.limit = limit
+    }
+}

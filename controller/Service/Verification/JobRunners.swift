@@ -1,0 +1,32 @@
+import Foundation
+import Synchronization
+import TenderCore
+import TenderWorkloads
+
+/// Builds the `WorkloadRunner` of an order from the controller's own artifact store, for the
+/// auditor and the referee, and keeps it per order: loading a dataset costs more than a step.
+final class JobRunners: Sendable {
+    let artifacts: ArtifactStore
+    private let cache = Mutex<[UInt64: WorkloadRunner]>([:])
+
+    init(artifacts: ArtifactStore) {
+        self.artifacts = artifacts
+    }
+
+    /// The runner for `order`; throws when an input is missing or the workload cannot be built.
+    func runner(for order: Order) throws -> WorkloadRunner {
+        if let runner = cache.withLock({ $0[order.id] }) { return runner }
+        let workload = try WorkloadFactory.make(order.manifest.workload) { reference in
+            guard case .sha256(let hash) = reference else { throw ControllerError.missingInput("\(reference)") }
+            let url = self.artifacts.url(for: hash)
+            guard FileManager.default.fileExists(atPath: url.path) else { throw ControllerError.missingInput("sha256:\(hash)") }
+            return url
+        }
+        let runner = try WorkloadRunner(workload)
+        cache.withLock { cache in
+            if cache.count > 64 { cache.removeAll() }
+            cache[order.id] = runner
+        }
+        return runner
+    }
+}
