@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(
             name: "TenderControllerTests",
             dependencies: [
-                "TenderControllerService", "TenderCore", "TenderStore", "TenderClient",
+                "TenderControllerService", "TenderCore", "TenderStore", "TenderClient", "TenderWorkloads",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),

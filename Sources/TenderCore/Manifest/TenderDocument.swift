@@ -19,7 +19,7 @@ public enum TenderDocument: Sendable, Equatable {
         case .manifest(let manifest):
             let gpus = manifest.resources.gpu.map { "\($0.units) GPU" } ?? "no GPU"
             return "manifest '\(manifest.name)': \(manifest.kind.rawValue), \(manifest.workload.runtime.rawValue), \(gpus), "
-                + "max \(manifest.pricing.maxPrice) credits, \(manifest.verification.mode.rawValue)"
+                + "max \(manifest.pricing.maxPrice) credits, \(manifest.verification.mode.rawValue); \(manifest.detectionExplanation)"
         case .profile(let profile):
             let gpus = profile.inventory.gpus.map { "\($0.count)x \($0.spec)" }.joined(separator: ", ")
             return "provider profile '\(profile.name)': \(gpus.isEmpty ? "no GPU" : gpus), "

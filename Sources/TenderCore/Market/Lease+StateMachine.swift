@@ -51,7 +51,7 @@ extension Lease {
         windowEndsAt = windowEnds
         timeline.append(LeaseEvent(
             at: now, kind: .committed,
-            detail: "root \(commitment.root.prefix(12))… over \(commitment.leafCount) leaves; challenge window until \(windowEnds)"
+            detail: "root \(commitment.root.prefix(12))… over \(commitment.leafCount) leaves; the challenge window is open for \(challengeWindowSeconds)s"
         ))
         return [.scheduleBeaconReveal(lease: id, at: now), .scheduleSettlement(lease: id, at: windowEnds)]
     }
@@ -103,9 +103,11 @@ extension Lease {
             return try slash(challenger: policy.auditPool, because: "the audit found \(what) \(check.verdict.rawValue)", now: now, policy: policy)
         }
         if audit.passed {
-            timeline.append(LeaseEvent(
-                at: now, kind: .auditPassed, detail: "audit passed: \(audit.segments.count) of \(audit.segmentCount) segments and the result"
-            ))
+            let waived = audit.checks.filter { $0.verdict == .waived }.count
+            let detail = waived == 0
+                ? "audit passed: \(audit.segments.count) of \(audit.segmentCount) segments re-executed bit for bit, and the result"
+                : "audit waived for \(waived) of \(audit.checks.count) checks (not re-executed by the controller); challengers judge this lease"
+            timeline.append(LeaseEvent(at: now, kind: .auditPassed, detail: detail))
             return try settleIfDue(now: now, policy: policy)
         }
         return []

@@ -108,7 +108,7 @@ public enum WorkloadBench {
         return Overhead(withCommitment: with, withoutCommitment: without, percent: percent)
     }
 
-    private static func seconds(_ duration: Duration) -> Double {
+    static func seconds(_ duration: Duration) -> Double {
         let parts = duration.components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }

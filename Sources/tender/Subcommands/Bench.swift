@@ -47,6 +47,8 @@ struct Bench: AsyncParsableCommand {
         rows.append(Self.matmul())
         rows.append(Self.sha256())
         rows.append(try Self.commitment())
+        rows.append(Self.audit())
+        rows.append(Self.referee())
         if !skipAPI {
             rows += await APIWriteBench(clients: clients, seconds: seconds).run()
         }
@@ -135,17 +137,81 @@ struct Bench: AsyncParsableCommand {
                    target: ">= 80% of openssl", met: ratio.map { $0 >= 0.8 }, note: openssl == nil ? "openssl unavailable" : nil)
     }
 
-    static func commitment() throws -> Row {
+    /// `Datasets/digits.csv` in the working directory or in the repository this binary was built from.
+    static func digitsURL() -> URL? {
         let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
         let candidates = [URL(fileURLWithPath: "Datasets/digits.csv"), directory.appendingPathComponent("Datasets/digits.csv")]
-        guard let url = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
-            return Row(name: "commitment overhead", value: 0, unit: "%", target: "<= 5%", met: nil, note: "Datasets/digits.csv not found; run from the repository")
+        return candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) })
+    }
+
+    static let digitsMissing = "Datasets/digits.csv not found; run from the repository"
+
+    static func commitment() throws -> Row {
+        guard let url = digitsURL() else {
+            return Row(name: "commitment overhead", value: 0, unit: "%", target: "<= 5%", met: nil, note: digitsMissing)
         }
         let config = MLPTrainConfig.digits(dataset: try NumericCSV.load(contentsOf: url), steps: 600, seed: 1, checkpointInterval: 30)
         let overhead = try WorkloadBench.commitmentOverhead(of: try MLPTrainWorkload(config: config))
         return Row(name: "commitment overhead (digits, c=30)", value: overhead.percent, unit: "%", baseline: seconds(overhead.withoutCommitment),
                    ratio: nil, target: "<= 5%", met: overhead.percent <= 5, note: "baseline = seconds without commitments")
+    }
+
+    // MARK: - Verification
+
+    /// Audit of k = 459 segments (99% detection at f = 1%) of a digits job of 10^4 segments of 30
+    /// steps, against that job's compute. The job is built at full size but only its first
+    /// segments are run: `WorkloadBench.auditCost` times real segments and real audit checks.
+    static func audit() -> Row {
+        let name = "audit cost (99% at f=1%, N=10^4)"
+        guard let url = digitsURL() else {
+            return Row(name: name, value: 0, unit: "%", target: "<= 5%", met: nil, note: digitsMissing)
+        }
+        let segments = 10_000
+        let interval = 30
+        do {
+            let config = MLPTrainConfig.digits(
+                dataset: try NumericCSV.load(contentsOf: url), steps: segments * interval, seed: 1, checkpointInterval: interval
+            )
+            let cost = try WorkloadBench.auditCost(of: try MLPTrainWorkload(config: config))
+            let job = "\(ms(cost.jobSegment)) ms/segment of job compute (\(cost.timedSegments) segments timed)"
+            let check = "\(ms(cost.auditSegment)) ms/audit check (\(cost.auditedSegments) timed; \(ms(cost.proof)) ms of it the proof from \(cost.jobSegments + 1) leaves)"
+            let once = "\(ms(cost.traceCheck)) ms trace + \(ms(cost.resultCheck)) ms result check"
+            let note = "digits c=\(cost.segmentLength), k=\(cost.samples) of \(cost.jobSegments): \(job), \(check), \(once)"
+            return Row(name: name, value: cost.percent, unit: "%", baseline: nil, ratio: nil, target: "<= 5%", met: cost.percent <= 5, note: note)
+        } catch {
+            return Row(name: name, value: 0, unit: "%", target: "<= 5%", met: nil, note: "not measured: \(error)")
+        }
+    }
+
+    /// Steps the dispute referee executes, counted by `CountingWorkload`, at segment lengths 10,
+    /// 100 and 1,000 of the digits job; the target is one step at every length.
+    static func referee() -> Row {
+        let name = "dispute referee cost"
+        guard let url = digitsURL() else {
+            return Row(name: name, value: 0, unit: "steps", target: "1 step", met: nil, note: digitsMissing)
+        }
+        do {
+            let dataset = try NumericCSV.load(contentsOf: url)
+            let costs = try WorkloadBench.refereeCost(segmentLengths: [10, 100, 1_000]) { length in
+                try MLPTrainWorkload(config: MLPTrainConfig.digits(dataset: dataset, steps: length, seed: 1, checkpointInterval: length))
+            }
+            let most = costs.map(\.refereeSteps).max() ?? 0
+            let perLength = costs.map { "\($0.refereeSteps) at c=\($0.segmentLength)" }.joined(separator: ", ")
+            var note = "steps counted: \(perLength)"
+            if let longest = costs.max(by: { $0.segmentLength < $1.segmentLength }) {
+                note += "; re-executing the whole \(longest.segmentLength)-step segment counts \(longest.segmentSteps)"
+            }
+            return Row(name: name, value: Double(most), unit: "steps", baseline: nil, ratio: nil, target: "1 step",
+                       met: !costs.isEmpty && costs.allSatisfy { $0.refereeSteps == 1 }, note: note)
+        } catch {
+            return Row(name: name, value: 0, unit: "steps", target: "1 step", met: nil, note: "not measured: \(error)")
+        }
+    }
+
+    /// Milliseconds to three decimals, for notes.
+    static func ms(_ duration: Duration) -> String {
+        String(format: "%.3f", seconds(duration) * 1_000)
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -25,14 +25,17 @@ final class ControllerProcess: @unchecked Sendable {
     let database: URL
     let port: Int
     let log: URL
+    /// A configuration file, or nil for the built-in defaults.
+    let config: URL?
     private var process: Process?
 
     var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
     /// A controller on `database` at a free port; nothing runs until `start()`.
-    init(executable: URL, database: URL) throws {
+    init(executable: URL, database: URL, config: URL? = nil) throws {
         guard let port = FreePort.next() else { throw ProcessFailure("no free loopback port") }
         self.executable = executable
+        self.config = config
         self.database = database
         self.port = port
         self.log = database.deletingLastPathComponent().appendingPathComponent("controller.log")
@@ -45,7 +48,7 @@ final class ControllerProcess: @unchecked Sendable {
         output.seekToEndOfFile()
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["serve", "--dev", "--listen", "127.0.0.1:\(port)", "--db", database.path, "--config", "/nonexistent"]
+        process.arguments = ["serve", "--dev", "--listen", "127.0.0.1:\(port)", "--db", database.path, "--config", config?.path ?? "/nonexistent"]
         process.standardOutput = output
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
