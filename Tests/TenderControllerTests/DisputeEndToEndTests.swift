@@ -26,7 +26,8 @@ struct DisputeEndToEndTests {
         for segment in 0..<evidence.segmentCount {
             let state = try await evidence.state(ofLeaf: segment, client: client)
             let check = SegmentAudit.check(
-                segment: segment, state: state, trace: evidence.trace, commitment: evidence.commitment, runner: evidence.runner, at: .init(millis: 0)
+                segment: segment, state: state, trace: evidence.trace, tree: evidence.tree, commitment: evidence.commitment,
+                runner: evidence.runner, at: .init(millis: 0)
             )
             if check.verdict == .mismatch { return segment }
         }

@@ -86,7 +86,8 @@ public struct Challenger: Sendable {
             }
             let state = try await evidence.state(ofLeaf: segment, client: client)
             let check = SegmentAudit.check(
-                segment: segment, state: state, trace: evidence.trace, commitment: evidence.commitment, runner: evidence.runner, at: now()
+                segment: segment, state: state, trace: evidence.trace, tree: evidence.tree, commitment: evidence.commitment,
+                runner: evidence.runner, at: now()
             )
             if check.verdict == .mismatch { starts[segment] = state }
             checks.append(check)
@@ -140,7 +141,8 @@ public struct Challenger: Sendable {
             throw .stateUnavailable(lease: leaseID, segment: segment)
         }
         let check = SegmentAudit.check(
-            segment: segment, state: state, trace: evidence.trace, commitment: evidence.commitment, runner: evidence.runner, at: now()
+            segment: segment, state: state, trace: evidence.trace, tree: evidence.tree, commitment: evidence.commitment,
+                runner: evidence.runner, at: now()
         )
         observer(.checked(lease: leaseID, provider: lease.provider, segmentCount: evidence.segmentCount, checks: [check]))
         switch check.verdict {

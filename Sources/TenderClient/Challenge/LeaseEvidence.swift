@@ -11,13 +11,16 @@ public struct LeaseEvidence: Sendable {
     public let schedule: CheckpointSchedule
     /// The state hash of every leaf, checked against the commitment's root (`Commitment.check(trace:)`).
     public let trace: [Data]
+    /// The Merkle tree over `trace`, built once so each check reads its proof in O(log n).
+    public let tree: MerkleTree
     public let runner: WorkloadRunner
 
-    public init(lease: API.LeaseView, commitment: Commitment, schedule: CheckpointSchedule, trace: [Data], runner: WorkloadRunner) {
+    public init(lease: API.LeaseView, commitment: Commitment, schedule: CheckpointSchedule, trace: [Data], runner: WorkloadRunner) throws(CommitmentError) {
         self.lease = lease
         self.commitment = commitment
         self.schedule = schedule
         self.trace = trace
+        self.tree = try MerkleTree(stateHashes: trace)
         self.runner = runner
     }
 
@@ -48,15 +51,12 @@ public struct LeaseEvidence: Sendable {
         let runner = try await JobInputs(order: order.order, cache: cache).prepare(client: client)
         let traceBytes: Data
         do { traceBytes = try await client.artifact(sha256: commitment.traceHash) } catch { throw .client(error) }
-        let trace: [Data]
-        let schedule: CheckpointSchedule
         do {
-            trace = try commitment.check(trace: traceBytes)
-            schedule = try commitment.schedule()
+            let trace = try commitment.check(trace: traceBytes)
+            return try LeaseEvidence(lease: lease, commitment: commitment, schedule: try commitment.schedule(), trace: trace, runner: runner)
         } catch {
             throw .badCommitment(lease: lease.id, error.description)
         }
-        return LeaseEvidence(lease: lease, commitment: commitment, schedule: schedule, trace: trace, runner: runner)
     }
 
     /// The state the provider committed at `leaf`, from the artifact store; nil when it is not there.

@@ -9,10 +9,12 @@ public enum SegmentAudit {
     /// `segment`, or nil when it is not available) and compares bit for bit with leaf `segment + 1`.
     ///
     /// `trace` holds the committed state hashes, already checked against the root
-    /// (`Commitment.check(trace:)`). The served state is first checked against its leaf with an
-    /// inclusion proof, as anyone holding only the root would.
+    /// (`Commitment.check(trace:)`), and `tree` the Merkle tree over them: build it once per lease
+    /// and pass it in, or each check rebuilds it, which costs O(leaves). The served state is first
+    /// checked against its leaf with an inclusion proof, as anyone holding only the root would.
     public static func check(
-        segment: Int, state: Data?, trace: [Data], commitment: Commitment, runner: WorkloadRunner, at now: Timestamp
+        segment: Int, state: Data?, trace: [Data], tree: MerkleTree? = nil, commitment: Commitment, runner: WorkloadRunner,
+        at now: Timestamp
     ) -> AuditCheck {
         guard segment >= 0, segment + 1 < trace.count else {
             return AuditCheck(segment: segment, verdict: .invalid, detail: "segment \(segment) is outside the commitment", at: now)
@@ -33,7 +35,7 @@ public enum SegmentAudit {
         }
         let stateHash = Hashing.sha256(state)
         let proof: InclusionProof
-        do { proof = try MerkleTree(stateHashes: trace).proof(forLeaf: segment) } catch {
+        do { proof = try (tree ?? MerkleTree(stateHashes: trace)).proof(forLeaf: segment) } catch {
             return AuditCheck(segment: segment, verdict: .invalid, detail: "no proof for leaf \(segment): \(error)", at: now)
         }
         guard commitment.contains(stateHash: stateHash, proof: proof) else {

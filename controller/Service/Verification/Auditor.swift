@@ -62,12 +62,14 @@ public struct Auditor: Service {
         guard let commitment = lease.commitment, let audit = lease.audit else { return }
         let artifacts = runners.artifacts
         let trace: [Data]
+        let tree: MerkleTree
         do {
             guard let bytes = try artifacts.get(commitment.traceHash) else {
                 logger.error("the trace of a recorded commitment is missing from the store", metadata: ["lease": "\(lease.id)"])
                 return
             }
             trace = try commitment.check(trace: bytes)
+            tree = try MerkleTree(stateHashes: trace)
         } catch {
             logger.error("cannot read the lease's trace", metadata: ["lease": "\(lease.id)", "error": "\(error)"])
             return
@@ -94,7 +96,7 @@ public struct Auditor: Service {
             if state == nil && service.now < audit.availableUntil { return }  // may still arrive; next tick
             let now = service.now
             let (check, elapsed) = await timed {
-                SegmentAudit.check(segment: segment, state: state, trace: trace, commitment: commitment, runner: runner, at: now)
+                SegmentAudit.check(segment: segment, state: state, trace: trace, tree: tree, commitment: commitment, runner: runner, at: now)
             }
             guard await record(check, lease: lease.id) else { return }
             if check.verdict.isFraud { return }
