@@ -74,4 +74,44 @@ struct VerificationEndToEndTests {
         #expect(paid.available == (try Amount.parse("50.99")))
         #expect(try await market.ledgerVerifies())
     }
+
+    @Test("replicated mode: equal roots settle both replicas; a replica that differs is re-executed where they part and slashed")
+    func replicated() async throws {
+        let market = try await VerificationMarket()
+        defer { market.cleanUp() }
+        let (honest, honestAccount) = try await market.agent("replica-honest")
+        let (second, _) = try await market.agent("replica-second")
+        // One sample only: the comparison of the two roots, not sampling, has to decide.
+        let agreeing = try await market.submit(market.manifest(samples: 1, seed: 201, mode: "replicated"))
+        _ = try await market.lease(ofOrder: agreeing) { $0.isFinal }
+        let both = try await market.submitter.order(agreeing).leases
+        #expect(both.count == 2)
+        #expect(both.allSatisfy { $0.state == .settled }, "\(both.map(\.timeline))")
+        for lease in both {
+            let audit = try await market.submitter.audit(lease: lease.id)
+            #expect(audit.replica?.rootsAgree == true)
+        }
+        await second.stop()
+
+        let (cheat, cheatAccount) = try await market.agent("replica-cheat", faults: ["skip-steps:0.3"])
+        let parting = try await market.submit(market.manifest(samples: 1, seed: 202, mode: "replicated"))
+        let deadline = Date().addingTimeInterval(90)
+        var leases: [API.LeaseView] = []
+        while Date() < deadline {
+            leases = try await market.submitter.order(parting).leases
+            if leases.count == 2, leases.allSatisfy(\.isFinal) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        await honest.stop()
+        await cheat.stop()
+        let cheated = try #require(leases.first { $0.provider == cheatAccount })
+        let honestLease = try #require(leases.first { $0.provider == honestAccount })
+        #expect(cheated.state == .slashed, "\(cheated.timeline.map(\.detail))")
+        #expect(cheated.timeline.contains { $0.detail.contains("replica check") })
+        #expect(honestLease.state == .settled, "\(honestLease.timeline.map(\.detail))")
+        let audit = try await market.submitter.audit(lease: honestLease.id)
+        #expect(audit.replica?.rootsAgree == false)
+        #expect(audit.replica?.check?.verdict == .passed)
+        #expect(try await market.ledgerVerifies())
+    }
 }

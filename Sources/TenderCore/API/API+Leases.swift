@@ -104,6 +104,8 @@ extension API {
         public var segments: [Int]
         public var availableUntil: Timestamp?
         public var checks: [AuditCheck]
+        /// Replicated mode: the comparison with the other replica.
+        public var replica: ReplicaComparison?
         public var passed: Bool
 
         public init(_ lease: Lease) {
@@ -116,6 +118,7 @@ extension API {
             segments = lease.audit?.segments ?? []
             availableUntil = lease.audit?.availableUntil
             checks = lease.audit?.checks ?? []
+            replica = lease.audit?.replica
             passed = lease.audit?.passed ?? false
         }
     }

@@ -102,7 +102,7 @@ extension Lease {
             timeline.append(LeaseEvent(at: now, kind: .auditFailed, detail: "audit of \(what): \(check.verdict.rawValue): \(check.detail)"))
             return try slash(challenger: policy.auditPool, because: "the audit found \(what) \(check.verdict.rawValue)", now: now, policy: policy)
         }
-        if audit.passed {
+        if audit.isComplete && audit.failure == nil {
             let waived = audit.checks.filter { $0.verdict == .waived }.count
             let detail = waived == 0
                 ? "audit passed: \(audit.segments.count) of \(audit.segmentCount) segments re-executed bit for bit, and the result"
@@ -111,6 +111,25 @@ extension Lease {
             return try settleIfDue(now: now, policy: policy)
         }
         return []
+    }
+
+    /// Records the comparison with the other replica of a replicated order: agreeing roots stand in
+    /// for the sample, a wrong leaf at the first divergence is a fraud proof like any audit finding.
+    mutating func recordReplica(_ comparison: ReplicaComparison, now: Timestamp, policy: MarketPolicy) throws(MarketError) -> [MarketAction] {
+        guard isUnderVerification, var audit else { throw .wrongState("lease \(id) is \(state.rawValue) and has no audit running") }
+        guard audit.replica == nil else { throw .wrongState("lease \(id) was already compared with its replica") }
+        if comparison.check?.verdict == .unavailable && now < audit.availableUntil {
+            throw .wrongState("states of lease \(id) may still arrive until \(audit.availableUntil)")
+        }
+        audit.replica = comparison
+        self.audit = audit
+        if let check = comparison.check, check.verdict.isFraud {
+            timeline.append(LeaseEvent(at: now, kind: .auditFailed, detail: "replica check against lease \(comparison.sibling): \(check.detail)"))
+            return try slash(challenger: policy.auditPool, because: "the replica check found it \(check.verdict.rawValue)", now: now, policy: policy)
+        }
+        guard comparison.rootsAgree else { return [] }
+        timeline.append(LeaseEvent(at: now, kind: .auditPassed, detail: "audit passed: its root agrees with replica lease \(comparison.sibling)"))
+        return try settleIfDue(now: now, policy: policy)
     }
 
     /// A dispute was opened on this lease.

@@ -38,6 +38,19 @@ extension Marketplace {
         }
     }
 
+    /// Records a replicated lease's comparison with its sibling; a failed one slashes the lease.
+    public mutating func recordReplicaCheck(_ comparison: ReplicaComparison, lease leaseID: UInt64, now: Timestamp) throws(MarketplaceError) -> MarketChange {
+        try transaction(now: now) { draft, change throws(MarketplaceError) in
+            guard var lease = draft.leases[leaseID] else { throw .notFound("lease \(leaseID)") }
+            let policy = draft.policy
+            let actions = try Self.market { () throws(MarketError) in try lease.recordReplica(comparison, now: now, policy: policy) }
+            draft.leases[leaseID] = lease
+            change.leases.insert(leaseID)
+            try draft.carryOut(actions, now: now, into: &change)
+            if lease.state == .slashed { try draft.voidDisputes(of: leaseID, now: now, into: &change) }
+        }
+    }
+
     // MARK: - Disputes
 
     /// Opens a dispute on segment `segment` of a committed lease. `claim` is the challenger's hash

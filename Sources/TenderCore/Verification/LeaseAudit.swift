@@ -13,6 +13,21 @@ public struct LeaseAudit: Sendable, Equatable, Codable {
     public var availableUntil: Timestamp
     /// One check per sampled segment plus the result check, in the order they finished.
     public var checks: [AuditCheck]
+    /// Replicated mode (DESIGN section 7): the comparison with the other replica's commitment.
+    public var replica: ReplicaComparison?
+
+    public init(
+        secret: String, seed: String, segments: [Int], segmentCount: Int, availableUntil: Timestamp, checks: [AuditCheck],
+        replica: ReplicaComparison? = nil
+    ) {
+        self.secret = secret
+        self.seed = seed
+        self.segments = segments
+        self.segmentCount = segmentCount
+        self.availableUntil = availableUntil
+        self.checks = checks
+        self.replica = replica
+    }
 
     /// Sampled segments not yet checked.
     public var pendingSegments: [Int] {
@@ -25,10 +40,14 @@ public struct LeaseAudit: Sendable, Equatable, Codable {
 
     public var isComplete: Bool { pendingSegments.isEmpty && resultChecked }
 
-    /// Every check done and every one passed.
-    public var passed: Bool { isComplete && failure == nil }
+    /// Nothing left for the auditor to do: every sampled check done, or the replicas' roots agree
+    /// (then security rests on one honest replica, not on sampling).
+    public var isSettled: Bool { isComplete || replica?.rootsAgree == true }
 
-    public var failure: AuditCheck? { checks.first { $0.verdict.isFraud } }
+    /// No fraud found, and either every sampled check done or the replicas agree.
+    public var passed: Bool { failure == nil && isSettled }
+
+    public var failure: AuditCheck? { (checks + [replica?.check].compactMap { $0 }).first { $0.verdict.isFraud } }
 }
 
 /// One finished audit check: a re-executed segment, or the result hash against the final state.
@@ -68,5 +87,22 @@ public struct AuditCheck: Sendable, Equatable, Codable {
         self.computed = computed
         self.detail = detail
         self.at = at
+    }
+}
+
+/// A replicated lease compared with its sibling. Equal roots settle both. Different roots: the
+/// first segment where the traces part is re-executed from the state both committed before it,
+/// and `check` judges this lease's leaf; a lease that was right there is still sampled, since it
+/// may be wrong further on.
+public struct ReplicaComparison: Sendable, Equatable, Codable {
+    public var sibling: UInt64
+    public var rootsAgree: Bool
+    /// The re-execution at the first divergence; nil when the roots agree.
+    public var check: AuditCheck?
+
+    public init(sibling: UInt64, rootsAgree: Bool, check: AuditCheck?) {
+        self.sibling = sibling
+        self.rootsAgree = rootsAgree
+        self.check = check
     }
 }

@@ -65,7 +65,8 @@ final class VerificationMarket: @unchecked Sendable {
 
     /// A small digits training job: `steps` steps with a leaf every `interval`.
     /// A different `seed` makes a different job, whose states no earlier job put in the store.
-    func manifest(steps: Int = 60, interval: Int = 5, samples: Int = 459, window: String = "4s", deadline: String = "1m", seed: Int = 11) -> String {
+    func manifest(steps: Int = 60, interval: Int = 5, samples: Int = 459, window: String = "4s", deadline: String = "1m", seed: Int = 11,
+                  mode: String = "sampled") -> String {
         """
         version: 1
         name: digits-e2e
@@ -92,6 +93,7 @@ final class VerificationMarket: @unchecked Sendable {
           maxPrice: 1
           auctionDuration: 1s
         verification:
+          mode: \(mode)
           samples: \(samples)
           challengeWindow: \(window)
           collateral: 2

@@ -40,7 +40,7 @@ public struct Auditor: Service {
     func tick() async {
         let market = await service.market
         let work = market.leases.values
-            .filter { $0.isUnderVerification && $0.audit.map { !$0.isComplete } == true }
+            .filter { $0.isUnderVerification && $0.audit.map { !$0.isSettled } == true }
             .sorted { $0.id < $1.id }
         guard !work.isEmpty else { return }
         await withTaskGroup(of: Void.self) { group in
@@ -51,14 +51,17 @@ public struct Auditor: Service {
                     await group.next()
                     running -= 1
                 }
-                group.addTask { await audit(lease, order: order) }
+                let siblings = market.leases(ofOrder: order.id).filter { $0.id != lease.id }
+                group.addTask { await audit(lease, order: order, siblings: siblings) }
                 running += 1
             }
         }
     }
 
-    /// Runs the pending checks of one lease, one at a time, stopping at the first fraud.
-    func audit(_ lease: Lease, order: Order) async {
+    /// Runs the pending checks of one lease, one at a time, stopping at the first fraud. A lease
+    /// of a replicated order is first compared with its sibling; sampling is the fallback when the
+    /// sibling never committed.
+    func audit(_ lease: Lease, order: Order, siblings: [Lease] = []) async {
         guard let commitment = lease.commitment, let audit = lease.audit else { return }
         let artifacts = runners.artifacts
         let trace: [Data]
@@ -90,6 +93,14 @@ public struct Auditor: Service {
             logger.error("cannot build the job's workload; the audit waits", metadata: ["lease": "\(lease.id)", "error": "\(error)"])
             return
         }
+        if order.manifest.verification.mode == .replicated, audit.replica == nil, let sibling = siblings.first {
+            if sibling.state == .running { return }  // its commitment may still come
+            if let other = sibling.commitment {
+                await compare(lease, trace: trace, with: sibling, commitment: other, runner: runner, availableUntil: audit.availableUntil)
+                return  // agreeing roots settle it; otherwise sampling goes on at the next tick
+            }
+            // The sibling failed without committing: this replica is sampled like any lease.
+        }
         for segment in audit.pendingSegments {
             let stateHash = Hex.encode(trace[segment])
             let state = try? artifacts.get(stateHash)
@@ -108,6 +119,58 @@ public struct Auditor: Service {
             let now = service.now
             let (check, _) = await timed { SegmentAudit.checkResult(finalState: final, commitment: commitment, runner: runner, at: now) }
             _ = await record(check, lease: lease.id)
+        }
+    }
+
+    /// Replicated mode: equal roots pass; otherwise the first segment where the two traces part is
+    /// re-executed from the state both committed before it, and this lease is judged by its leaf.
+    private func compare(
+        _ lease: Lease, trace: [Data], with sibling: Lease, commitment other: Commitment, runner: WorkloadRunner, availableUntil: Timestamp
+    ) async {
+        guard let mine = lease.commitment else { return }
+        if mine.root == other.root {
+            _ = await recordReplica(ReplicaComparison(sibling: sibling.id, rootsAgree: true, check: nil), lease: lease.id)
+            return
+        }
+        guard let otherBytes = try? runners.artifacts.get(other.traceHash), let theirs = try? other.check(trace: otherBytes) else {
+            logger.error("the replica's trace is missing or does not match its commitment", metadata: ["lease": "\(sibling.id)"])
+            return
+        }
+        let first = (0..<min(trace.count, theirs.count)).first { trace[$0] != theirs[$0] } ?? min(trace.count, theirs.count)
+        let now = service.now
+        let check: AuditCheck
+        if first == 0 {
+            let initial = (try? runner.initialState().hashHex) ?? ""
+            let verdict: AuditCheck.Verdict = Hex.encode(trace[0]) == initial ? .passed : .mismatch
+            check = AuditCheck(segment: nil, verdict: verdict, expected: Hex.encode(trace[0]), computed: initial,
+                               detail: "the replicas part at the initial state, which is \(initial.prefix(12))…", at: now)
+        } else if first >= trace.count {
+            check = AuditCheck(segment: nil, verdict: .invalid, detail: "the trace is shorter than its replica's; the job has \(runner.schedule.leafCount) leaves", at: now)
+        } else {
+            let segment = first - 1
+            let state = try? runners.artifacts.get(Hex.encode(trace[segment]))
+            if state == nil && now < availableUntil { return }
+            let (result, _) = await timed {
+                SegmentAudit.check(segment: segment, state: state, trace: trace, commitment: mine, runner: runner, at: now)
+            }
+            check = AuditCheck(
+                segment: segment, verdict: result.verdict, expected: result.expected, computed: result.computed,
+                detail: "the replicas part after segment \(segment); re-executed: \(result.detail)", at: now
+            )
+        }
+        _ = await recordReplica(ReplicaComparison(sibling: sibling.id, rootsAgree: false, check: check), lease: lease.id)
+    }
+
+    private func recordReplica(_ comparison: ReplicaComparison, lease: UInt64) async -> Bool {
+        do {
+            try await service.perform { market, now throws(MarketplaceError) in ((), try market.recordReplicaCheck(comparison, lease: lease, now: now)) }
+            logger.info("replica check", metadata: [
+                "lease": "\(lease)", "rootsAgree": "\(comparison.rootsAgree)", "verdict": "\(comparison.check?.verdict.rawValue ?? "-")",
+            ])
+            return true
+        } catch {
+            logger.notice("replica check not recorded", metadata: ["lease": "\(lease)", "error": "\(error)"])
+            return false
         }
     }
 
