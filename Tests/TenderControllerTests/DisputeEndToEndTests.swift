@@ -107,7 +107,7 @@ struct DisputeEndToEndTests {
         #expect(try await market.ledgerVerifies())
     }
 
-    @Test("a controller killed with SIGKILL in the middle of a dispute resumes it after restart with nothing lost")
+    @Test("a controller and an agent killed with SIGKILL in the middle of a dispute resume it after restart with nothing lost")
     func controllerCrashMidDispute() async throws {
         let market = try await VerificationMarket(audit: false)
         defer { market.cleanUp() }
@@ -126,7 +126,9 @@ struct DisputeEndToEndTests {
         }
         #expect(seen.moves.count == 1)
         await market.controller.kill()
+        await agent.kill()
         try await market.controller.start()
+        try agent.start()  // the same key and state directory: it finds the open dispute by itself
         let restored = try await client.dispute(opened.id)
         #expect(restored.moves == seen.moves, "the acknowledged move survived the crash")
         #expect(restored.phase == seen.phase || restored.moves.count > seen.moves.count)
