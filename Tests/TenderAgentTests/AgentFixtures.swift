@@ -29,7 +29,7 @@ enum AgentFixtures {
         )
     }
 
-    static func order(_ id: UInt64, _ manifest: JobManifest = manifest(), submitter: AccountID = submitter, bids: [Bid] = []) -> Order {
+    static func order(_ id: OrderID, _ manifest: JobManifest = manifest(), submitter: AccountID = submitter, bids: [Bid] = []) -> Order {
         Order(id: id, submitter: submitter, manifest: manifest, manifestHash: String(repeating: "cd", count: 32),
               createdAt: now, closesAt: now.adding(seconds: 30), escrow: manifest.pricing.maxPrice, state: .open, bids: bids)
     }
@@ -64,7 +64,7 @@ enum AgentFixtures {
         return try! JSONDecoder().decode(API.AccountView.self, from: JSONEncoder().encode(wire))
     }
 
-    static func lease(_ id: UInt64, order: UInt64 = 1, provider: AccountID = me, state: Lease.State = .running) -> API.LeaseView {
+    static func lease(_ id: LeaseID, order: OrderID = 1, provider: AccountID = me, state: Lease.State = .running) -> API.LeaseView {
         API.LeaseView(Lease(
             id: id, order: order, provider: provider, submitter: submitter, manifestHash: String(repeating: "cd", count: 32),
             payment: credits("1"), collateral: credits("5"), startedAt: now, deadline: now.adding(seconds: 3_600),

@@ -13,14 +13,14 @@ struct AgentPlannerTests {
         return planner
     }
 
-    func bids(_ actions: [AgentAction]) -> [UInt64: Amount] {
-        var result: [UInt64: Amount] = [:]
+    func bids(_ actions: [AgentAction]) -> [OrderID: Amount] {
+        var result: [OrderID: Amount] = [:]
         for case .bid(let order, let price) in actions { result[order] = price }
         return result
     }
 
-    func declines(_ actions: [AgentAction]) -> [UInt64: [String]] {
-        var result: [UInt64: [String]] = [:]
+    func declines(_ actions: [AgentAction]) -> [OrderID: [String]] {
+        var result: [OrderID: [String]] = [:]
         for case .decline(let order, let reasons) in actions { result[order] = reasons }
         return result
     }
@@ -119,17 +119,17 @@ struct AgentPlannerTests {
     @Test("never runs more leases than its concurrency", arguments: [1, 2, 3])
     func concurrency(limit: Int) {
         var planner = planner(F.profile(concurrency: limit))
-        let leases = (1...5).map { F.lease(UInt64($0)) }
-        var started = planner.plan(F.snapshot(leases: leases)).compactMap { action -> UInt64? in
+        let leases = (1...5).map { F.lease(LeaseID(UInt64($0))) }
+        var started = planner.plan(F.snapshot(leases: leases)).compactMap { action -> LeaseID? in
             if case .startLease(let lease) = action { return lease.id } else { return nil }
         }
-        #expect(started == Array(1...UInt64(limit)))
+        #expect(started == (1...UInt64(limit)).map { LeaseID($0) })
         #expect(planner.plan(F.snapshot(leases: leases)).allSatisfy { if case .startLease = $0 { false } else { true } })
         planner.leaseEnded(1, retry: false)
-        started = planner.plan(F.snapshot(leases: leases)).compactMap { action -> UInt64? in
+        started = planner.plan(F.snapshot(leases: leases)).compactMap { action -> LeaseID? in
             if case .startLease(let lease) = action { return lease.id } else { return nil }
         }
-        #expect(started == [UInt64(limit) + 1])
+        #expect(started == [LeaseID(UInt64(limit) + 1)])
         #expect(planner.running.count == limit)
     }
 

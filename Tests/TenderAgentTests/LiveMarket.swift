@@ -141,7 +141,7 @@ struct LiveMarket {
     }
 
     /// Polls until `condition` holds for the order's first lease, or fails after `seconds`.
-    func waitForLease(order: UInt64, seconds: Double = 60, _ condition: (API.LeaseView) -> Bool) async throws -> API.LeaseView {
+    func waitForLease(order: OrderID, seconds: Double = 60, _ condition: (API.LeaseView) -> Bool) async throws -> API.LeaseView {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if let lease = try await submitter.order(order).leases.first, condition(lease) { return lease }

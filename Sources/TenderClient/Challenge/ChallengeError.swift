@@ -11,21 +11,21 @@ public enum ChallengeError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The job's inputs cannot be downloaded, stored, or built into its workload.
     case inputs(String)
     /// The lease cannot be challenged: it has no commitment, or it is past its challenge window.
-    case notChallengeable(lease: UInt64, String)
+    case notChallengeable(lease: LeaseID, String)
     /// The lease's commitment and its trace artifact disagree (the controller checked them at commit time).
-    case badCommitment(lease: UInt64, String)
+    case badCommitment(lease: LeaseID, String)
     /// A segment index outside the commitment.
     case segmentOutOfRange(segment: Int, segmentCount: Int)
     /// The state at the start of the segment is not in the artifact store: there is no claim to make.
     /// An unavailable state is the controller's auditor's business, not a dispute's.
-    case stateUnavailable(lease: UInt64, segment: Int)
+    case stateUnavailable(lease: LeaseID, segment: Int)
     /// Re-executing the segment gives the provider's hash: there is nothing to dispute.
-    case segmentChecksOut(lease: UInt64, segment: Int, hash: String)
+    case segmentChecksOut(lease: LeaseID, segment: Int, hash: String)
     /// Re-executing the segment gave no hash to claim (the check's verdict and detail say why).
-    case noClaim(lease: UInt64, segment: Int, AuditCheck.Verdict, String)
+    case noClaim(lease: LeaseID, segment: Int, AuditCheck.Verdict, String)
     /// The controller would not open the dispute (the lease is no longer under verification, the
     /// challenger's free stake or available balance is short); its reason is kept.
-    case disputeRefused(lease: UInt64, segment: Int, ClientError)
+    case disputeRefused(lease: LeaseID, segment: Int, ClientError)
     /// The challenger's own replay failed while answering a move.
     case replay(DisputeID, String)
     /// A move was refused and the game did not move on; the controller's reason is kept.

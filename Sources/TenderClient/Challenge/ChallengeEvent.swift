@@ -4,7 +4,7 @@ import TenderCore
 /// move by move rather than only its report at the end.
 public enum ChallengeEvent: Sendable, Equatable {
     /// The sampled segments of a lease were re-executed; disputes (if any) come next.
-    case checked(lease: UInt64, provider: AccountID, segmentCount: Int, checks: [AuditCheck])
+    case checked(lease: LeaseID, provider: AccountID, segmentCount: Int, checks: [AuditCheck])
     /// A dispute was opened, or an open one of this challenger's was picked up again.
     case opened(API.DisputeView, resumed: Bool)
     /// A move was recorded in a dispute, by either side.
@@ -12,5 +12,5 @@ public enum ChallengeEvent: Sendable, Equatable {
     /// A dispute was ruled.
     case ruled(DisputeOutcome)
     /// Something worth saying that is not an error.
-    case note(lease: UInt64, String)
+    case note(lease: LeaseID, String)
 }

@@ -3,8 +3,8 @@ import TenderCore
 /// What a challenger did on one lease: the segments it re-executed with each verdict, the disputes
 /// it played with their rulings, and what that did to its available balance.
 public struct ChallengeReport: Sendable, Equatable, Codable {
-    public var lease: UInt64
-    public var order: UInt64
+    public var lease: LeaseID
+    public var order: OrderID
     public var provider: AccountID
     /// Segments in the job, of which `checks` covers a sample.
     public var segmentCount: Int
@@ -20,7 +20,7 @@ public struct ChallengeReport: Sendable, Equatable, Codable {
     public var availableAfter: Amount?
 
     public init(
-        lease: UInt64, order: UInt64, provider: AccountID, segmentCount: Int, checks: [AuditCheck], disputes: [DisputeOutcome] = [],
+        lease: LeaseID, order: OrderID, provider: AccountID, segmentCount: Int, checks: [AuditCheck], disputes: [DisputeOutcome] = [],
         notes: [String] = [], availableBefore: Amount? = nil, availableAfter: Amount? = nil
     ) {
         self.lease = lease
@@ -61,7 +61,7 @@ public struct ChallengeReport: Sendable, Equatable, Codable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            lease: try c.decode(UInt64.self, forKey: .lease), order: try c.decode(UInt64.self, forKey: .order),
+            lease: try c.decode(LeaseID.self, forKey: .lease), order: try c.decode(OrderID.self, forKey: .order),
             provider: try c.decode(AccountID.self, forKey: .provider), segmentCount: try c.decode(Int.self, forKey: .segmentCount),
             checks: try c.decode([AuditCheck].self, forKey: .checks), disputes: try c.decode([DisputeOutcome].self, forKey: .disputes),
             notes: try c.decode([String].self, forKey: .notes),

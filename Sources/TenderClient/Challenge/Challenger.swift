@@ -129,7 +129,7 @@ public struct Challenger: Sendable {
     /// Throws `.segmentChecksOut` when re-execution agrees with the provider, `.stateUnavailable`
     /// when the segment's start state is not in the store, and `.noClaim` when re-execution gives
     /// no hash (the served state does not run).
-    public func dispute(lease leaseID: UInt64, segment: Int) async throws(ChallengeError) -> ChallengeReport {
+    public func dispute(lease leaseID: LeaseID, segment: Int) async throws(ChallengeError) -> ChallengeReport {
         let lease: API.LeaseView
         do { lease = try await client.lease(leaseID) } catch { throw .client(error) }
         _ = try account()
@@ -226,7 +226,7 @@ public struct Challenger: Sendable {
         do { return try await client.account(me).balances.available } catch { throw .client(error) }
     }
 
-    private func note(_ text: String, lease: UInt64, in report: inout ChallengeReport) {
+    private func note(_ text: String, lease: LeaseID, in report: inout ChallengeReport) {
         report.notes.append(text)
         observer(.note(lease: lease, text))
     }

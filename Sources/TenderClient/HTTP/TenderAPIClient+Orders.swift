@@ -15,25 +15,25 @@ extension TenderAPIClient {
     }
 
     /// `GET /v1/orders/{id}`: the order and its leases.
-    public func order(_ id: UInt64) async throws(ClientError) -> API.OrderView {
+    public func order(_ id: OrderID) async throws(ClientError) -> API.OrderView {
         try await call(.get("/v1/orders/\(id)"))
     }
 
     /// `POST /v1/orders/{id}/cancel`: cancels an open order of this client's and refunds its escrow.
-    public func cancelOrder(_ id: UInt64) async throws(ClientError) -> API.OrderView {
+    public func cancelOrder(_ id: OrderID) async throws(ClientError) -> API.OrderView {
         try await call(.signed(.post, "/v1/orders/\(id)/cancel"))
     }
 
     /// `POST /v1/orders/{id}/bids`: bids `price` for the whole job. Answers 201 with the bid; an
     /// ineligible bid is a 4xx problem whose `reasons` list every reason.
-    public func placeBid(order id: UInt64, price: Amount) async throws(ClientError) -> Bid {
+    public func placeBid(order id: OrderID, price: Amount) async throws(ClientError) -> Bid {
         try await call(.signed(.post, "/v1/orders/\(id)/bids", json: API.BidRequest(price: price)))
     }
 
     // MARK: - Leases
 
     /// `GET /v1/leases/{id}`: the lease with its commitment, audit summary and timeline.
-    public func lease(_ id: UInt64) async throws(ClientError) -> API.LeaseView {
+    public func lease(_ id: LeaseID) async throws(ClientError) -> API.LeaseView {
         try await call(.get("/v1/leases/\(id)"))
     }
 
@@ -47,13 +47,13 @@ extension TenderAPIClient {
     }
 
     /// `POST /v1/leases/{id}/heartbeat`: reports progress and keeps the lease alive.
-    public func heartbeat(lease id: UInt64, step: Int64, loss: Double? = nil) async throws(ClientError) -> API.LeaseView {
+    public func heartbeat(lease id: LeaseID, step: Int64, loss: Double? = nil) async throws(ClientError) -> API.LeaseView {
         try await call(.signed(.post, "/v1/leases/\(id)/heartbeat", json: API.HeartbeatRequest(step: step, loss: loss)))
     }
 
     /// `POST /v1/leases/{id}/commitment` with a commitment already signed by the provider. Its
     /// trace (`traceHash`) must be in the artifact store first.
-    public func postCommitment(_ signed: Signed<Commitment>, lease id: UInt64) async throws(ClientError) -> API.LeaseView {
+    public func postCommitment(_ signed: Signed<Commitment>, lease id: LeaseID) async throws(ClientError) -> API.LeaseView {
         try await call(.signed(.post, "/v1/leases/\(id)/commitment", json: signed))
     }
 
@@ -66,7 +66,7 @@ extension TenderAPIClient {
     }
 
     /// `GET /v1/leases/{id}/audit`: the beacon, the seed, the sample and each check's outcome.
-    public func audit(lease id: UInt64) async throws(ClientError) -> API.AuditView {
+    public func audit(lease id: LeaseID) async throws(ClientError) -> API.AuditView {
         try await call(.get("/v1/leases/\(id)/audit"))
     }
 
@@ -74,7 +74,7 @@ extension TenderAPIClient {
 
     /// `POST /v1/leases/{id}/disputes`: disputes segment `segment`, claiming `claim` for leaf
     /// `segment + 1`. Posts the bond from this client's available balance. Answers 201.
-    public func openDispute(lease id: UInt64, segment: Int, claim: String) async throws(ClientError) -> API.DisputeView {
+    public func openDispute(lease id: LeaseID, segment: Int, claim: String) async throws(ClientError) -> API.DisputeView {
         try await call(.signed(.post, "/v1/leases/\(id)/disputes", json: API.OpenDisputeRequest(segment: segment, claim: claim)))
     }
 
@@ -85,7 +85,7 @@ extension TenderAPIClient {
 
     /// `GET /v1/disputes?lease=ID&account=ID&open=true&after=ID&limit=N`.
     public func disputes(
-        lease: UInt64? = nil, account: AccountID? = nil, openOnly: Bool = false, after: UInt64? = nil, limit: Int? = nil
+        lease: LeaseID? = nil, account: AccountID? = nil, openOnly: Bool = false, after: UInt64? = nil, limit: Int? = nil
     ) async throws(ClientError) -> API.DisputeList {
         try await call(.get("/v1/disputes", query: [
             ("lease", lease.map(String.init)), ("account", account?.hex), ("open", openOnly ? "true" : nil),

@@ -4,8 +4,8 @@
 extension API {
     /// `GET /v1/leases/{id}`, and each lease in an order view or a lease list.
     public struct LeaseView: Codable, Sendable, Equatable {
-        public var id: UInt64
-        public var order: UInt64
+        public var id: LeaseID
+        public var order: OrderID
         public var provider: AccountID
         public var submitter: AccountID
         public var manifestHash: String
@@ -93,7 +93,7 @@ extension API {
     /// `GET /v1/leases/{id}/audit`: everything anyone needs to recompute the sample and check the
     /// auditor's work. Before the reveal, only the beacon commitment.
     public struct AuditView: Codable, Sendable, Equatable {
-        public var lease: UInt64
+        public var lease: LeaseID
         public var state: Lease.State
         public var beaconCommitment: String
         /// The revealed secret; nil until the commitment is recorded and the beacon revealed.
@@ -139,7 +139,7 @@ extension API {
     /// `GET /v1/disputes/{id}` and the answer to every dispute write.
     public struct DisputeView: Codable, Sendable, Equatable {
         public var id: DisputeID
-        public var lease: UInt64
+        public var lease: LeaseID
         public var provider: AccountID
         public var challenger: AccountID
         public var segment: Int

@@ -1,13 +1,13 @@
 /// A provider's offer to run an order for a total price.
 public struct Bid: Sendable, Equatable, Codable {
     public var id: UInt64
-    public var order: UInt64
+    public var order: OrderID
     public var provider: AccountID
     /// Total price for the whole job, per provider.
     public var price: Amount
     public var placedAt: Timestamp
 
-    public init(id: UInt64, order: UInt64, provider: AccountID, price: Amount, placedAt: Timestamp) {
+    public init(id: UInt64, order: OrderID, provider: AccountID, price: Amount, placedAt: Timestamp) {
         self.id = id
         self.order = order
         self.provider = provider

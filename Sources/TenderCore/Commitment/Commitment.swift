@@ -9,7 +9,7 @@ import Foundation
 /// Integers and hex strings only, so its canonical JSON is the same in every language.
 public struct Commitment: Sendable, Equatable, Codable {
     /// The lease this commitment answers; 0 for a local run, which no one signs.
-    public var lease: UInt64
+    public var lease: LeaseID
     /// Merkle root in lowercase hex.
     public var root: String
     /// Number of leaves: checkpoint 0 (the initial state) through the final state.
@@ -27,7 +27,7 @@ public struct Commitment: Sendable, Equatable, Codable {
     public var traceHash: String
 
     public init(
-        lease: UInt64 = 0, root: String, leafCount: Int, totalSteps: Int, checkpointInterval: Int,
+        lease: LeaseID = 0, root: String, leafCount: Int, totalSteps: Int, checkpointInterval: Int,
         finalStateHash: String, resultHash: String, traceHash: String
     ) {
         self.lease = lease
@@ -41,7 +41,7 @@ public struct Commitment: Sendable, Equatable, Codable {
     }
 
     /// Builds the commitment from the state hashes of a run, whose last leaf is the final state.
-    public init(lease: UInt64 = 0, stateHashes: [Data], totalSteps: Int, checkpointInterval: Int, resultHash: Data) throws(CommitmentError) {
+    public init(lease: LeaseID = 0, stateHashes: [Data], totalSteps: Int, checkpointInterval: Int, resultHash: Data) throws(CommitmentError) {
         let tree = try MerkleTree(stateHashes: stateHashes)
         self.init(
             lease: lease, root: tree.rootHex, leafCount: tree.leafCount, totalSteps: totalSteps,

@@ -3,7 +3,7 @@ import Foundation
 extension Lease {
     /// A new running lease for the winning `bid` of `order`.
     static func award(
-        id: UInt64, order: Order, bid: Bid, payment: Amount, beaconCommitment: String, now: Timestamp, policy: MarketPolicy
+        id: LeaseID, order: Order, bid: Bid, payment: Amount, beaconCommitment: String, now: Timestamp, policy: MarketPolicy
     ) -> Lease {
         Lease(
             id: id, order: order.id, provider: bid.provider, submitter: order.submitter, manifestHash: order.manifestHash,

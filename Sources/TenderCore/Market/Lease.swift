@@ -19,8 +19,8 @@ public struct Lease: Sendable, Equatable, Codable {
         case slashed
     }
 
-    public var id: UInt64
-    public var order: UInt64
+    public var id: LeaseID
+    public var order: OrderID
     public var provider: AccountID
     public var submitter: AccountID
     public var manifestHash: String

@@ -6,26 +6,26 @@ extension MarketAction {
     public var ledgerOperations: [LedgerOperation] {
         switch self {
         case .lockEscrow(let order, let owner, let amount):
-            return amount.isZero ? [] : [.lockEscrow(hold: .order(order), owner: owner, amount: amount)]
+            return amount.isZero ? [] : [.lockEscrow(hold: order.hold, owner: owner, amount: amount)]
         case .refundEscrow(let order, let owner, let amount):
-            return amount.isZero ? [] : [.releaseEscrow(hold: .order(order), to: owner, amount: amount)]
+            return amount.isZero ? [] : [.releaseEscrow(hold: order.hold, to: owner, amount: amount)]
         case .lockCollateral(let lease, let provider, let amount):
-            return amount.isZero ? [] : [.lockCollateral(hold: .lease(lease), provider: provider, amount: amount)]
+            return amount.isZero ? [] : [.lockCollateral(hold: lease.hold, provider: provider, amount: amount)]
         case .settle(let lease, let order, let provider, let payment, let collateral, let fee):
             var operations: [LedgerOperation] = []
-            if !payment.isZero { operations.append(.releaseEscrow(hold: .order(order), to: provider, amount: payment)) }
+            if !payment.isZero { operations.append(.releaseEscrow(hold: order.hold, to: provider, amount: payment)) }
             if !fee.amount.isZero {
                 operations.append(.fee(from: provider, amount: fee.amount, burnBasisPoints: fee.burnBasisPoints, treasury: fee.treasury))
             }
-            if !collateral.isZero { operations.append(.unlockCollateral(hold: .lease(lease))) }
+            if !collateral.isZero { operations.append(.unlockCollateral(hold: lease.hold)) }
             return operations
         case .penalize(let lease, _, let collateral, let penalty):
             var operations: [LedgerOperation] = []
-            if !penalty.isZero { operations.append(.burnCollateral(hold: .lease(lease), amount: penalty)) }
-            if penalty < collateral { operations.append(.unlockCollateral(hold: .lease(lease))) }
+            if !penalty.isZero { operations.append(.burnCollateral(hold: lease.hold, amount: penalty)) }
+            if penalty < collateral { operations.append(.unlockCollateral(hold: lease.hold)) }
             return operations
         case .slash(let lease, _, let collateral, let challenger, let submitter):
-            return collateral.isZero ? [] : [.slashCollateral(hold: .lease(lease), challenger: challenger, submitter: submitter)]
+            return collateral.isZero ? [] : [.slashCollateral(hold: lease.hold, challenger: challenger, submitter: submitter)]
         case .postBond(let dispute, let challenger, let amount):
             return amount.isZero ? [] : [.postBond(hold: dispute.hold, account: challenger, amount: amount)]
         case .returnBond(let dispute, _):

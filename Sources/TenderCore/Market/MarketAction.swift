@@ -4,18 +4,18 @@ public enum MarketAction: Sendable, Equatable {
     // MARK: Money (each maps to ledger operations; see `MarketAction+Ledger`)
 
     /// Lock the order's maximum price (times its replicas) from the submitter's balance.
-    case lockEscrow(order: UInt64, owner: AccountID, amount: Amount)
+    case lockEscrow(order: OrderID, owner: AccountID, amount: Amount)
     /// Return part of an order's escrow to its submitter.
-    case refundEscrow(order: UInt64, owner: AccountID, amount: Amount)
+    case refundEscrow(order: OrderID, owner: AccountID, amount: Amount)
     /// Lock a winner's collateral from its free stake for the lease.
-    case lockCollateral(lease: UInt64, provider: AccountID, amount: Amount)
+    case lockCollateral(lease: LeaseID, provider: AccountID, amount: Amount)
     /// Pay a provider from the order's escrow, take the protocol fee (part burned, the rest to the
     /// treasury), and unlock its collateral.
-    case settle(lease: UInt64, order: UInt64, provider: AccountID, payment: Amount, collateral: Amount, fee: Fee)
+    case settle(lease: LeaseID, order: OrderID, provider: AccountID, payment: Amount, collateral: Amount, fee: Fee)
     /// Burn a liveness penalty from the lease's collateral, then unlock the rest.
-    case penalize(lease: UInt64, provider: AccountID, collateral: Amount, penalty: Amount)
+    case penalize(lease: LeaseID, provider: AccountID, collateral: Amount, penalty: Amount)
     /// Split the lease's collateral 40/10/50 between challenger, submitter and the burn.
-    case slash(lease: UInt64, provider: AccountID, collateral: Amount, challenger: AccountID, submitter: AccountID)
+    case slash(lease: LeaseID, provider: AccountID, collateral: Amount, challenger: AccountID, submitter: AccountID)
     /// Lock a challenger's bond for a dispute from its available balance.
     case postBond(dispute: DisputeID, challenger: AccountID, amount: Amount)
     /// A won or voided dispute: the bond back to the challenger.
@@ -25,12 +25,12 @@ public enum MarketAction: Sendable, Equatable {
 
     // MARK: Records and clocks
 
-    case scheduleAuctionClose(order: UInt64, at: Timestamp)
+    case scheduleAuctionClose(order: OrderID, at: Timestamp)
     case awardLease(Lease)
-    case scheduleLeaseCheck(lease: UInt64, at: Timestamp)
-    case scheduleSettlement(lease: UInt64, at: Timestamp)
+    case scheduleLeaseCheck(lease: LeaseID, at: Timestamp)
+    case scheduleSettlement(lease: LeaseID, at: Timestamp)
     /// Reveal the lease's beacon secret and draw the audit sample (DESIGN section 7).
-    case scheduleBeaconReveal(lease: UInt64, at: Timestamp)
+    case scheduleBeaconReveal(lease: LeaseID, at: Timestamp)
     /// Look at a dispute again: its move deadline, or the referee's ruling when `at` is now.
     case scheduleDisputeCheck(dispute: DisputeID, at: Timestamp)
     case reputation(provider: AccountID, event: ReputationEvent)

@@ -2,14 +2,14 @@
 public struct MarketChange: Sendable, Equatable {
     public var journal: [JournalEntry] = []
     public var accounts: Set<AccountID> = []
-    public var orders: Set<UInt64> = []
-    public var leases: Set<UInt64> = []
+    public var orders: Set<OrderID> = []
+    public var leases: Set<LeaseID> = []
     public var disputes: Set<DisputeID> = []
     /// Deadlines to (re)arm; a deadline for the same subject replaces the old one.
     public var deadlines: [Deadline] = []
     /// Beacon secrets drawn for newly awarded leases, by lease. The shell stores them as private
     /// records in the same transaction and never serves them before the reveal.
-    public var beaconSecrets: [UInt64: String] = [:]
+    public var beaconSecrets: [LeaseID: String] = [:]
 
     public init() {}
 

@@ -12,7 +12,7 @@ extension Marketplace {
     }
 
     mutating func onLease(
-        _ leaseID: UInt64, now: Timestamp, _ event: (inout Lease, MarketPolicy) throws(MarketError) -> [MarketAction]
+        _ leaseID: LeaseID, now: Timestamp, _ event: (inout Lease, MarketPolicy) throws(MarketError) -> [MarketAction]
     ) throws(MarketplaceError) -> MarketChange {
         try transaction(now: now) { draft, change throws(MarketplaceError) in
             guard var lease = draft.leases[leaseID] else { throw .notFound("lease \(leaseID)") }
@@ -56,13 +56,13 @@ extension Marketplace {
             case .forfeitBond(_, let challenger, let provider):
                 change.accounts.formUnion([challenger, provider])
             case .scheduleAuctionClose(let order, let at):
-                change.deadlines.append(Deadline(kind: .auctionClose, subject: order, at: at))
+                change.deadlines.append(Deadline(kind: .auctionClose, subject: order.rawValue, at: at))
             case .awardLease(let lease):
                 leases[lease.id] = lease
-                counters.nextLease = max(counters.nextLease, lease.id + 1)
+                counters.nextLease = max(counters.nextLease, lease.id.next)
                 change.leases.insert(lease.id)
             case .scheduleLeaseCheck(let lease, let at), .scheduleSettlement(let lease, let at):
-                change.deadlines.append(Deadline(kind: .leaseCheck, subject: lease, at: at))
+                change.deadlines.append(Deadline(kind: .leaseCheck, subject: lease.rawValue, at: at))
             case .reputation(let provider, let event):
                 var record = account(provider)
                 record.reputationBasisPoints = Reputation.apply(event, to: record.reputationBasisPoints)
@@ -74,7 +74,7 @@ extension Marketplace {
                 accounts[provider] = record
                 change.accounts.insert(provider)
             case .scheduleBeaconReveal(let lease, let at):
-                change.deadlines.append(Deadline(kind: .beaconReveal, subject: lease, at: at))
+                change.deadlines.append(Deadline(kind: .beaconReveal, subject: lease.rawValue, at: at))
             case .scheduleDisputeCheck(let dispute, let at):
                 change.deadlines.append(Deadline(kind: .disputeCheck, subject: dispute.rawValue, at: at))
             }
@@ -83,9 +83,9 @@ extension Marketplace {
 
     /// Keeps an order's `escrow` equal to what its ledger hold still holds, so the order never
     /// shows money that has already been paid out or refunded.
-    private mutating func syncEscrow(of orderID: UInt64, into change: inout MarketChange) {
+    private mutating func syncEscrow(of orderID: OrderID, into change: inout MarketChange) {
         guard var order = orders[orderID] else { return }
-        let remaining = ledger.hold(.order(orderID))?.remaining ?? .zero
+        let remaining = ledger.hold(orderID.hold)?.remaining ?? .zero
         guard order.escrow != remaining else { return }
         order.escrow = remaining
         orders[orderID] = order

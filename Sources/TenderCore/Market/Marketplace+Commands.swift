@@ -79,14 +79,14 @@ extension Marketplace {
     /// Opens an order and locks its escrow. Returns the change; the order id is in `change.orders`.
     public mutating func submitOrder(
         manifest: JobManifest, manifestHash: String, by submitter: AccountID, now: Timestamp
-    ) throws(MarketplaceError) -> (UInt64, MarketChange) {
+    ) throws(MarketplaceError) -> (OrderID, MarketChange) {
         let id = counters.nextOrder
         let change = try transaction(now: now) { draft, change throws(MarketplaceError) in
             let (order, actions) = try Self.market { () throws(MarketError) in
                 try Order.submit(id: id, submitter: submitter, manifest: manifest, manifestHash: manifestHash, now: now)
             }
             draft.orders[id] = order
-            draft.counters.nextOrder += 1
+            draft.counters.nextOrder = id.next
             change.orders.insert(id)
             try draft.carryOut(actions, now: now, into: &change)
         }
@@ -94,7 +94,7 @@ extension Marketplace {
     }
 
     public mutating func placeBid(
-        on orderID: UInt64, by provider: AccountID, price: Amount, now: Timestamp
+        on orderID: OrderID, by provider: AccountID, price: Amount, now: Timestamp
     ) throws(MarketplaceError) -> (Bid, MarketChange) {
         guard var order = orders[orderID] else { throw .notFound("order \(orderID)") }
         let bidID = counters.nextBid
@@ -107,7 +107,7 @@ extension Marketplace {
         return (bid, change)
     }
 
-    public mutating func cancelOrder(_ orderID: UInt64, by actor: AccountID, now: Timestamp) throws(MarketplaceError) -> MarketChange {
+    public mutating func cancelOrder(_ orderID: OrderID, by actor: AccountID, now: Timestamp) throws(MarketplaceError) -> MarketChange {
         try transaction(now: now) { draft, change throws(MarketplaceError) in
             guard var order = draft.orders[orderID] else { throw .notFound("order \(orderID)") }
             let actions = try Self.market { () throws(MarketError) in try order.cancel(by: actor, now: now) }
@@ -122,7 +122,7 @@ extension Marketplace {
     /// - Parameter beaconSecrets: 32-byte secrets the shell drew, one per replica, in hex (DESIGN
     ///   section 7). Only their hashes enter the leases; the secrets go to `change.beaconSecrets`
     ///   for the shell to keep privately until the reveal.
-    public mutating func closeAuction(_ orderID: UInt64, beaconSecrets: [String], now: Timestamp) throws(MarketplaceError) -> MarketChange {
+    public mutating func closeAuction(_ orderID: OrderID, beaconSecrets: [String], now: Timestamp) throws(MarketplaceError) -> MarketChange {
         var hashes: [String] = []
         for secret in beaconSecrets {
             do { hashes.append(try Beacon.commitment(ofSecret: secret)) } catch { throw .invalid("beacon secret: \(error)") }
@@ -148,7 +148,7 @@ extension Marketplace {
     // MARK: - Leases
 
     public mutating func heartbeat(
-        lease leaseID: UInt64, by provider: AccountID, step: Int64, loss: Double?, now: Timestamp
+        lease leaseID: LeaseID, by provider: AccountID, step: Int64, loss: Double?, now: Timestamp
     ) throws(MarketplaceError) -> MarketChange {
         try onLease(leaseID, now: now) { lease, policy throws(MarketError) in
             try lease.heartbeat(by: provider, step: step, loss: loss, now: now, policy: policy)
@@ -156,7 +156,7 @@ extension Marketplace {
     }
 
     /// Runs a lease's clock: fails it if late or silent, settles it once checked and past its window.
-    public mutating func checkLease(_ leaseID: UInt64, now: Timestamp) throws(MarketplaceError) -> MarketChange {
+    public mutating func checkLease(_ leaseID: LeaseID, now: Timestamp) throws(MarketplaceError) -> MarketChange {
         try onLease(leaseID, now: now) { lease, policy throws(MarketError) in try lease.check(now: now, policy: policy) }
     }
 }

@@ -9,7 +9,7 @@ extension Marketplace {
     /// Records a provider's signed commitment after checking its signature and its trace (the
     /// artifact named by `traceHash`), so a recorded commitment is always self-consistent.
     public mutating func commit(
-        _ signed: Signed<Commitment>, trace: Data, lease leaseID: UInt64, by provider: AccountID, now: Timestamp
+        _ signed: Signed<Commitment>, trace: Data, lease leaseID: LeaseID, by provider: AccountID, now: Timestamp
     ) throws(MarketplaceError) -> MarketChange {
         guard signed.signer == provider else { throw .market(.notYours("the commitment must be signed by the account posting it")) }
         let commitment: Commitment
@@ -21,12 +21,12 @@ extension Marketplace {
     }
 
     /// Reveals a committed lease's beacon secret and draws its audit sample.
-    public mutating func revealBeacon(lease leaseID: UInt64, secret: String, now: Timestamp) throws(MarketplaceError) -> MarketChange {
+    public mutating func revealBeacon(lease leaseID: LeaseID, secret: String, now: Timestamp) throws(MarketplaceError) -> MarketChange {
         try onLease(leaseID, now: now) { lease, policy throws(MarketError) in try lease.revealBeacon(secret, now: now, policy: policy) }
     }
 
     /// Records one finished audit check; a failed one slashes the lease and voids its open disputes.
-    public mutating func recordAudit(_ check: AuditCheck, lease leaseID: UInt64, now: Timestamp) throws(MarketplaceError) -> MarketChange {
+    public mutating func recordAudit(_ check: AuditCheck, lease leaseID: LeaseID, now: Timestamp) throws(MarketplaceError) -> MarketChange {
         try transaction(now: now) { draft, change throws(MarketplaceError) in
             guard var lease = draft.leases[leaseID] else { throw .notFound("lease \(leaseID)") }
             let policy = draft.policy
@@ -39,7 +39,7 @@ extension Marketplace {
     }
 
     /// Records a replicated lease's comparison with its sibling; a failed one slashes the lease.
-    public mutating func recordReplicaCheck(_ comparison: ReplicaComparison, lease leaseID: UInt64, now: Timestamp) throws(MarketplaceError) -> MarketChange {
+    public mutating func recordReplicaCheck(_ comparison: ReplicaComparison, lease leaseID: LeaseID, now: Timestamp) throws(MarketplaceError) -> MarketChange {
         try transaction(now: now) { draft, change throws(MarketplaceError) in
             guard var lease = draft.leases[leaseID] else { throw .notFound("lease \(leaseID)") }
             let policy = draft.policy
@@ -57,7 +57,7 @@ extension Marketplace {
     /// for leaf `segment + 1`; `trace` is the lease's trace artifact, checked against the signed
     /// commitment, from which the provider's two leaf hashes are read.
     public mutating func openDispute(
-        lease leaseID: UInt64, segment: Int, claim: String, trace: Data, by challenger: AccountID, now: Timestamp
+        lease leaseID: LeaseID, segment: Int, claim: String, trace: Data, by challenger: AccountID, now: Timestamp
     ) throws(MarketplaceError) -> (Dispute, MarketChange) {
         guard let lease = leases[leaseID] else { throw .notFound("lease \(leaseID)") }
         guard let commitment = lease.commitment else {
@@ -85,7 +85,7 @@ extension Marketplace {
         }
         let bond: Amount
         do { bond = try policy.disputeBond(forCollateral: lease.collateral) } catch { throw .market(.amount(error)) }
-        let id = DisputeID(counters.nextDispute)
+        let id = counters.nextDispute
         let dispute: Dispute
         do {
             dispute = Dispute.open(
@@ -99,7 +99,7 @@ extension Marketplace {
             try Self.market { () throws(MarketError) in try lease.disputeOpened(dispute, now: now) }
             draft.leases[leaseID] = lease
             draft.disputes[id] = dispute
-            draft.counters.nextDispute += 1
+            draft.counters.nextDispute = id.next
             change.leases.insert(leaseID)
             change.disputes.insert(id)
             try draft.carryOut([
@@ -189,7 +189,7 @@ extension Marketplace {
     }
 
     /// Ends every open dispute on a slashed lease with its bond returned.
-    mutating func voidDisputes(of leaseID: UInt64, now: Timestamp, into change: inout MarketChange) throws(MarketplaceError) {
+    mutating func voidDisputes(of leaseID: LeaseID, now: Timestamp, into change: inout MarketChange) throws(MarketplaceError) {
         for var dispute in disputes(ofLease: leaseID) where !dispute.isResolved {
             dispute.void(now: now, because: "lease \(leaseID) was already proven fraudulent; the bond is returned")
             disputes[dispute.id] = dispute

@@ -6,27 +6,27 @@
 public struct Marketplace: Sendable {
     public internal(set) var ledger: Ledger
     public internal(set) var accounts: [AccountID: AccountRecord]
-    public internal(set) var orders: [UInt64: Order]
-    public internal(set) var leases: [UInt64: Lease]
+    public internal(set) var orders: [OrderID: Order]
+    public internal(set) var leases: [LeaseID: Lease]
     public internal(set) var disputes: [DisputeID: Dispute]
     public internal(set) var counters: Counters
     public var policy: MarketPolicy
 
     /// The next ids to hand out; persisted so ids are never reused after a restart.
     public struct Counters: Sendable, Equatable, Codable {
-        public var nextOrder: UInt64 = 1
+        public var nextOrder: OrderID = 1
         public var nextBid: UInt64 = 1
-        public var nextLease: UInt64 = 1
-        public var nextDispute: UInt64 = 1
+        public var nextLease: LeaseID = 1
+        public var nextDispute: DisputeID = 1
 
         public init() {}
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            nextOrder = try c.decode(UInt64.self, forKey: .nextOrder)
+            nextOrder = try c.decode(OrderID.self, forKey: .nextOrder)
             nextBid = try c.decode(UInt64.self, forKey: .nextBid)
-            nextLease = try c.decode(UInt64.self, forKey: .nextLease)
-            nextDispute = try c.decodeIfPresent(UInt64.self, forKey: .nextDispute) ?? 1
+            nextLease = try c.decode(LeaseID.self, forKey: .nextLease)
+            nextDispute = try c.decodeIfPresent(DisputeID.self, forKey: .nextDispute) ?? 1
         }
     }
 
@@ -73,12 +73,12 @@ public struct Marketplace: Sendable {
     }
 
     /// Disputes on a lease, in id order.
-    public func disputes(ofLease lease: UInt64) -> [Dispute] {
+    public func disputes(ofLease lease: LeaseID) -> [Dispute] {
         disputes.values.filter { $0.lease == lease }.sorted { $0.id < $1.id }
     }
 
     /// Leases of an order, in id order.
-    public func leases(ofOrder order: UInt64) -> [Lease] {
+    public func leases(ofOrder order: OrderID) -> [Lease] {
         leases.values.filter { $0.order == order }.sorted { $0.id < $1.id }
     }
 }

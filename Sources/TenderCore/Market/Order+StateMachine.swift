@@ -1,7 +1,7 @@
 extension Order {
     /// Opens an order: its escrow is the maximum price for each replica, locked now.
     public static func submit(
-        id: UInt64, submitter: AccountID, manifest: JobManifest, manifestHash: String, now: Timestamp
+        id: OrderID, submitter: AccountID, manifest: JobManifest, manifestHash: String, now: Timestamp
     ) throws(MarketError) -> (Order, [MarketAction]) {
         let escrow: Amount
         do {
@@ -49,7 +49,7 @@ extension Order {
     ///   - beaconCommitments: one hash of a freshly drawn secret per replica (DESIGN section 7),
     ///     drawn by the shell so the core stays free of randomness.
     public mutating func close(
-        now: Timestamp, standings: [AccountID: BidderStanding], firstLeaseID: UInt64,
+        now: Timestamp, standings: [AccountID: BidderStanding], firstLeaseID: LeaseID,
         beaconCommitments: [String], policy: MarketPolicy
     ) throws(MarketError) -> [MarketAction] {
         guard state == .open, now >= closesAt else { return [] }
@@ -74,7 +74,7 @@ extension Order {
         for (offset, award) in awards.enumerated() {
             do { charged = try charged.adding(award.payment) } catch { throw .amount(error) }
             let lease = Lease.award(
-                id: firstLeaseID + UInt64(offset), order: self, bid: award.bid, payment: award.payment,
+                id: LeaseID(firstLeaseID.rawValue + UInt64(offset)), order: self, bid: award.bid, payment: award.payment,
                 beaconCommitment: beaconCommitments[offset], now: now, policy: policy
             )
             actions += [

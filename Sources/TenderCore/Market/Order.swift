@@ -11,7 +11,7 @@ public struct Order: Sendable, Equatable, Codable {
         case cancelled
     }
 
-    public var id: UInt64
+    public var id: OrderID
     public var submitter: AccountID
     public var manifest: JobManifest
     /// SHA-256 of the manifest text as submitted; the text is kept in the artifact store.

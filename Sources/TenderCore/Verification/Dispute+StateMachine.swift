@@ -12,7 +12,7 @@ extension Dispute {
     /// A new dispute on segment `segment`, whose leaves `segment` and `segment + 1` the provider
     /// committed as `lowHash` and `highHash` (checked against the root by the caller).
     static func open(
-        id: DisputeID, lease: UInt64, provider: AccountID, challenger: AccountID, segment: Int, claim: String,
+        id: DisputeID, lease: LeaseID, provider: AccountID, challenger: AccountID, segment: Int, claim: String,
         lowStep: Int, lowHash: String, highStep: Int, highHash: String, bond: Amount, now: Timestamp, policy: MarketPolicy
     ) -> Dispute {
         let range = Bisection(lowStep: lowStep, lowHash: lowHash, highStep: highStep, highHash: highHash)

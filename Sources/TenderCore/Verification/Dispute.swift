@@ -8,7 +8,7 @@
 /// one step and rules. Each phase carries exactly the data that exists in it.
 public struct Dispute: Sendable, Equatable, Codable {
     public var id: DisputeID
-    public var lease: UInt64
+    public var lease: LeaseID
     public var provider: AccountID
     public var challenger: AccountID
     /// The disputed segment: from leaf `segment` to leaf `segment + 1`.

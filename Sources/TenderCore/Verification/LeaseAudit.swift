@@ -95,12 +95,12 @@ public struct AuditCheck: Sendable, Equatable, Codable {
 /// and `check` judges this lease's leaf; a lease that was right there is still sampled, since it
 /// may be wrong further on.
 public struct ReplicaComparison: Sendable, Equatable, Codable {
-    public var sibling: UInt64
+    public var sibling: LeaseID
     public var rootsAgree: Bool
     /// The re-execution at the first divergence; nil when the roots agree.
     public var check: AuditCheck?
 
-    public init(sibling: UInt64, rootsAgree: Bool, check: AuditCheck?) {
+    public init(sibling: LeaseID, rootsAgree: Bool, check: AuditCheck?) {
         self.sibling = sibling
         self.rootsAgree = rootsAgree
         self.check = check

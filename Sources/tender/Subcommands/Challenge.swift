@@ -187,7 +187,7 @@ struct Challenge: AsyncParsableCommand {
         )
 
         @Argument(help: "Lease id.")
-        var lease: UInt64
+        var lease: LeaseID
 
         @Option(help: ArgumentHelp("The segment to dispute: from leaf I to leaf I+1.", valueName: "I"))
         var segment: Int
@@ -243,7 +243,7 @@ struct Challenge: AsyncParsableCommand {
         )
 
         @Argument(help: "Dispute id (default: list the --key account's disputes).")
-        var dispute: UInt64?
+        var dispute: DisputeID?
 
         @Flag(name: .customLong("open"), help: "List only the disputes still open.")
         var openOnly = false
@@ -254,7 +254,7 @@ struct Challenge: AsyncParsableCommand {
         func run() async throws {
             let client = try connection.client()
             if let dispute {
-                let view = try await CLIError.call { () async throws(ClientError) in try await client.dispute(DisputeID(dispute)) }
+                let view = try await CLIError.call { () async throws(ClientError) in try await client.dispute(dispute) }
                 if connection.json {
                     try JSONOutput.print(view)
                 } else {

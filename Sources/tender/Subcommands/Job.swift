@@ -90,7 +90,7 @@ struct Job: AsyncParsableCommand {
         )
 
         @Argument(help: "Order id.")
-        var id: UInt64
+        var id: OrderID
 
         @OptionGroup var connection: ControllerOptions
 
@@ -140,7 +140,7 @@ struct Job: AsyncParsableCommand {
                 return
             }
             let rows = [["ID", "STATE", "NAME", "ESCROW", "BIDS", "SUBMITTER", "CLOSES"]] + list.orders.map { order in
-                [String(order.id), order.state.rawValue, order.manifest.name, order.escrow.description,
+                [order.id.description, order.state.rawValue, order.manifest.name, order.escrow.description,
                  String(order.bids.count), order.submitter.short, Display.clock(order.closesAt)]
             }
             Display.table(rows).forEach { print($0) }
@@ -154,7 +154,7 @@ struct Job: AsyncParsableCommand {
         )
 
         @Argument(help: "Order id.")
-        var id: UInt64
+        var id: OrderID
 
         @OptionGroup var connection: ControllerOptions
         @OptionGroup var identity: KeyOptions

@@ -7,7 +7,7 @@ enum ChallengeText {
     // MARK: - As it happens
 
     /// `lease 7 (provider 1a2b3c4d5e6f): 4 of 120 segments: 3 ok, 17 ok, 54 MISMATCH, 99 unavailable`
-    static func checked(lease: UInt64, provider: AccountID?, segmentCount: Int, checks: [AuditCheck]) -> String {
+    static func checked(lease: LeaseID, provider: AccountID?, segmentCount: Int, checks: [AuditCheck]) -> String {
         let who = provider.map { " (provider \($0.short))" } ?? ""
         let verdicts = checks.map { check in "\(check.segment.map(String.init) ?? "result") \(verdict(check.verdict))" }
         return "lease \(lease)\(who): \(checks.count) of \(segmentCount) segments: " + (verdicts.isEmpty ? "none" : verdicts.joined(separator: ", "))
@@ -91,7 +91,7 @@ enum ChallengeText {
     /// One row per dispute.
     static func table(_ disputes: [API.DisputeView]) -> [String] {
         let rows = [["ID", "LEASE", "SEGMENT", "PHASE", "NEXT", "BOND", "OPENED"]] + disputes.map { view in
-            [String(view.id.rawValue), String(view.lease), String(view.segment), view.phase.name, state(view),
+            [view.id.description, view.lease.description, String(view.segment), view.phase.name, state(view),
              view.bond.description, Display.clock(view.openedAt)]
         }
         return Display.table(rows)

@@ -13,7 +13,7 @@ struct ChallengeWatch {
 
     /// A lease or dispute that could not be checked or played.
     struct Failure: Encodable {
-        var lease: UInt64
+        var lease: LeaseID
         var dispute: DisputeID?
         var error: String
     }
@@ -24,7 +24,7 @@ struct ChallengeWatch {
     let samples: Int
     let output: ChallengeOutput
     var generator: SplitMixGenerator
-    private(set) var checked: Set<UInt64> = []
+    private(set) var checked: Set<LeaseID> = []
     private(set) var reports: [ChallengeReport] = []
     /// Open disputes of this account's, left by an earlier run and played to their ruling.
     private(set) var resumed: [DisputeOutcome] = []

@@ -114,3 +114,8 @@ enum CLIError {
         return amount
     }
 }
+
+/// Order, lease and dispute ids as command-line arguments.
+extension MarketID: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}

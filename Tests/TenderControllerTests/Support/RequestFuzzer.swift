@@ -25,12 +25,12 @@ struct RequestFuzzer {
     var generator: SplitMix64
     let signer: KeyPair
     /// Ids that exist, so some requests reach real objects.
-    let knownOrder: UInt64
+    let knownOrder: OrderID
     let knownAccount: AccountID
     /// Strictly increasing nonces for the valid signatures.
     private var nonce: UInt64
 
-    init(seed: UInt64, signer: KeyPair, knownOrder: UInt64, knownAccount: AccountID, firstNonce: UInt64) {
+    init(seed: UInt64, signer: KeyPair, knownOrder: OrderID, knownAccount: AccountID, firstNonce: UInt64) {
         generator = SplitMix64(seed: seed)
         self.signer = signer
         self.knownOrder = knownOrder
@@ -118,7 +118,7 @@ struct RequestFuzzer {
         var path = template
         path = path.replacingOccurrences(of: "{account}", with: pick([knownAccount.hex, signer.account.hex, KeyPair().account.hex,
                                                                        "nope", String(repeating: "f", count: 64 + int(3)), "%00", "-1", garbageSegment()]))
-        path = path.replacingOccurrences(of: "{id}", with: pick([String(knownOrder), String(random() % 1_000_000), "0", "-1",
+        path = path.replacingOccurrences(of: "{id}", with: pick([knownOrder.description, String(random() % 1_000_000), "0", "-1",
                                                                  "99999999999999999999999", "1e3", "0x10", garbageSegment()]))
         path = path.replacingOccurrences(of: "{sha}", with: pick([Hashing.sha256Hex(Data("x".utf8)), String(repeating: "A", count: 64),
                                                                   "short", String(repeating: "0", count: 65), garbageSegment()]))

@@ -101,12 +101,12 @@ final class VerificationMarket: @unchecked Sendable {
         """
     }
 
-    func submit(_ manifest: String) async throws -> UInt64 {
+    func submit(_ manifest: String) async throws -> OrderID {
         try await submitter.submitOrder(manifest: manifest, contentType: "application/yaml").order.id
     }
 
     /// Polls the order's first lease until `condition` holds.
-    func lease(ofOrder order: UInt64, seconds: Double = 90, until condition: (API.LeaseView) -> Bool) async throws -> API.LeaseView {
+    func lease(ofOrder order: OrderID, seconds: Double = 90, until condition: (API.LeaseView) -> Bool) async throws -> API.LeaseView {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if let lease = try? await submitter.order(order).leases.first, condition(lease) { return lease }

@@ -52,7 +52,7 @@ enum Fixtures {
 
     /// A self-consistent commitment for `lease` over `leaves` made-up state hashes, signed by a
     /// throwaway key (the lease-level rules do not look at the signer; the marketplace does).
-    static func commitment(lease: UInt64, leaves: Int = 3) throws -> (Signed<Commitment>, Commitment) {
+    static func commitment(lease: LeaseID, leaves: Int = 3) throws -> (Signed<Commitment>, Commitment) {
         let hashes = (0..<leaves).map { Hashing.sha256(Data("state-\($0)".utf8)) }
         let commitment = try Commitment(
             lease: lease, stateHashes: hashes, totalSteps: leaves - 1, checkpointInterval: 1, resultHash: Hashing.sha256(Data("r".utf8))

@@ -102,7 +102,7 @@ struct MarketLedgerTests {
             let rule: PricingTerms.Rule = random.next() % 2 == 0 ? .firstPrice : .secondPrice
             let mode: VerificationTerms.Mode = random.next() % 3 == 0 ? .replicated : .sampled
             let manifest = F.manifest(maxPrice: "\(random.next() % 20 + 1)", rule: rule, collateral: "\(random.next() % 30)", mode: mode)
-            var (order, actions) = try Order.submit(id: UInt64(round), submitter: F.submitter, manifest: manifest, manifestHash: "h", now: world.now)
+            var (order, actions) = try Order.submit(id: OrderID(UInt64(round)), submitter: F.submitter, manifest: manifest, manifestHash: "h", now: world.now)
             try world.carryOut(actions)
             for (index, provider) in providers.enumerated() where random.next() % 4 != 0 {
                 _ = try? order.placeBid(id: UInt64(index), standing: world.standing(provider),

@@ -37,7 +37,7 @@ struct MarketplaceTests {
         let (orderID, submitted) = try market.submitOrder(manifest: F.manifest(), manifestHash: "mh", by: F.submitter, now: t0)
         journal += submitted.journal
         #expect(submitted.journal.count == 1)
-        #expect(submitted.deadlines == [Deadline(kind: .auctionClose, subject: orderID, at: t0.adding(seconds: 30))])
+        #expect(submitted.deadlines == [Deadline(kind: .auctionClose, subject: orderID.rawValue, at: t0.adding(seconds: 30))])
         _ = try market.placeBid(on: orderID, by: F.account(1), price: F.credits("3"), now: t0)
         _ = try market.placeBid(on: orderID, by: F.account(2), price: F.credits("4"), now: t0)
 

@@ -53,8 +53,8 @@ struct LeaseVerificationTests {
         #expect(lease.committedAt == W.commitAt)
         #expect(lease.windowEndsAt == W.windowEnds)
         #expect(lease.timeline.last?.kind == .committed)
-        #expect(change.deadlines.contains(Deadline(kind: .beaconReveal, subject: world.leaseID, at: W.commitAt)))
-        #expect(change.deadlines.contains(Deadline(kind: .leaseCheck, subject: world.leaseID, at: W.windowEnds)))
+        #expect(change.deadlines.contains(Deadline(kind: .beaconReveal, subject: world.leaseID.rawValue, at: W.commitAt)))
+        #expect(change.deadlines.contains(Deadline(kind: .leaseCheck, subject: world.leaseID.rawValue, at: W.windowEnds)))
         #expect(change.leases == [world.leaseID])
         #expect(world.market.ledger.invariantHolds)
     }

@@ -31,8 +31,8 @@ struct LeaseWorld {
 
     var market: Marketplace
     let key: KeyPair
-    let order: UInt64
-    let leaseID: UInt64
+    let order: OrderID
+    let leaseID: LeaseID
     /// The state hashes the provider commits: leaf `i` is the state after `2 * i` steps.
     let hashes: [Data]
     /// What `closeAuction` reported.

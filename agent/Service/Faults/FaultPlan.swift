@@ -39,7 +39,7 @@ public struct FaultPlan: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Whether segment `segment` of `lease` gets a wrong hash: a hash of (lease, segment) below the fraction.
-    public func falsifies(lease: UInt64, segment: Int) -> Bool {
+    public func falsifies(lease: LeaseID, segment: Int) -> Bool {
         guard let fraction = skipStepsFraction else { return false }
         let digest = Hashing.sha256(Data("tender-fault-skip-steps:\(lease):\(segment)".utf8))
         let value = digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
@@ -47,7 +47,7 @@ public struct FaultPlan: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The state hashes to commit: honest ones, with leaf `segment + 1` replaced for falsified segments.
-    public func committedHashes(_ honest: [Data], lease: UInt64) -> (hashes: [Data], falsified: [Int]) {
+    public func committedHashes(_ honest: [Data], lease: LeaseID) -> (hashes: [Data], falsified: [Int]) {
         guard skipStepsFraction != nil, honest.count > 1 else { return (honest, []) }
         var hashes = honest
         var falsified: [Int] = []

@@ -11,7 +11,7 @@ import TenderCore
 /// a crash at any point leaves a progress file that names a state that is really there.
 public struct LeaseProgressStore: Sendable {
     public struct Progress: Codable, Sendable, Equatable {
-        public var lease: UInt64
+        public var lease: LeaseID
         public var manifestHash: String
         /// The leaf whose state is in `state`.
         public var leafIndex: Int
@@ -23,7 +23,7 @@ public struct LeaseProgressStore: Sendable {
 
     public let directory: URL
 
-    public init(root: URL, lease: UInt64) {
+    public init(root: URL, lease: LeaseID) {
         directory = root.appendingPathComponent("lease-\(lease)", isDirectory: true)
     }
 

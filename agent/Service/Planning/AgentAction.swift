@@ -12,9 +12,9 @@ public enum AgentAction: Sendable, Equatable {
     /// Run the profile's pricing script for this order, then plan again.
     case quote(Order)
     /// Bid `price` (micro-credits, whole job) on order `order`.
-    case bid(order: UInt64, price: Amount)
+    case bid(order: OrderID, price: Amount)
     /// This machine will not bid on the order, for these reasons. Emitted once per distinct reason set.
-    case decline(order: UInt64, reasons: [String])
+    case decline(order: OrderID, reasons: [String])
     /// Start running a won lease.
     case startLease(API.LeaseView)
 }

@@ -17,15 +17,15 @@ public struct AgentPlanner: Sendable {
 
     private(set) var registered = false
     private(set) var registering = false
-    private(set) var bids: Set<UInt64> = []
-    private(set) var refused: Set<UInt64> = []
-    private(set) var reported: [UInt64: [String]] = [:]
-    private(set) var quotes: [UInt64: QuoteOutcome] = [:]
-    private(set) var quoting: Set<UInt64> = []
+    private(set) var bids: Set<OrderID> = []
+    private(set) var refused: Set<OrderID> = []
+    private(set) var reported: [OrderID: [String]] = [:]
+    private(set) var quotes: [OrderID: QuoteOutcome] = [:]
+    private(set) var quoting: Set<OrderID> = []
     /// Leases started and not yet reported finished.
-    public private(set) var running: Set<UInt64> = []
+    public private(set) var running: Set<LeaseID> = []
     /// Leases this agent is done with (committed, or given up): never started again.
-    private(set) var done: Set<UInt64> = []
+    private(set) var done: Set<LeaseID> = []
     private var lastShortfall: AgentAction?
 
     public init(account: AccountID, profile: ProviderProfile, screeningProfile: ProviderProfile? = nil) {
@@ -149,7 +149,7 @@ public struct AgentPlanner: Sendable {
         }
     }
 
-    private mutating func decline(_ order: UInt64, _ reasons: [String], into actions: inout [AgentAction]) {
+    private mutating func decline(_ order: OrderID, _ reasons: [String], into actions: inout [AgentAction]) {
         guard reported[order] != reasons else { return }
         reported[order] = reasons
         actions.append(.decline(order: order, reasons: reasons))
@@ -164,23 +164,23 @@ public struct AgentPlanner: Sendable {
 
     public mutating func registrationFailed() { registering = false }
 
-    public mutating func didQuote(_ order: UInt64, _ outcome: QuoteOutcome) {
+    public mutating func didQuote(_ order: OrderID, _ outcome: QuoteOutcome) {
         quoting.remove(order)
         quotes[order] = outcome
     }
 
     /// The controller refused the bid (a 4xx, reasons listed): do not try this order again.
-    public mutating func bidRefused(_ order: UInt64) {
+    public mutating func bidRefused(_ order: OrderID) {
         bids.remove(order)
         refused.insert(order)
     }
 
     /// The bid did not reach the controller: try again next round.
-    public mutating func bidFailed(_ order: UInt64) { bids.remove(order) }
+    public mutating func bidFailed(_ order: OrderID) { bids.remove(order) }
 
     /// A started lease stopped and its slot is free. `retry` starts it again next round while the
     /// controller still shows it running (a transient failure); otherwise it is done for good.
-    public mutating func leaseEnded(_ lease: UInt64, retry: Bool) {
+    public mutating func leaseEnded(_ lease: LeaseID, retry: Bool) {
         running.remove(lease)
         if !retry { done.insert(lease) }
     }

@@ -6,7 +6,7 @@ import TenderCore
 /// Money appears twice: `maxPriceMicros` (an exact integer) and `maxPrice` (credits as a decimal
 /// number, for scripts that think in credits).
 public struct OrderQuoteRequest: Codable, Sendable, Equatable {
-    public var id: UInt64
+    public var id: OrderID
     public var name: String
     public var kind: String
     public var runtime: String

@@ -13,14 +13,14 @@ public actor ProviderAgent {
     var planner: AgentPlanner
     let pricer: ScriptPricer?
     /// The order each known lease of ours belongs to (the executor needs its manifest).
-    var orderOfLease: [UInt64: Order] = [:]
+    var orderOfLease: [LeaseID: Order] = [:]
     /// Leases we committed whose states are kept on disk until they are final.
-    var keptLeases: Set<UInt64> = []
+    var keptLeases: Set<LeaseID> = []
     /// Disputes with a move of ours in flight, so one poll does not answer twice.
     var answering: Set<DisputeID> = []
     var polls = 0
     /// How each lease run ended, for logs and tests.
-    public private(set) var outcomes: [UInt64: LeaseOutcome] = [:]
+    public private(set) var outcomes: [LeaseID: LeaseOutcome] = [:]
     var unreachableSince: Int?
 
     public init(configuration: AgentConfiguration, logger: Logger) {
@@ -45,7 +45,7 @@ public actor ProviderAgent {
         // Leases committed before a restart keep their states until they are final.
         let names = (try? FileManager.default.contentsOfDirectory(atPath: configuration.stateDirectory.path)) ?? []
         for name in names where name.hasPrefix("lease-") {
-            if let id = UInt64(name.dropFirst(6)) { keptLeases.insert(id) }
+            if let id = LeaseID(name.dropFirst(6)) { keptLeases.insert(id) }
         }
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
@@ -198,7 +198,7 @@ public actor ProviderAgent {
         }
     }
 
-    func leaseFinished(_ lease: UInt64, _ outcome: LeaseOutcome) {
+    func leaseFinished(_ lease: LeaseID, _ outcome: LeaseOutcome) {
         outcomes[lease] = outcome
         switch outcome {
         case .committed, .withheld:

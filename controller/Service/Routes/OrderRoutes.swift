@@ -41,10 +41,10 @@ struct OrderRoutes: Sendable {
             return try JSONResponse.make(API.OrderList(orders: orders))
         }
         router.get("/v1/orders/:id") { _, context in
-            try JSONResponse.make(try await view(try context.parameters.id("id", what: "order")))
+            try JSONResponse.make(try await view((try context.parameters.id("id", what: "order") as OrderID)))
         }
         router.post("/v1/orders/:id/cancel") { request, context in
-            let id = try context.parameters.id("id", what: "order")
+            let id = (try context.parameters.id("id", what: "order") as OrderID)
             let signed = try await request.signed(limit: settings.smallBodyLimit)
             try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
                 ((), try market.cancelOrder(id, by: signed.account, now: now))
@@ -52,7 +52,7 @@ struct OrderRoutes: Sendable {
             return try JSONResponse.make(try await view(id))
         }
         router.post("/v1/orders/:id/bids") { request, context in
-            let id = try context.parameters.id("id", what: "order")
+            let id = (try context.parameters.id("id", what: "order") as OrderID)
             let signed = try await request.signed(limit: settings.smallBodyLimit)
             let body = try request.decodeJSON(API.BidRequest.self, from: signed.body)
             let bid = try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
@@ -61,7 +61,7 @@ struct OrderRoutes: Sendable {
             return try JSONResponse.make(bid, status: .created)
         }
         router.post("/v1/leases/:id/heartbeat") { request, context in
-            let id = try context.parameters.id("id", what: "lease")
+            let id = (try context.parameters.id("id", what: "lease") as LeaseID)
             let signed = try await request.signed(limit: settings.smallBodyLimit)
             let body = try request.decodeJSON(API.HeartbeatRequest.self, from: signed.body)
             if let loss = body.loss, !loss.isFinite {
@@ -72,7 +72,7 @@ struct OrderRoutes: Sendable {
             }
         }
         router.post("/v1/leases/:id/commitment") { request, context in
-            let id = try context.parameters.id("id", what: "lease")
+            let id = (try context.parameters.id("id", what: "lease") as LeaseID)
             let signed = try await request.signed(limit: settings.smallBodyLimit)
             // The commitment is signed in its own right and kept as signed, so a challenger can
             // later prove what the provider claimed without trusting the controller.
@@ -97,7 +97,7 @@ struct OrderRoutes: Sendable {
     }
 
     private func leaseAnswer(
-        _ id: UInt64, _ signed: SignedBody, _ command: @escaping @Sendable (inout Marketplace, Timestamp) throws(MarketplaceError) -> MarketChange
+        _ id: LeaseID, _ signed: SignedBody, _ command: @escaping @Sendable (inout Marketplace, Timestamp) throws(MarketplaceError) -> MarketChange
     ) async throws -> Response {
         let lease = try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
             let change = try command(&market, now)
@@ -107,7 +107,7 @@ struct OrderRoutes: Sendable {
         return try JSONResponse.make(API.LeaseView(lease))
     }
 
-    private func view(_ id: UInt64) async throws -> API.OrderView {
+    private func view(_ id: OrderID) async throws -> API.OrderView {
         let market = await service.market
         guard let order = market.orders[id] else { throw MarketplaceError.notFound("order \(id)") }
         return API.OrderView(order: order, leases: market.leases(ofOrder: id))

@@ -25,12 +25,12 @@ struct VerificationRoutes: Sendable {
             let market = await service.market
             let leases = market.leases.values
                 .filter { lease in
-                    lease.id > page.after && (state.map { lease.state == $0 } ?? true) && (provider.map { lease.provider == $0 } ?? true)
+                    lease.id.rawValue > page.after && (state.map { lease.state == $0 } ?? true) && (provider.map { lease.provider == $0 } ?? true)
                 }
                 .sorted { $0.id < $1.id }
                 .prefix(page.limit)
             return try JSONResponse.make(API.LeaseList(
-                leases: leases.map(API.LeaseView.init), next: leases.count == page.limit ? leases.last?.id : nil
+                leases: leases.map(API.LeaseView.init), next: leases.count == page.limit ? leases.last?.id.rawValue : nil
             ))
         }
         router.get("/v1/leases/:id") { _, context in
@@ -40,7 +40,7 @@ struct VerificationRoutes: Sendable {
             try JSONResponse.make(API.AuditView(try await lease(context)))
         }
         router.post("/v1/leases/:id/disputes") { request, context in
-            let id = try context.parameters.id("id", what: "lease")
+            let id = (try context.parameters.id("id", what: "lease") as LeaseID)
             let signed = try await request.signed(limit: settings.smallBodyLimit)
             let body = try request.decodeJSON(API.OpenDisputeRequest.self, from: signed.body)
             guard let lease = await service.market.leases[id] else { throw MarketplaceError.notFound("lease \(id)") }
@@ -54,7 +54,7 @@ struct VerificationRoutes: Sendable {
             let query = request.uri.queryParameters
             let page = try Page(request)
             let lease = try query["lease"].map { text in
-                guard let id = UInt64(String(text)) else { throw ProblemResponse(.badRequest, "Bad query", "lease must be a lease id") }
+                guard let id = LeaseID(text) else { throw ProblemResponse(.badRequest, "Bad query", "lease must be a lease id") }
                 return id
             }
             let account = try query["account"].map { text in
@@ -73,12 +73,12 @@ struct VerificationRoutes: Sendable {
             ))
         }
         router.get("/v1/disputes/:id") { _, context in
-            let id = DisputeID(try context.parameters.id("id", what: "dispute"))
+            let id = (try context.parameters.id("id", what: "dispute") as DisputeID)
             guard let dispute = await service.market.disputes[id] else { throw MarketplaceError.notFound("dispute \(id)") }
             return try JSONResponse.make(API.DisputeView(dispute))
         }
         router.post("/v1/disputes/:id/moves") { request, context in
-            let id = DisputeID(try context.parameters.id("id", what: "dispute"))
+            let id = (try context.parameters.id("id", what: "dispute") as DisputeID)
             let signed = try await request.signed(limit: settings.smallBodyLimit)
             let move = try request.decodeJSON(DisputeMove.self, from: signed.body)
             guard let current = await service.market.disputes[id] else { throw MarketplaceError.notFound("dispute \(id)") }
@@ -94,7 +94,7 @@ struct VerificationRoutes: Sendable {
     }
 
     private func lease(_ context: BasicRequestContext) async throws -> Lease {
-        let id = try context.parameters.id("id", what: "lease")
+        let id = (try context.parameters.id("id", what: "lease") as LeaseID)
         guard let lease = await service.market.leases[id] else { throw MarketplaceError.notFound("lease \(id)") }
         return lease
     }

@@ -40,13 +40,13 @@ public struct MarketClock: Service {
             do {
                 switch deadline.kind {
                 case .auctionClose:
-                    try await closeAuction(deadline.subject)
+                    try await closeAuction(OrderID(deadline.subject))
                 case .leaseCheck:
                     try await service.perform { market, now throws(MarketplaceError) in
-                        ((), try market.checkLease(deadline.subject, now: now))
+                        ((), try market.checkLease(LeaseID(deadline.subject), now: now))
                     }
                 case .beaconReveal:
-                    try await revealBeacon(deadline.subject)
+                    try await revealBeacon(LeaseID(deadline.subject))
                 case .disputeCheck:
                     try await checkDispute(DisputeID(deadline.subject))
                 }
@@ -57,7 +57,7 @@ public struct MarketClock: Service {
         }
     }
 
-    private func closeAuction(_ order: UInt64) async throws {
+    private func closeAuction(_ order: OrderID) async throws {
         let replicas = await service.market.orders[order]?.manifest.verification.replicas ?? 1
         // The beacon secrets are drawn here, in the shell; the market keeps their hashes in the
         // leases and hands the secrets back to be stored privately in the same transaction.
@@ -69,7 +69,7 @@ public struct MarketClock: Service {
         logger.info("auction closed", metadata: ["order": "\(order)"])
     }
 
-    private func revealBeacon(_ lease: UInt64) async throws {
+    private func revealBeacon(_ lease: LeaseID) async throws {
         guard let current = await service.market.leases[lease], current.audit == nil, current.isUnderVerification else { return }
         guard let secret = try await service.beaconSecret(lease: lease) else {
             logger.critical("no beacon secret was kept for a committed lease; it cannot be audited", metadata: ["lease": "\(lease)"])

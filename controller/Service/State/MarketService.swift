@@ -110,7 +110,7 @@ public actor MarketService {
     }
 
     /// The beacon secret kept privately for a lease since its award.
-    public func beaconSecret(lease: UInt64) async throws -> String? {
+    public func beaconSecret(lease: LeaseID) async throws -> String? {
         try await database.read { db in try MarketStore.beaconSecret(lease: lease, in: db) }
     }
 

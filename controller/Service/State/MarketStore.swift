@@ -41,7 +41,7 @@ enum MarketStore {
         var orders: [Order]
         var leases: [Lease]
         var disputes: [Dispute]
-        var beaconSecrets: [(lease: UInt64, secret: String)]
+        var beaconSecrets: [(lease: LeaseID, secret: String)]
         var counters: Marketplace.Counters?
         var deadlines: [Deadline]
 
@@ -62,16 +62,16 @@ enum MarketStore {
                 try DocumentStore.put(kind: MarketStore.accountKind, id: record.id.hex, value: record, at: now, in: db)
             }
             for order in orders {
-                try DocumentStore.put(kind: MarketStore.orderKind, id: String(order.id), value: order, at: now, in: db)
+                try DocumentStore.put(kind: MarketStore.orderKind, id: order.id.description, value: order, at: now, in: db)
             }
             for lease in leases {
-                try DocumentStore.put(kind: MarketStore.leaseKind, id: String(lease.id), value: lease, at: now, in: db)
+                try DocumentStore.put(kind: MarketStore.leaseKind, id: lease.id.description, value: lease, at: now, in: db)
             }
             for dispute in disputes {
-                try DocumentStore.put(kind: MarketStore.disputeKind, id: String(dispute.id.rawValue), value: dispute, at: now, in: db)
+                try DocumentStore.put(kind: MarketStore.disputeKind, id: dispute.id.description, value: dispute, at: now, in: db)
             }
             for (lease, secret) in beaconSecrets {
-                try DocumentStore.put(kind: MarketStore.beaconSecretKind, id: String(lease), value: secret, at: now, in: db)
+                try DocumentStore.put(kind: MarketStore.beaconSecretKind, id: lease.description, value: secret, at: now, in: db)
             }
             if let counters {
                 try DocumentStore.put(kind: MarketStore.metaKind, id: MarketStore.countersID, value: counters, at: now, in: db)
@@ -86,7 +86,7 @@ enum MarketStore {
 
 extension MarketStore {
     /// The private beacon secret drawn for a lease at award; nil if none was kept.
-    static func beaconSecret(lease: UInt64, in db: Database) throws -> String? {
-        try DocumentStore.get(String.self, kind: beaconSecretKind, id: String(lease), in: db)
+    static func beaconSecret(lease: LeaseID, in db: Database) throws -> String? {
+        try DocumentStore.get(String.self, kind: beaconSecretKind, id: lease.description, in: db)
     }
 }

@@ -72,8 +72,8 @@ extension Request {
 
 extension Parameters {
     /// A path parameter parsed as an id; 404 for anything that is not one.
-    func id(_ name: String, what: String) throws -> UInt64 {
-        guard let text = get(name), let id = UInt64(text) else { throw MarketplaceError.notFound("\(what) '\(get(name) ?? "")'") }
+    func id<Kind>(_ name: String, what: String) throws -> MarketID<Kind> {
+        guard let text = get(name), let id = MarketID<Kind>(text) else { throw MarketplaceError.notFound("\(what) '\(get(name) ?? "")'") }
         return id
     }
 

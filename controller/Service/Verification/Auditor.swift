@@ -161,7 +161,7 @@ public struct Auditor: Service {
         _ = await recordReplica(ReplicaComparison(sibling: sibling.id, rootsAgree: false, check: check), lease: lease.id)
     }
 
-    private func recordReplica(_ comparison: ReplicaComparison, lease: UInt64) async -> Bool {
+    private func recordReplica(_ comparison: ReplicaComparison, lease: LeaseID) async -> Bool {
         do {
             try await service.perform { market, now throws(MarketplaceError) in ((), try market.recordReplicaCheck(comparison, lease: lease, now: now)) }
             logger.info("replica check", metadata: [
@@ -175,7 +175,7 @@ public struct Auditor: Service {
     }
 
     /// Records a check; false when the market refused it (the lease moved on meanwhile).
-    private func record(_ check: AuditCheck, lease: UInt64) async -> Bool {
+    private func record(_ check: AuditCheck, lease: LeaseID) async -> Bool {
         do {
             try await service.perform { market, now throws(MarketplaceError) in ((), try market.recordAudit(check, lease: lease, now: now)) }
             let what = check.segment.map { "segment \($0)" } ?? "result"

@@ -7,7 +7,7 @@ import TenderWorkloads
 /// auditor and the referee, and keeps it per order: loading a dataset costs more than a step.
 final class JobRunners: Sendable {
     let artifacts: ArtifactStore
-    private let cache = Mutex<[UInt64: WorkloadRunner]>([:])
+    private let cache = Mutex<[OrderID: WorkloadRunner]>([:])
 
     init(artifacts: ArtifactStore) {
         self.artifacts = artifacts
