@@ -83,8 +83,7 @@ struct VerificationEndToEndTests {
         let (second, _) = try await market.agent("replica-second")
         // One sample only: the comparison of the two roots, not sampling, has to decide.
         let agreeing = try await market.submit(market.manifest(samples: 1, seed: 201, mode: "replicated"))
-        _ = try await market.lease(ofOrder: agreeing) { $0.isFinal }
-        let both = try await market.submitter.order(agreeing).leases
+        let both = try await market.leases(ofOrder: agreeing, count: 2)
         #expect(both.count == 2)
         #expect(both.allSatisfy { $0.state == .settled }, "\(both.map(\.timeline))")
         for lease in both {
@@ -95,13 +94,7 @@ struct VerificationEndToEndTests {
 
         let (cheat, cheatAccount) = try await market.agent("replica-cheat", faults: ["skip-steps:0.3"])
         let parting = try await market.submit(market.manifest(samples: 1, seed: 202, mode: "replicated"))
-        let deadline = Date().addingTimeInterval(90)
-        var leases: [API.LeaseView] = []
-        while Date() < deadline {
-            leases = try await market.submitter.order(parting).leases
-            if leases.count == 2, leases.allSatisfy(\.isFinal) { break }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        let leases = try await market.leases(ofOrder: parting, count: 2)
         await honest.stop()
         await cheat.stop()
         let cheated = try #require(leases.first { $0.provider == cheatAccount })

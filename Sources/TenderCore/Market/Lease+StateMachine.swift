@@ -95,6 +95,7 @@ extension Lease {
         if check.verdict == .unavailable && now < audit.availableUntil {
             throw .wrongState("states of lease \(id) may still arrive until \(audit.availableUntil)")
         }
+        guard !audit.passed else { throw .wrongState("the audit of lease \(id) has already passed") }
         audit.checks.append(check)
         self.audit = audit
         if check.verdict.isFraud {
@@ -102,11 +103,15 @@ extension Lease {
             timeline.append(LeaseEvent(at: now, kind: .auditFailed, detail: "audit of \(what): \(check.verdict.rawValue): \(check.detail)"))
             return try slash(challenger: policy.auditPool, because: "the audit found \(what) \(check.verdict.rawValue)", now: now, policy: policy)
         }
-        if audit.isComplete && audit.failure == nil {
+        if audit.passed {
             let waived = audit.checks.filter { $0.verdict == .waived }.count
-            let detail = waived == 0
-                ? "audit passed: \(audit.segments.count) of \(audit.segmentCount) segments re-executed bit for bit, and the result"
-                : "audit waived for \(waived) of \(audit.checks.count) checks (not re-executed by the controller); challengers judge this lease"
+            let detail = if let replica = audit.replica, replica.rootsAgree {
+                "audit passed: its root agrees with replica lease \(replica.sibling), and the result is the final state's"
+            } else if waived == 0 {
+                "audit passed: \(audit.segments.count) of \(audit.segmentCount) segments re-executed bit for bit, and the result"
+            } else {
+                "audit waived for \(waived) of \(audit.checks.count) checks (not re-executed by the controller); challengers judge this lease"
+            }
             timeline.append(LeaseEvent(at: now, kind: .auditPassed, detail: detail))
             return try settleIfDue(now: now, policy: policy)
         }
@@ -127,9 +132,8 @@ extension Lease {
             timeline.append(LeaseEvent(at: now, kind: .auditFailed, detail: "replica check against lease \(comparison.sibling): \(check.detail)"))
             return try slash(challenger: policy.auditPool, because: "the replica check found it \(check.verdict.rawValue)", now: now, policy: policy)
         }
-        guard comparison.rootsAgree else { return [] }
-        timeline.append(LeaseEvent(at: now, kind: .auditPassed, detail: "audit passed: its root agrees with replica lease \(comparison.sibling)"))
-        return try settleIfDue(now: now, policy: policy)
+        // Agreeing roots stand in for the sample; the result check still decides (`record`).
+        return []
     }
 
     /// A dispute was opened on this lease.

@@ -41,8 +41,12 @@ public struct LeaseAudit: Sendable, Equatable, Codable {
     public var isComplete: Bool { pendingSegments.isEmpty && resultChecked }
 
     /// Nothing left for the auditor to do: every sampled check done, or the replicas' roots agree
-    /// (then security rests on one honest replica, not on sampling).
-    public var isSettled: Bool { isComplete || replica?.rootsAgree == true }
+    /// and the result is checked (then security rests on one honest replica, not on sampling; the
+    /// result hash is outside the root, so it is still checked).
+    public var isSettled: Bool { isComplete || (replica?.rootsAgree == true && resultChecked) }
+
+    /// The sampled segments the auditor still has to run: none once the replicas' roots agree.
+    public var segmentsToCheck: [Int] { replica?.rootsAgree == true ? [] : pendingSegments }
 
     /// No fraud found, and either every sampled check done or the replicas agree.
     public var passed: Bool { failure == nil && isSettled }

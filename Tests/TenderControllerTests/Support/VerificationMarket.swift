@@ -115,6 +115,16 @@ final class VerificationMarket: @unchecked Sendable {
         throw ControllerProcess.ProcessFailure("order \(order)'s lease did not get there in \(seconds)s\n\(controller.logTail)")
     }
 
+    /// Polls until the order has `count` leases and every one is final.
+    func leases(ofOrder order: OrderID, count: Int, seconds: Double = 90) async throws -> [API.LeaseView] {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let leases = try? await submitter.order(order).leases, leases.count == count, leases.allSatisfy(\.isFinal) { return leases }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ControllerProcess.ProcessFailure("order \(order)'s leases did not all end in \(seconds)s\n\(controller.logTail)")
+    }
+
     /// Polls a dispute until it is resolved.
     func resolved(_ dispute: DisputeID, seconds: Double = 90) async throws -> API.DisputeView {
         let deadline = Date().addingTimeInterval(seconds)

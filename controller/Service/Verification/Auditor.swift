@@ -101,7 +101,7 @@ public struct Auditor: Service {
             }
             // The sibling failed without committing: this replica is sampled like any lease.
         }
-        for segment in audit.pendingSegments {
+        for segment in audit.segmentsToCheck {
             let stateHash = Hex.encode(trace[segment])
             let state = try? artifacts.get(stateHash)
             if state == nil && service.now < audit.availableUntil { return }  // may still arrive; next tick
