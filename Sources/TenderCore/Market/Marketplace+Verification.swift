@@ -27,27 +27,22 @@ extension Marketplace {
 
     /// Records one finished audit check; a failed one slashes the lease and voids its open disputes.
     public mutating func recordAudit(_ check: AuditCheck, lease leaseID: LeaseID, now: Timestamp) throws(MarketplaceError) -> MarketChange {
-        try transaction(now: now) { draft, change throws(MarketplaceError) in
-            guard var lease = draft.leases[leaseID] else { throw .notFound("lease \(leaseID)") }
-            let policy = draft.policy
-            let actions = try Self.market { () throws(MarketError) in try lease.record(check, now: now, policy: policy) }
-            draft.leases[leaseID] = lease
-            change.leases.insert(leaseID)
-            try draft.carryOut(actions, now: now, into: &change)
-            if lease.state == .slashed { try draft.voidDisputes(of: leaseID, now: now, into: &change) }
-        }
+        try onAudit(leaseID, now: now) { lease, policy throws(MarketError) in try lease.record(check, now: now, policy: policy) }
     }
 
     /// Records a replicated lease's comparison with its sibling; a failed one slashes the lease.
     public mutating func recordReplicaCheck(_ comparison: ReplicaComparison, lease leaseID: LeaseID, now: Timestamp) throws(MarketplaceError) -> MarketChange {
+        try onAudit(leaseID, now: now) { lease, policy throws(MarketError) in try lease.recordReplica(comparison, now: now, policy: policy) }
+    }
+
+    /// A lease event from the auditor: like any lease event, and a slash also voids the lease's
+    /// open disputes, returning their bonds.
+    private mutating func onAudit(
+        _ leaseID: LeaseID, now: Timestamp, _ event: (inout Lease, MarketPolicy) throws(MarketError) -> [MarketAction]
+    ) throws(MarketplaceError) -> MarketChange {
         try transaction(now: now) { draft, change throws(MarketplaceError) in
-            guard var lease = draft.leases[leaseID] else { throw .notFound("lease \(leaseID)") }
-            let policy = draft.policy
-            let actions = try Self.market { () throws(MarketError) in try lease.recordReplica(comparison, now: now, policy: policy) }
-            draft.leases[leaseID] = lease
-            change.leases.insert(leaseID)
-            try draft.carryOut(actions, now: now, into: &change)
-            if lease.state == .slashed { try draft.voidDisputes(of: leaseID, now: now, into: &change) }
+            change.merge(try draft.onLease(leaseID, now: now, event))
+            if draft.leases[leaseID]?.state == .slashed { try draft.voidDisputes(of: leaseID, now: now, into: &change) }
         }
     }
 
