@@ -211,7 +211,10 @@ public struct Challenger: Sendable {
         do { startStep = try evidence.schedule.step(ofLeaf: view.segment) } catch {
             throw .segmentOutOfRange(segment: view.segment, segmentCount: evidence.segmentCount)
         }
-        let player = DisputePlayer(runner: evidence.runner, side: .challenger, startState: state, startStep: startStep)
+        // Segment 0 is played from the job's own initial state, which anyone can compute: the
+        // provider's leaf 0 is one of the claims in question there.
+        let start = view.segment == 0 ? ((try? evidence.runner.initialState().bytes) ?? state) : state
+        let player = DisputePlayer(runner: evidence.runner, side: .challenger, startState: start, startStep: startStep)
         let final = try await play(view, with: player)
         let outcome = DisputeOutcome(final, collateral: evidence.lease.collateral)
         observer(.ruled(outcome))

@@ -8,8 +8,14 @@ public struct CheckpointSchedule: Sendable, Equatable, Hashable {
     public let totalSteps: Int
     public let interval: Int
 
+    /// The most steps a schedule may have: far past any real job, and small enough that no leaf or
+    /// step arithmetic can overflow, whatever numbers a commitment from a stranger carries.
+    public static let maximumSteps = 1 << 40
+
     public init(totalSteps: Int, interval: Int) throws(CommitmentError) {
-        guard totalSteps >= 1, interval >= 1 else { throw .badSchedule(totalSteps: totalSteps, interval: interval) }
+        guard (1...Self.maximumSteps).contains(totalSteps), (1...Self.maximumSteps).contains(interval) else {
+            throw .badSchedule(totalSteps: totalSteps, interval: interval)
+        }
         self.totalSteps = totalSteps
         self.interval = interval
     }

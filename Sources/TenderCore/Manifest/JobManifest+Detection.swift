@@ -1,14 +1,18 @@
 import Foundation
 
 extension JobManifest {
-    /// Segments the job will commit, when the manifest alone says (mlp-infer depends on its input file).
-    public var segmentCount: Int? {
-        let steps: Int? = switch workload {
+    /// Steps in the job, when the manifest alone says (mlp-infer's depend on its input file).
+    public var totalSteps: Int? {
+        switch workload {
         case .mlpTrain(let spec): spec.steps
         case .exec(let spec): spec.steps
         case .mlpInfer: nil
         }
-        guard let steps, steps > 0, workload.checkpointInterval > 0 else { return nil }
+    }
+
+    /// Segments the job will commit, when the manifest alone says.
+    public var segmentCount: Int? {
+        guard let steps = totalSteps, steps > 0, workload.checkpointInterval > 0 else { return nil }
         return (steps + workload.checkpointInterval - 1) / workload.checkpointInterval
     }
 

@@ -12,8 +12,22 @@ extension Marketplace {
         _ signed: Signed<Commitment>, trace: Data, lease leaseID: LeaseID, by provider: AccountID, now: Timestamp
     ) throws(MarketplaceError) -> MarketChange {
         guard signed.signer == provider else { throw .market(.notYours("the commitment must be signed by the account posting it")) }
+        guard let current = leases[leaseID] else { throw .notFound("lease \(leaseID)") }
+        guard current.provider == provider else { throw .market(.notYours("lease \(leaseID) belongs to provider \(current.provider.short)")) }
+        guard current.state == .running else {
+            throw .market(.wrongState("lease \(leaseID) is \(current.state.rawValue); a commitment is accepted once, while running"))
+        }
         let commitment: Commitment
         do { commitment = try signed.verified() } catch { throw .invalid("the commitment's own signature does not verify: \(error)") }
+        // The schedule must be the job's, or a provider could commit to a shorter job and be paid for it.
+        if let manifest = orders[current.order]?.manifest {
+            guard commitment.checkpointInterval == manifest.workload.checkpointInterval else {
+                throw .invalid("the job checkpoints every \(manifest.workload.checkpointInterval) steps, not \(commitment.checkpointInterval)")
+            }
+            if let steps = manifest.totalSteps, commitment.totalSteps != steps {
+                throw .invalid("the job has \(steps) steps, not \(commitment.totalSteps)")
+            }
+        }
         do { _ = try commitment.check(trace: trace) } catch { throw .invalid("the commitment does not match its trace: \(error)") }
         return try onLease(leaseID, now: now) { lease, _ throws(MarketError) in
             try lease.commit(signed, commitment, by: provider, now: now)

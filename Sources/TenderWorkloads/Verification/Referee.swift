@@ -13,6 +13,10 @@ public enum Referee {
         guard Hashing.sha256Hex(state) == range.lowHash else {
             return .invalidState("its SHA-256 is not the agreed hash \(range.lowHash.prefix(12))…")
         }
+        // At step 0 there is a truth above the parties' agreement: the job's own initial state.
+        if range.lowStep == 0, let initial = try? runner.initialState(), initial.bytes != state {
+            return .invalidState("it is not the job's initial state \(initial.hashHex.prefix(12))…")
+        }
         do {
             return .stepped(hash: try runner.runStep(from: state, atStep: range.lowStep).hashHex)
         } catch {

@@ -42,6 +42,16 @@ public enum SegmentAudit {
             return AuditCheck(segment: segment, verdict: .invalid, expected: expected, detail: "the served state is not leaf \(segment) of the root", at: now)
         }
         do {
+            // Leaf 0 must be the job's own initial state, which anyone can compute: a provider that
+            // starts from another model is caught here, and the claim is what the true start gives.
+            if segment == 0, let initial = try? runner.initialState(), initial.bytes != state {
+                let computed = try runner.runSegment(0, from: initial.bytes).state.hashHex
+                return AuditCheck(
+                    segment: 0, verdict: .mismatch, expected: expected, computed: computed,
+                    detail: "leaf 0 is not the job's initial state \(initial.hashHex.prefix(12))…; from the true start, leaf 1 is \(computed.prefix(12))…",
+                    at: now
+                )
+            }
             let end = try runner.runSegment(segment, from: state)
             let computed = end.state.hashHex
             if computed == expected {
@@ -57,8 +67,17 @@ public enum SegmentAudit {
     }
 
     /// Recomputes the result from the final state (nil when not available) and compares its hash
-    /// with the committed result hash.
-    public static func checkResult(finalState: Data?, commitment: Commitment, runner: WorkloadRunner, at now: Timestamp) -> AuditCheck {
+    /// with the committed result hash. With `initialStateHash` (the trace's leaf 0), also checks
+    /// that the job started from its own initial state, whether or not segment 0 was sampled.
+    public static func checkResult(
+        finalState: Data?, commitment: Commitment, runner: WorkloadRunner, initialStateHash: Data? = nil, at now: Timestamp
+    ) -> AuditCheck {
+        if let initialStateHash, let initial = try? runner.initialState(), initial.hash != initialStateHash {
+            return AuditCheck(
+                segment: nil, verdict: .invalid, expected: initial.hashHex, computed: Hex.encode(initialStateHash),
+                detail: "leaf 0 is not the job's initial state \(initial.hashHex.prefix(12))…", at: now
+            )
+        }
         guard let finalState else {
             return AuditCheck(
                 segment: nil, verdict: .unavailable, expected: commitment.resultHash,

@@ -66,3 +66,18 @@ struct CommitmentTests {
         #expect(throws: CommitmentError.indexOutOfRange(index: 3, leafCount: 4)) { try schedule.length(ofSegment: 3) }
     }
 }
+
+@Suite("Commitments from strangers")
+struct HostileCommitmentTests {
+    @Test("a schedule too large to count is refused, not trapped on", arguments: [(1 << 62, 1 << 62), (Int.max, 1), (1, Int.max), (0, 5), (5, 0)])
+    func hugeSchedule(steps: Int, interval: Int) throws {
+        #expect(throws: CommitmentError.badSchedule(totalSteps: steps, interval: interval)) {
+            try CheckpointSchedule(totalSteps: steps, interval: interval)
+        }
+        let hashes = (0..<2).map { Hashing.sha256(Data([UInt8($0)])) }
+        var commitment = try Commitment(stateHashes: hashes, totalSteps: 1, checkpointInterval: 1, resultHash: hashes[1])
+        commitment.totalSteps = steps
+        commitment.checkpointInterval = interval
+        #expect(throws: CommitmentError.self) { try commitment.check(trace: Commitment.trace(of: hashes)) }
+    }
+}

@@ -343,3 +343,23 @@ struct LeaseVerificationTests {
         #expect(world.market.ledger.invariantHolds)
     }
 }
+
+@Suite("Commitments that do not fit the job")
+struct CommitmentScheduleTests {
+    @Test("a commitment to a shorter schedule than the job's is refused and changes nothing",
+          arguments: [(LeaseWorld.totalSteps / 2, LeaseWorld.interval), (LeaseWorld.totalSteps, LeaseWorld.interval * 2)])
+    func wrongSchedule(steps: Int, interval: Int) throws {
+        var world = try LeaseWorld()
+        let schedule = try CheckpointSchedule(totalSteps: steps, interval: interval)
+        let hashes = (0..<schedule.leafCount).map { Hashing.sha256(Data("short \($0)".utf8)) }
+        let commitment = try Commitment(
+            lease: world.leaseID, stateHashes: hashes, totalSteps: steps, checkpointInterval: interval, resultHash: LeaseWorld.resultHash
+        )
+        let signed = try Signed(commitment, by: world.key)
+        let before = try world.lease()
+        #expect(throws: MarketplaceError.self) {
+            try world.market.commit(signed, trace: Commitment.trace(of: hashes), lease: world.leaseID, by: world.key.account, now: LeaseWorld.commitAt)
+        }
+        #expect(try world.lease() == before)
+    }
+}

@@ -84,6 +84,13 @@ struct OrderRoutes: Sendable {
             do { claimed = try envelope.verified() } catch let error as IdentityError {
                 throw ProblemResponse(.unprocessableContent, "Invalid commitment", "the commitment's own signature does not verify: \(error.description)")
             }
+            guard let lease = await service.market.leases[id] else { throw MarketplaceError.notFound("lease \(id)") }
+            guard lease.provider == signed.account, lease.state == .running else {
+                throw ProblemResponse(.conflict, "Not committable", "lease \(id) is \(lease.state.rawValue) and belongs to \(lease.provider.short)…; only its provider commits, once, while it runs")
+            }
+            guard claimed.lease == id else {
+                throw ProblemResponse(.unprocessableContent, "Invalid commitment", "the commitment names lease \(claimed.lease), not \(id)")
+            }
             guard Hashing.isSHA256Hex(claimed.traceHash), let trace = try artifacts.get(claimed.traceHash) else {
                 throw ProblemResponse(
                     .unprocessableContent, "Missing trace",

@@ -117,7 +117,9 @@ public struct Auditor: Service {
             let final = try? artifacts.get(commitment.finalStateHash)
             if final == nil && service.now < audit.availableUntil { return }
             let now = service.now
-            let (check, _) = await timed { SegmentAudit.checkResult(finalState: final, commitment: commitment, runner: runner, at: now) }
+            let (check, _) = await timed { SegmentAudit.checkResult(
+                    finalState: final, commitment: commitment, runner: runner, initialStateHash: trace.first, at: now
+                ) }
             _ = await record(check, lease: lease.id)
         }
     }
