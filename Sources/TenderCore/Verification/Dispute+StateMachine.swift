@@ -104,6 +104,16 @@ extension Dispute {
         }
     }
 
+    /// Moves the pending move's deadline to `deadline` (a restarted controller's allowance).
+    mutating func extendMoveDeadline(to deadline: Timestamp) {
+        switch phase {
+        case .awaitingMidpoint(let range, _): phase = .awaitingMidpoint(range, deadline: deadline)
+        case .awaitingVerdict(let range, let hash, _): phase = .awaitingVerdict(range, midpointHash: hash, deadline: deadline)
+        case .awaitingState(let range, _): phase = .awaitingState(range, deadline: deadline)
+        case .awaitingRuling, .resolved: break
+        }
+    }
+
     /// Ends an open game with no winner: the lease was proven fraudulent elsewhere first.
     mutating func void(now: Timestamp, because detail: String) {
         guard !isResolved else { return }

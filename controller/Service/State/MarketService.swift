@@ -36,6 +36,14 @@ public actor MarketService {
         let (market, deadlines) = try await database.read { db in try MarketStore.load(policy: policy, in: db) }
         self.market = market
         for deadline in deadlines { self.deadlines[DeadlineKey(kind: deadline.kind, subject: deadline.subject)] = deadline.at }
+        // Time limits that ran out while nobody could be heard get a fresh allowance.
+        let resumed = try await perform { market, now throws(MarketplaceError) in
+            let change = market.resume(now: now)
+            return (change.leases.count + change.disputes.count, change)
+        }
+        if resumed > 0 {
+            logger.notice("extended the time limits that fell due while the controller was down", metadata: ["leases and disputes": "\(resumed)"])
+        }
     }
 
     public nonisolated var now: Timestamp { clock() }
