@@ -102,9 +102,10 @@ struct ControllerRouteTests {
                                              body: json(API.HeartbeatRequest(step: 5, loss: 0.5))).0 == .ok)
             #expect(try await client.signed(.post, "/v1/leases/\(lease.id)/heartbeat", by: stranger,
                                              body: json(API.HeartbeatRequest(step: 6, loss: nil))).0 == .forbidden)
+            // The manifest's schedule: 10 steps, a leaf every 5.
             let hashes = (0..<3).map { Hashing.sha256(Data("state \($0)".utf8)) }
             let claimed = try Commitment(
-                lease: lease.id, stateHashes: hashes, totalSteps: 2, checkpointInterval: 1, resultHash: Hashing.sha256(Data("r".utf8))
+                lease: lease.id, stateHashes: hashes, totalSteps: 10, checkpointInterval: 5, resultHash: Hashing.sha256(Data("r".utf8))
             )
             let commitment = try Signed(claimed, by: provider.key)
             // The trace must be in the store first: the controller checks the root against it.

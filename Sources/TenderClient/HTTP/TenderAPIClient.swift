@@ -153,8 +153,13 @@ public struct TenderAPIClient: Sendable {
         let urlRequest = try urlRequest(for: request)
         let data: Data
         let response: URLResponse
+        // The request runs in a task of its own that no cancellation reaches: on Linux,
+        // FoundationNetworking can deadlock when a task is cancelled while the session resumes it
+        // (the cancel handler waits on the session's queue, which waits on the task's status lock).
+        // A cancelled caller gets its answer, or the timeout, a moment later instead.
+        let session = self.session
         do {
-            (data, response) = try await session.data(for: urlRequest)
+            (data, response) = try await Task { try await session.data(for: urlRequest) }.value
         } catch {
             throw unreachable(error)
         }

@@ -170,6 +170,9 @@ extension API {
         }
 
         public var isResolved: Bool { ruling != nil }
+
+        /// The current range, while the game is on.
+        public var range: Dispute.Bisection? { phase.range }
     }
 
     /// `GET /v1/disputes?lease=ID&account=ID&open=true&after=ID&limit=N`.

@@ -21,8 +21,13 @@ public struct MarketPolicy: Sendable, Equatable, Codable {
     public var availabilitySeconds: Int64
     /// How long a party has for each dispute move; a party that misses it loses.
     public var disputeMoveSeconds: Int64
-    /// A challenger's bond, in basis points of the disputed lease's collateral (at least 1 micro-credit).
+    /// A challenger's bond, in basis points of the disputed lease's collateral, and at least
+    /// `minimumDisputeBond`, so a dispute is never free even on a job without collateral.
     public var disputeBondBasisPoints: Int64
+    public var minimumDisputeBond: Amount
+    /// The most disputes open at once on one lease. Each challenger may hold one; the cap keeps a
+    /// crowd of accounts from burying an honest provider in moves before any of them can lose.
+    public var maxOpenDisputesPerLease: Int
     /// The free stake an account must hold to open a dispute: challengers are staked accounts.
     public var challengerMinimumStake: Amount
 
@@ -30,7 +35,7 @@ public struct MarketPolicy: Sendable, Equatable, Codable {
         feeBasisPoints: Int64 = 100, feeBurnBasisPoints: Int64 = 5_000, heartbeatGraceSeconds: Int64 = 120,
         livenessPenaltyBasisPoints: Int64 = 1_000, jailSeconds: Int64 = 86_400, treasury: AccountID, auditPool: AccountID,
         availabilitySeconds: Int64 = 120, disputeMoveSeconds: Int64 = 60, disputeBondBasisPoints: Int64 = 2_000,
-        challengerMinimumStake: Amount? = nil
+        challengerMinimumStake: Amount? = nil, minimumDisputeBond: Amount? = nil, maxOpenDisputesPerLease: Int = 8
     ) {
         self.feeBasisPoints = feeBasisPoints
         self.feeBurnBasisPoints = feeBurnBasisPoints
@@ -43,10 +48,12 @@ public struct MarketPolicy: Sendable, Equatable, Codable {
         self.disputeMoveSeconds = disputeMoveSeconds
         self.disputeBondBasisPoints = disputeBondBasisPoints
         self.challengerMinimumStake = challengerMinimumStake ?? Amount(uncheckedMicros: 1_000_000)
+        self.minimumDisputeBond = minimumDisputeBond ?? Amount(uncheckedMicros: 100_000)
+        self.maxOpenDisputesPerLease = maxOpenDisputesPerLease
     }
 
     /// The bond a dispute on a lease with this collateral takes.
     public func disputeBond(forCollateral collateral: Amount) throws(AmountError) -> Amount {
-        max(try collateral.basisPoints(disputeBondBasisPoints), Amount(uncheckedMicros: 1))
+        max(try collateral.basisPoints(disputeBondBasisPoints), minimumDisputeBond, Amount(uncheckedMicros: 1))
     }
 }

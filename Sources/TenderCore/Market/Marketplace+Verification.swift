@@ -89,8 +89,12 @@ extension Marketplace {
         }
         let highHash = Hex.encode(hashes[segment + 1])
         guard claim != highHash else { throw .invalid("the claim equals the provider's leaf \(segment + 1): there is nothing to dispute") }
-        if disputes.values.contains(where: { $0.lease == leaseID && $0.challenger == challenger && $0.segment == segment && !$0.isResolved }) {
-            throw .market(.wrongState("\(challenger.short) already disputes segment \(segment) of lease \(leaseID)"))
+        let open = disputes(ofLease: leaseID).filter { !$0.isResolved }
+        if let mine = open.first(where: { $0.challenger == challenger }) {
+            throw .market(.wrongState("\(challenger.short) already has dispute \(mine.id) open on lease \(leaseID); one at a time per challenger"))
+        }
+        guard open.count < policy.maxOpenDisputesPerLease else {
+            throw .market(.wrongState("lease \(leaseID) already has \(open.count) open disputes, the most allowed; try again when one ends"))
         }
         let bond: Amount
         do { bond = try policy.disputeBond(forCollateral: lease.collateral) } catch { throw .market(.amount(error)) }

@@ -117,8 +117,13 @@ public struct Dispute: Sendable, Equatable, Codable {
     }
 
     /// The current range, while the game is on.
-    public var range: Bisection? {
-        switch phase {
+    public var range: Bisection? { phase.range }
+}
+
+extension Dispute.Phase {
+    /// The range in play; nil once resolved.
+    public var range: Dispute.Bisection? {
+        switch self {
         case .awaitingMidpoint(let range, _), .awaitingVerdict(let range, _, _), .awaitingState(let range, _), .awaitingRuling(let range):
             range
         case .resolved: nil

@@ -136,15 +136,3 @@ enum ChallengeText {
         return ["dispute \(view.id)  \(view.phase.name)"] + Display.table(rows)
     }
 }
-
-extension API.DisputeView {
-    /// The current range, while the game is on.
-    var range: Dispute.Bisection? {
-        switch phase {
-        case .awaitingMidpoint(let range, _), .awaitingVerdict(let range, _, _), .awaitingState(let range, _), .awaitingRuling(let range):
-            range
-        case .resolved:
-            nil
-        }
-    }
-}

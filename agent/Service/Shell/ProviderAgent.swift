@@ -16,8 +16,10 @@ public actor ProviderAgent {
     var orderOfLease: [LeaseID: Order] = [:]
     /// Leases we committed whose states are kept on disk until they are final.
     var keptLeases: Set<LeaseID> = []
-    /// Disputes with a move of ours in flight, so one poll does not answer twice.
-    var answering: Set<DisputeID> = []
+    /// Plays the provider's side of disputes on our leases.
+    let responder: DisputeResponder
+    /// A responder pass is running; polls do not start another.
+    var answeringDisputes = false
     var polls = 0
     /// How each lease run ended, for logs and tests.
     public private(set) var outcomes: [LeaseID: LeaseOutcome] = [:]
@@ -30,6 +32,9 @@ public actor ProviderAgent {
         self.logger = logger
         planner = AgentPlanner(account: configuration.key.account, profile: configuration.profile,
                                screeningProfile: configuration.screeningProfile)
+        responder = DisputeResponder(
+            client: configuration.client, account: configuration.key.account, stateDirectory: configuration.stateDirectory, logger: logger
+        )
         if case .script(let command, let timeout) = configuration.profile.pricing {
             pricer = ScriptPricer(command: command, directory: configuration.profileDirectory, timeout: .seconds(timeout))
         } else {

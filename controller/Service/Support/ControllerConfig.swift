@@ -14,6 +14,8 @@ public struct ControllerConfig: Codable, Equatable, Sendable {
         var disputeMove: String = "1m"
         var disputeBondBasisPoints: Int64 = 2_000
         var challengerMinimumStake: String = "1"
+        var minimumDisputeBond: String = "0.1"
+        var maxOpenDisputesPerLease: Int = 8
 
         public init() {}
 
@@ -29,6 +31,8 @@ public struct ControllerConfig: Codable, Equatable, Sendable {
             disputeMove = try c.decodeIfPresent(String.self, forKey: .disputeMove) ?? defaults.disputeMove
             disputeBondBasisPoints = try c.decodeIfPresent(Int64.self, forKey: .disputeBondBasisPoints) ?? defaults.disputeBondBasisPoints
             challengerMinimumStake = try c.decodeIfPresent(String.self, forKey: .challengerMinimumStake) ?? defaults.challengerMinimumStake
+            minimumDisputeBond = try c.decodeIfPresent(String.self, forKey: .minimumDisputeBond) ?? defaults.minimumDisputeBond
+            maxOpenDisputesPerLease = try c.decodeIfPresent(Int.self, forKey: .maxOpenDisputesPerLease) ?? defaults.maxOpenDisputesPerLease
         }
     }
 
@@ -111,6 +115,8 @@ public struct ControllerConfig: Codable, Equatable, Sendable {
         if (try? Amount.parse(market.challengerMinimumStake)) == nil {
             problems.append("market.challengerMinimumStake: expected credits like 1 or 0.5")
         }
+        if (try? Amount.parse(market.minimumDisputeBond)) == nil { problems.append("market.minimumDisputeBond: expected credits like 0.1") }
+        if !(1...1_000).contains(market.maxOpenDisputesPerLease) { problems.append("market.maxOpenDisputesPerLease: must be 1...1000") }
         if !(1...64).contains(audit.concurrentAudits) { problems.append("audit.concurrentAudits: must be 1...64") }
         if !(audit.cpuShare > 0 && audit.cpuShare <= 1) { problems.append("audit.cpuShare: must be in (0, 1]") }
         return problems
@@ -126,7 +132,8 @@ public struct ControllerConfig: Codable, Equatable, Sendable {
             availabilitySeconds: DurationText.seconds(market.availability) ?? 120,
             disputeMoveSeconds: DurationText.seconds(market.disputeMove) ?? 60,
             disputeBondBasisPoints: market.disputeBondBasisPoints,
-            challengerMinimumStake: try? Amount.parse(market.challengerMinimumStake)
+            challengerMinimumStake: try? Amount.parse(market.challengerMinimumStake),
+            minimumDisputeBond: try? Amount.parse(market.minimumDisputeBond), maxOpenDisputesPerLease: market.maxOpenDisputesPerLease
         )
     }
 }
