@@ -8,6 +8,9 @@ public enum MarketError: Error, Sendable, Equatable, CustomStringConvertible {
     case wrongState(String)
     /// Arithmetic on amounts failed (an amount would overflow).
     case amount(AmountError)
+    /// A dispute move that cannot be right whatever the game's state: a wrong step, the wrong kind
+    /// of move for the phase, a malformed hash (HTTP 422).
+    case invalidMove(String)
 
     public var description: String {
         switch self {
@@ -15,6 +18,7 @@ public enum MarketError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notYours(let what): what
         case .wrongState(let what): what
         case .amount(let error): error.description
+        case .invalidMove(let why): why
         }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A point in time: milliseconds since the Unix epoch, UTC.
 ///
 /// The core never reads a clock. Shells read one and pass `now` in, so every decision
@@ -27,5 +29,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         try container.encode(millis)
     }
 
-    public var description: String { "t=\(millis)ms" }
+    /// ISO 8601 in UTC with milliseconds, as people and logs read it: `2026-11-26T14:09:11.123Z`.
+    public var description: String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
+    }
 }

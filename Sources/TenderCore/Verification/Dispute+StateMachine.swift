@@ -45,7 +45,7 @@ extension Dispute {
         switch (phase, move) {
         case (.awaitingMidpoint(let range, _), .midpoint(let step, let hash)):
             try expect(step, range.midpoint, move)
-            guard Hashing.isSHA256Hex(hash) else { throw .wrongState("a midpoint hash must be 64 lowercase hex digits") }
+            guard Hashing.isSHA256Hex(hash) else { throw .invalidMove("a midpoint hash must be 64 lowercase hex digits") }
             phase = .awaitingVerdict(range, midpointHash: hash, deadline: next)
         case (.awaitingVerdict(var range, let midpointHash, _), .agree(let step)):
             try expect(step, range.midpoint, move)
@@ -64,7 +64,7 @@ extension Dispute {
             }
             phase = .awaitingRuling(range)
         default:
-            throw .wrongState("dispute \(id) is \(phase.name); a \(move.kind) move does not fit")
+            throw .invalidMove("dispute \(id) is \(phase.name); a move of kind \(move.kind) does not fit")
         }
         moves.append(MoveRecord(by: party, move: move, at: now))
     }
@@ -122,7 +122,7 @@ extension Dispute {
 
     private func expect(_ step: Int, _ expected: Int, _ move: DisputeMove) throws(MarketError) {
         guard step == expected else {
-            throw .wrongState("dispute \(id) expects a \(move.kind) move for step \(expected), not step \(step)")
+            throw .invalidMove("dispute \(id) expects the move of kind \(move.kind) for step \(expected), not step \(step)")
         }
     }
 }

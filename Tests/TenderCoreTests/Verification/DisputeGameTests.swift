@@ -55,6 +55,15 @@ struct DisputeGameTests {
         return false
     }
 
+    /// A refusal for the game's state (409) or for a move that cannot be right (422).
+    static func isRefusal(_ error: MarketError?, invalid: Bool) -> Bool {
+        switch error {
+        case .wrongState?: !invalid
+        case .invalidMove?: invalid
+        default: false
+        }
+    }
+
     // MARK: - Playing the game
 
     @Test("against a liar, bisection ends exactly where the lie starts and the challenger wins")
@@ -164,36 +173,37 @@ struct DisputeGameTests {
     func badMovesAreRefused() throws {
         var dispute = Self.open(claim: Hashing.sha256Hex("claim"))
         let t1 = Self.t0.adding(seconds: 1)
-        let refused: [(AccountID, DisputeMove, Timestamp)] = [
-            (Self.challenger, .agree(step: 15), t1),                                   // the provider's turn
-            (Self.provider, .midpoint(step: 14, hash: Self.trueHash(14)), t1),         // the midpoint is 15
-            (Self.provider, .state(step: 0), t1),                                      // a midpoint is due
-            (Self.provider, .midpoint(step: 15, hash: "ABC"), t1),                     // not a SHA-256
+        // Out of turn or too late is the game's state (409); a wrong step, kind or hash can never be right (422).
+        let refused: [(AccountID, DisputeMove, Timestamp, invalid: Bool)] = [
+            (Self.challenger, .agree(step: 15), t1, false),                            // the provider's turn
+            (Self.provider, .midpoint(step: 14, hash: Self.trueHash(14)), t1, true),   // the midpoint is 15
+            (Self.provider, .state(step: 0), t1, true),                                // a midpoint is due
+            (Self.provider, .midpoint(step: 15, hash: "ABC"), t1, true),               // not a SHA-256
             (Self.provider, .midpoint(step: 15, hash: Self.trueHash(15)),              // at the deadline
-             Self.t0.adding(seconds: Self.policy.disputeMoveSeconds)),
+             Self.t0.adding(seconds: Self.policy.disputeMoveSeconds), false),
         ]
         let before = dispute
-        for (actor, move, now) in refused {
+        for (actor, move, now, invalid) in refused {
             let error = #expect(throws: MarketError.self) {
                 try dispute.apply(move, by: actor, stateAvailable: true, now: now, policy: Self.policy)
             }
-            #expect(Self.isWrongState(error), "\(move) by \(actor.short): \(String(describing: error))")
+            #expect(Self.isRefusal(error, invalid: invalid), "\(move) by \(actor.short): \(String(describing: error))")
         }
         #expect(dispute == before)
 
         // Now the challenger's turn: the provider may not move, and a midpoint is the wrong kind.
         try dispute.apply(.midpoint(step: 15, hash: Self.trueHash(15)), by: Self.provider, stateAvailable: false, now: t1, policy: Self.policy)
         let t2 = t1.adding(seconds: 1)
-        let outOfPlace: [(AccountID, DisputeMove)] = [
-            (Self.provider, .agree(step: 15)),                                  // the challenger's turn
-            (Self.challenger, .midpoint(step: 15, hash: Self.trueHash(15))),    // a verdict is due
-            (Self.challenger, .disagree(step: 7)),                              // the midpoint is 15
+        let outOfPlace: [(AccountID, DisputeMove, invalid: Bool)] = [
+            (Self.provider, .agree(step: 15), false),                                  // the challenger's turn
+            (Self.challenger, .midpoint(step: 15, hash: Self.trueHash(15)), true),     // a verdict is due
+            (Self.challenger, .disagree(step: 7), true),                               // the midpoint is 15
         ]
-        for (actor, move) in outOfPlace {
+        for (actor, move, invalid) in outOfPlace {
             let error = #expect(throws: MarketError.self) {
                 try dispute.apply(move, by: actor, stateAvailable: true, now: t2, policy: Self.policy)
             }
-            #expect(Self.isWrongState(error), "\(move) by \(actor.short): \(String(describing: error))")
+            #expect(Self.isRefusal(error, invalid: invalid), "\(move) by \(actor.short): \(String(describing: error))")
         }
         #expect(dispute.moves.count == 1)
     }

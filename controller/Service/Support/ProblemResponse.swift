@@ -69,6 +69,8 @@ struct ProblemResponse: HTTPResponseError {
             return ProblemResponse(.forbidden, "Forbidden", why)
         case .market(.wrongState(let why)):
             return ProblemResponse(.conflict, "Conflict", why)
+        case .market(.invalidMove(let why)):
+            return ProblemResponse(.unprocessableContent, "Invalid move", why)
         case .market(.amount(let why)):
             return ProblemResponse(.unprocessableContent, "Invalid amount", why.description)
         case .ledger(let why):
