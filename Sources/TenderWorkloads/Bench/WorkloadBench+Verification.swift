@@ -16,8 +16,8 @@ extension WorkloadBench {
         public var timedSegments: Int
         /// Of those, how many were audited and timed.
         public var auditedSegments: Int
-        /// The job's compute for one segment: `advance` alone, with no encoding or hashing, so the
-        /// ratio is taken against the smallest honest denominator.
+        /// The job's compute for one segment as the provider runs it: the steps, then the
+        /// checkpoint's encoding and hash. Reading and writing files is I/O, not compute, and not timed.
         public var jobSegment: Duration
         /// One `SegmentAudit.check`: inclusion proof, decode, re-execution, encode, hash, compare.
         public var auditSegment: Duration
@@ -51,10 +51,10 @@ extension WorkloadBench {
     /// (10^4 segments for the DESIGN target), without running the job whole.
     ///
     /// The first `timedSegments` segments are run for real twice: through
-    /// `WorkloadRunner.runSegment` for the committed states, and as bare `advance` calls, timed,
-    /// for the job's compute per segment. The commitment is built over a trace of the job's full
-    /// leaf count, because `SegmentAudit.check` builds its inclusion proof from the whole trace and
-    /// a short trace would understate it: the real state hashes come first, the leaves of segments
+    /// `WorkloadRunner.runSegment` for the committed states, and timed as the provider runs them
+    /// (steps, encoding and hash of each leaf), for the job's compute per segment. The commitment is
+    /// built over a trace of the job's full leaf count, so the tree the auditor reads its proofs
+    /// from has its real size: the real state hashes come first, the leaves of segments
     /// not run are stand-in hashes no audited segment reaches, and the last leaf (the final state)
     /// is the last state run, so the result check computes a real result. `auditedSegments` of the
     /// run segments, drawn with `AuditSample`, are then checked as the auditor checks them, and each
@@ -97,8 +97,11 @@ extension WorkloadBench {
             var failure: (any Error)?
             let elapsed = clock.measure {
                 do {
+                    // A segment of the job as the provider runs it: the steps, then the checkpoint's
+                    // canonical encoding and hash (the leaf it commits).
                     for length in lengths {
                         _ = try workload.advance(&state, steps: length)
+                        _ = Hashing.sha256(try workload.encode(state))
                     }
                 } catch {
                     failure = error
