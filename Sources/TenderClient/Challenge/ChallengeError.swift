@@ -65,7 +65,7 @@ public enum ChallengeError: Error, Sendable, Equatable, CustomStringConvertible 
             return "segment \(segment) is not in the commitment: segments are 0...\(max(count - 1, 0))"
         case .stateUnavailable(let lease, let segment):
             return "the state at the start of segment \(segment) of lease \(lease) is not in the artifact store; "
-                + "there is nothing to re-execute, and the controller's auditor treats a missing state as fraud by itself"
+                + "there is nothing to re-execute; a controller whose auditor runs counts a state still missing after its availability timeout as fraud"
         case .segmentChecksOut(let lease, let segment, let hash):
             return "segment \(segment) of lease \(lease) checks out: re-executing it gives the provider's hash \(hash.prefix(12))…; there is nothing to dispute"
         case .noClaim(let lease, let segment, let verdict, let detail):

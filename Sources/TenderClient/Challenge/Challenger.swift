@@ -9,7 +9,7 @@ import TenderWorkloads
 /// the dispute game (`DisputePlayer`), on inputs it fetched and checked itself. It picks its
 /// segments with its own generator, so a provider cannot tell which ones it will be checked on.
 /// A state missing from the artifact store is reported, never disputed: a dispute needs a hash to
-/// claim, and the controller's auditor already treats a missing state as fraud.
+/// claim; a controller whose auditor runs counts a missing state as fraud itself (with `audit.enabled: false` nobody does).
 ///
 /// Of several mismatches on one lease, the earliest is disputed first and the next only if that
 /// dispute is lost: one won dispute slashes the lease, so a second bond would buy nothing.

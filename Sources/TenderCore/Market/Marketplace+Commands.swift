@@ -67,7 +67,8 @@ extension Marketplace {
             lease.provider == account && (lease.state == .disputed || (lease.isUnderVerification && now >= (lease.windowEndsAt ?? now)))
         }
         if let lease = held.min(by: { $0.id < $1.id }) {
-            throw .market(.wrongState("stake cannot leave while lease \(lease.id) is \(lease.state.rawValue) past its window; try again once it settles"))
+            let why = lease.state == .disputed ? "is disputed" : "waits past its window for its audit"
+            throw .market(.wrongState("stake cannot leave while lease \(lease.id) \(why); try again once it settles"))
         }
         return try transaction(now: now) { draft, change throws(MarketplaceError) in
             try draft.ledgerApply(.withdraw(account: account), now: now, into: &change)

@@ -61,7 +61,12 @@ struct VerificationRoutes: Sendable {
                 guard let id = try? AccountID(String(text)) else { throw ProblemResponse(.badRequest, "Bad query", "account must be an account id") }
                 return id
             }
-            let openOnly = query["open"].map { $0 == "true" } ?? false
+            let openOnly: Bool
+            switch query["open"].map(String.init) {
+            case nil, "false": openOnly = false
+            case "true": openOnly = true
+            default: throw ProblemResponse(.badRequest, "Bad query", "open must be true or false")
+            }
             let disputes = await service.market.disputes.values
                 .filter { dispute in dispute.id.rawValue > page.after && (lease.map { dispute.lease == $0 } ?? true) }
                 .filter { d in account.map { d.provider == $0 || d.challenger == $0 } ?? true }
