@@ -38,7 +38,9 @@ public enum ControllerApplication {
     ) throws -> [any Service] {
         let runners = JobRunners(artifacts: try ArtifactStore(directory: artifactsDirectory))
         return [
-            MarketClock(service: service, runners: runners, referee: metrics.referee, interval: clockInterval, logger: logger),
+            MarketClock(
+                service: service, runners: runners, referee: metrics.referee, runExec: budget.runExec, interval: clockInterval, logger: logger
+            ),
             Auditor(service: service, runners: runners, budget: budget, logger: logger),
         ]
     }

@@ -7,7 +7,6 @@ extension Marketplace {
     public mutating func resume(now: Timestamp) -> MarketChange {
         var change = MarketChange()
         for (id, var lease) in leases where !lease.isFinal {
-            let before = lease
             let grace = now.adding(seconds: policy.heartbeatGraceSeconds)
             if lease.state == .running {
                 lease.heartbeatDeadline = max(lease.heartbeatDeadline, grace)
@@ -17,18 +16,25 @@ extension Marketplace {
                 audit.availableUntil = max(audit.availableUntil, now.adding(seconds: policy.availabilitySeconds))
                 lease.audit = audit
             }
-            guard lease != before else { continue }
-            leases[id] = lease
-            change.leases.insert(id)
+            if lease != leases[id] {
+                leases[id] = lease
+                change.leases.insert(id)
+            }
+            // Every clock this lease depends on is armed again, so none lost to a failure before
+            // the restart can leave its money locked.
             change.deadlines.append(Deadline(kind: .leaseCheck, subject: id.rawValue, at: lease.nextCheck))
+            if lease.isUnderVerification && lease.audit == nil {
+                change.deadlines.append(Deadline(kind: .beaconReveal, subject: id.rawValue, at: now))
+            }
         }
         let moveBy = now.adding(seconds: policy.disputeMoveSeconds)
-        for (id, var dispute) in disputes {
-            guard let deadline = dispute.moveDeadline, deadline < moveBy else { continue }
-            dispute.extendMoveDeadline(to: moveBy)
-            disputes[id] = dispute
-            change.disputes.insert(id)
-            change.deadlines.append(Deadline(kind: .disputeCheck, subject: id.rawValue, at: moveBy))
+        for (id, var dispute) in disputes where !dispute.isResolved {
+            if let deadline = dispute.moveDeadline, deadline < moveBy {
+                dispute.extendMoveDeadline(to: moveBy)
+                disputes[id] = dispute
+                change.disputes.insert(id)
+            }
+            change.deadlines.append(Deadline(kind: .disputeCheck, subject: id.rawValue, at: dispute.moveDeadline ?? now))
         }
         return change
     }

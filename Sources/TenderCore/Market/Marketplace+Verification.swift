@@ -144,6 +144,12 @@ extension Marketplace {
         try onDispute(id, now: now) { dispute, _ throws(MarketError) in try dispute.rule(outcome, now: now) }
     }
 
+    /// Ends a dispute with no winner and its bond returned, when the referee cannot execute the
+    /// job's step on this controller.
+    public mutating func voidDispute(_ id: DisputeID, because detail: String, now: Timestamp) throws(MarketplaceError) -> MarketChange {
+        try onDispute(id, now: now) { dispute, _ throws(MarketError) in dispute.void(now: now, because: detail, reason: .refereeUnavailable) }
+    }
+
     /// Runs a dispute event, then carries out what it led to: a new deadline, or the resolution's
     /// money and the lease's fate.
     private mutating func onDispute(
@@ -195,9 +201,16 @@ extension Marketplace {
             try carryOut(actions, now: now, into: &change)
         case nil:
             try carryOut([.returnBond(dispute: dispute.id, challenger: dispute.challenger)], now: now, into: &change)
-            lease.openDisputes.removeAll { $0 == dispute.id }
+            var actions: [MarketAction] = []
+            if lease.isUnderVerification {
+                // A live lease (the referee could not rule): back to waiting, and settled if due.
+                actions = try Self.market { () throws(MarketError) in try lease.disputeClosed(dispute, now: now, policy: policy) }
+            } else {
+                lease.openDisputes.removeAll { $0 == dispute.id }
+            }
             leases[lease.id] = lease
             change.leases.insert(lease.id)
+            try carryOut(actions, now: now, into: &change)
         }
     }
 

@@ -114,10 +114,11 @@ extension Dispute {
         }
     }
 
-    /// Ends an open game with no winner: the lease was proven fraudulent elsewhere first.
-    mutating func void(now: Timestamp, because detail: String) {
+    /// Ends an open game with no winner: the lease was proven fraudulent elsewhere first, or the
+    /// referee cannot execute this job's step.
+    mutating func void(now: Timestamp, because detail: String, reason: Ruling.Reason = .fraudProvenElsewhere) {
         guard !isResolved else { return }
-        phase = .resolved(Ruling(winner: nil, reason: .fraudProvenElsewhere, detail: detail, at: now, step: nil, refereeHash: nil))
+        phase = .resolved(Ruling(winner: nil, reason: reason, detail: detail, at: now, step: nil, refereeHash: nil))
     }
 
     private func expect(_ step: Int, _ expected: Int, _ move: DisputeMove) throws(MarketError) {

@@ -70,6 +70,9 @@ public struct Dispute: Sendable, Equatable, Codable {
             case invalidState = "invalid-state"
             /// Fraud on the lease was proven by the audit or another dispute first.
             case fraudProvenElsewhere = "fraud-proven-elsewhere"
+            /// This controller cannot execute the job's step (an `exec` program it does not run):
+            /// nobody wins, and the bond goes back.
+            case refereeUnavailable = "referee-unavailable"
         }
 
         public var winner: Party?

@@ -44,3 +44,23 @@ struct DisputeLimitTests {
         #expect(policy.minimumDisputeBond == F.credits("0.1"))
     }
 }
+
+@Suite("Disputes the referee cannot rule on")
+struct VoidedDisputeTests {
+    @Test("a dispute voided because the referee cannot execute the step returns the bond and leaves the lease to settle")
+    func voided() throws {
+        var world = try LeaseWorld()
+        try world.commitAndReveal()
+        let challenger = LeaseWorld.challenger
+        let before = world.balances(challenger)
+        let dispute = try world.dispute(at: LeaseWorld.revealAt)
+        _ = try world.market.voidDispute(dispute.id, because: "no referee here", now: LeaseWorld.revealAt.adding(seconds: 1))
+        let ruled = try world.dispute(dispute.id)
+        #expect(ruled.ruling?.winner == nil)
+        #expect(ruled.ruling?.reason == .refereeUnavailable)
+        #expect(world.balances(challenger) == before)
+        #expect(try world.lease().openDisputes.isEmpty)
+        #expect(try world.lease().state == .auditing, "the lease goes back to waiting for its audit and window")
+        #expect(world.market.ledger.invariantHolds)
+    }
+}

@@ -67,6 +67,9 @@ actor DisputeResponder {
     /// Answers the dispute's current phase honestly from the state at the start of its segment.
     func answer(_ dispute: API.DisputeView) async throws -> Bool {
         let context = try await context(for: dispute.lease)
+        guard context.trace.indices.contains(dispute.segment + 1) else {
+            throw AgentError.localInput("dispute \(dispute.id) names segment \(dispute.segment), outside lease \(dispute.lease)'s trace")
+        }
         let startHash = Hex.encode(context.trace[dispute.segment])
         let store = LeaseProgressStore(root: stateDirectory, lease: dispute.lease)
         let start: Data

@@ -86,10 +86,10 @@ struct VerificationRoutes: Sendable {
             let id = (try context.parameters.id("id", what: "dispute") as DisputeID)
             let signed = try await request.signed(limit: settings.smallBodyLimit)
             let move = try request.decodeJSON(DisputeMove.self, from: signed.body)
-            guard let current = await service.market.disputes[id] else { throw MarketplaceError.notFound("dispute \(id)") }
-            // Only a `state` move needs the store: the state the range starts from must be in it.
-            let available = current.range.map { artifacts.contains($0.lowHash) } ?? false
             let dispute = try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
+                // Only a `state` move needs the store: the state the range starts from must be in
+                // it. Looked up here, on the market's actor, against the range as it is now.
+                let available = market.disputes[id]?.range.map { artifacts.contains($0.lowHash) } ?? false
                 let change = try market.moveDispute(id, move, by: signed.account, stateAvailable: available, now: now)
                 guard let dispute = market.disputes[id] else { throw MarketplaceError.notFound("dispute \(id)") }
                 return (dispute, change)

@@ -14,14 +14,17 @@ import TenderWorkloads
 public struct MarketClock: Service {
     let service: MarketService
     let runners: JobRunners?
+    /// Whether the referee may execute an `exec` program's step (the auditor's `runExec`).
+    let runExec: Bool
     let interval: Duration
     let logger: Logger
     let referee: RefereeCounter
 
-    init(service: MarketService, runners: JobRunners?, referee: RefereeCounter = RefereeCounter(),
+    init(service: MarketService, runners: JobRunners?, referee: RefereeCounter = RefereeCounter(), runExec: Bool = false,
          interval: Duration = .milliseconds(200), logger: Logger) {
         self.service = service
         self.runners = runners
+        self.runExec = runExec
         self.referee = referee
         self.interval = interval
         self.logger = logger
@@ -50,8 +53,15 @@ public struct MarketClock: Service {
                 case .disputeCheck:
                     try await checkDispute(DisputeID(deadline.subject))
                 }
+            } catch let error as MarketplaceError {
+                // The market refused: the subject moved on (or never can); nothing to retry.
+                logger.notice("deadline refused by the market", metadata: ["kind": "\(deadline.kind.rawValue)", "subject": "\(deadline.subject)", "error": "\(error)"])
             } catch {
-                logger.error("deadline failed", metadata: ["kind": "\(deadline.kind.rawValue)", "subject": "\(deadline.subject)", "error": "\(error)"])
+                // Storage, a missing input, a job that cannot be built: try again later rather
+                // than drop the only thing that moves this lease or dispute on.
+                logger.error("deadline failed; retrying in 10 s", metadata: ["kind": "\(deadline.kind.rawValue)", "subject": "\(deadline.subject)", "error": "\(error)"])
+                await service.postpone(deadline, to: service.now.adding(seconds: 10))
+                continue
             }
             await service.finish(deadline)
         }
@@ -73,7 +83,7 @@ public struct MarketClock: Service {
         guard let current = await service.market.leases[lease], current.audit == nil, current.isUnderVerification else { return }
         guard let secret = try await service.beaconSecret(lease: lease) else {
             logger.critical("no beacon secret was kept for a committed lease; it cannot be audited", metadata: ["lease": "\(lease)"])
-            return
+            throw ControllerError.missingInput("beacon secret of lease \(lease)")
         }
         try await service.perform { market, now throws(MarketplaceError) in
             ((), try market.revealBeacon(lease: lease, secret: secret, now: now))
@@ -92,7 +102,14 @@ public struct MarketClock: Service {
             return
         }
         guard let runners, let lease = market.leases[dispute.lease], let order = market.orders[lease.order] else {
-            logger.error("the referee cannot find the dispute's job", metadata: ["dispute": "\(id)"])
+            throw ControllerError.missingInput("the job of dispute \(id)")
+        }
+        if case .exec = order.manifest.workload, !runExec {
+            // The controller does not run strangers' programs unconfined, the referee included.
+            try await service.perform { market, now throws(MarketplaceError) in
+                ((), try market.voidDispute(id, because: "this controller does not execute exec programs; the bond is returned", now: now))
+            }
+            logger.notice("dispute voided: the referee does not run exec programs here", metadata: ["dispute": "\(id)"])
             return
         }
         let outcome: Dispute.RefereeOutcome

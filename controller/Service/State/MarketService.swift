@@ -105,6 +105,21 @@ public actor MarketService {
         }
     }
 
+    /// Tries a failed deadline again at `retryAt` instead of dropping it: a deadline is the only
+    /// thing that moves its lease or dispute on, so losing one would freeze that money for good.
+    func postpone(_ deadline: Deadline, to retryAt: Timestamp) async {
+        let key = DeadlineKey(kind: deadline.kind, subject: deadline.subject)
+        guard let pending = deadlines[key], pending <= deadline.at else { return }
+        deadlines[key] = retryAt
+        do {
+            try await writer.write { db in
+                try DeadlineStore.upsert(StoredDeadline(kind: deadline.kind.rawValue, id: String(deadline.subject), dueAt: retryAt), in: db)
+            }
+        } catch {
+            logger.warning("could not store a postponed deadline; it is retried from memory", metadata: ["error": "\(error)"])
+        }
+    }
+
     private func reload() async {
         do {
             let policy = market.policy
