@@ -8,7 +8,7 @@ struct Screen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Say whether this machine would bid on each manifest, and at what price.",
         discussion: """
-        Checks resources (GPU model, count, memory, CPU, storage) and placement attributes, then
+        Checks resources (GPU model, count, memory, CPU, storage) and placement attributes, then \
         prices with the profile's linear rates. Script pricing runs only in the live agent.
 
         Example:

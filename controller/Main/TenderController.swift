@@ -23,8 +23,8 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the marketplace API.",
         discussion: """
-        State lives in an SQLite database (synchronous=FULL) and a content-addressed artifact
-        directory next to it; the controller's signing key is created beside the database.
+        State lives in an SQLite database (synchronous=FULL) and a content-addressed artifact \
+        directory next to it; the controller's signing key is created beside the database. \
         Stops cleanly on SIGTERM and resumes its clocks on restart.
 
         Example:

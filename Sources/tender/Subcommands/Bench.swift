@@ -9,8 +9,8 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure Tender against its performance targets (use a release build).",
         discussion: """
-        Each figure is a ratio to a baseline measured in the same run on the same machine:
-        numpy's single-thread matmul, `openssl speed -evp sha256`, the run without commitments.
+        Each figure is a ratio to a baseline measured in the same run on the same machine: \
+        numpy's single-thread matmul, `openssl speed -evp sha256`, the run without commitments. \
         The API figure starts a tender-controller from the same build directory on a free port.
 
         Example:

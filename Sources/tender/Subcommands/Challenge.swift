@@ -8,18 +8,18 @@ struct Challenge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Re-execute segments of committed leases and dispute the ones that do not check out.",
         discussion: """
-        A challenger fetches a lease's commitment, its trace and the job's inputs, re-executes
-        segments of its own choosing from the states the provider stored, and compares each result
-        bit for bit with the provider's committed hash (DESIGN section 7). On a mismatch it opens a
+        A challenger fetches a lease's commitment, its trace and the job's inputs, re-executes \
+        segments of its own choosing from the states the provider stored, and compares each result \
+        bit for bit with the provider's committed hash. On a mismatch it opens a \
         dispute claiming the hash it computed and plays the bisection game to the referee's ruling.
 
-        A dispute needs free stake (the controller's challengerMinimumStake, 1 credit by default:
-        tender stake add 1 --key NAME) and posts a bond from the available balance (20% of the
-        lease's collateral by default). A won dispute returns the bond and pays 40% of the
-        provider's slashed collateral; a lost one forfeits the bond. A state the provider never
-        stored is reported, not disputed: the controller's auditor treats it as fraud by itself.
+        A dispute needs free stake (the controller's challengerMinimumStake, 1 credit by default, as with \
+        tender stake add 1 --key NAME) and posts a bond from the available balance (20% of the \
+        lease's collateral by default). A won dispute returns the bond and pays 40% of the \
+        provider's slashed collateral; a lost one forfeits the bond. A state the provider never \
+        stored is reported, not disputed: a controller whose auditor runs counts it as fraud itself.
 
-        The job's inputs are kept in $TENDER_HOME/artifacts (or --cache). An exec job runs the
+        The job's inputs are kept in $TENDER_HOME/artifacts (or --cache). An exec job runs the \
         submitter's program on this machine, as a provider does.
 
         Example:
@@ -75,20 +75,20 @@ struct Challenge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Follow the leases under verification, check each once, and dispute what does not re-execute.",
             discussion: """
-            Each pass reads the committed, auditing and disputed leases page by page and checks every
-            lease not checked before: --samples segments of its own random choice (--seed repeats a
-            choice). One line per lease lists its segments and their verdicts; each dispute prints
-            when it opens, at every move, and at its ruling with the bond returned or lost and the
-            slash share earned. Open disputes of the --key account left by an earlier run are played
+            Each pass reads the committed, auditing and disputed leases page by page and checks every \
+            lease not checked before: --samples segments of its own random choice (--seed repeats a \
+            choice). One line per lease lists its segments and their verdicts; each dispute prints \
+            when it opens, at every move, and at its ruling with the bond returned or lost and the \
+            slash share earned. Open disputes of the --key account left by an earlier run are played \
             first.
 
-            With --once, one pass over the leases there are now, then the summary. Otherwise the
-            watch runs until Ctrl-C: the first finishes the lease in hand (a dispute in play is
-            played to its ruling, or its bond would be lost) and prints the summary; a second quits
-            at once. With --json the summary and every report are printed as one JSON document at the
+            With --once, one pass over the leases there are now, then the summary. Otherwise the \
+            watch runs until Ctrl-C: the first finishes the lease in hand (a dispute in play is \
+            played to its ruling, or its bond would be lost) and prints the summary; a second quits \
+            at once. With --json the summary and every report are printed as one JSON document at the \
             end and the progress lines go to standard error.
 
-            Exits 1 when the controller stays unreachable, a lease could not be checked, or a
+            Exits 1 when the controller stays unreachable, a lease could not be checked, or a \
             dispute was lost.
 
             Example:
@@ -171,14 +171,14 @@ struct Challenge: AsyncParsableCommand {
             commandName: "dispute",
             abstract: "Dispute one segment of a lease and play the game to its ruling.",
             discussion: """
-            Re-executes segment I of the lease (from leaf I to leaf I+1) from the state the provider
-            stored. If the result is not the provider's hash, opens a dispute claiming the hash it
-            computed (or picks up this account's open dispute on that segment) and plays it to the
-            referee's ruling, printing every move. If re-execution gives the provider's hash, the
-            segment checks out and nothing is disputed: exits 1. A state missing from the artifact
-            store is not disputed either (exits 1): the controller's auditor handles it.
+            Re-executes segment I of the lease (from leaf I to leaf I+1) from the state the provider \
+            stored. If the result is not the provider's hash, opens a dispute claiming the hash it \
+            computed (or picks up this account's open dispute on that segment) and plays it to the \
+            referee's ruling, printing every move. If re-execution gives the provider's hash, the \
+            segment checks out and nothing is disputed: exits 1. A state missing from the artifact \
+            store is not disputed either (exits 1): a controller whose auditor runs counts it as fraud.
 
-            Exits 0 when the dispute is won or voided (the lease was proven fraudulent elsewhere and
+            Exits 0 when the dispute is won or voided (the lease was proven fraudulent elsewhere and \
             the bond returned), 1 when it is lost, 2 for a segment outside the commitment.
 
             Example:
@@ -233,8 +233,8 @@ struct Challenge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the --key account's disputes, or show one dispute.",
             discussion: """
-            Without an id, lists every dispute the --key account is a party to (as challenger or as
-            provider), with its phase, whose move is next and by when. With an id, shows that
+            Without an id, lists every dispute the --key account is a party to (as challenger or as \
+            provider), with its phase, whose move is next and by when. With an id, shows that \
             dispute: the agreed and disputed states, the deadline, every move and the ruling.
 
             Example:

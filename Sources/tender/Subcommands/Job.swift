@@ -19,12 +19,12 @@ struct Job: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Upload a manifest's input files and submit it as an order.",
             discussion: """
-            The manifest and every input file it names (paths relative to the manifest) are checked
-            first: any problem exits 2 and nothing is uploaded. Each input is then stored by its
-            SHA-256 and the manifest is submitted with its paths rewritten to sha256: references.
+            The manifest and every input file it names (paths relative to the manifest) are checked \
+            first: any problem exits 2 and nothing is uploaded. Each input is then stored by its \
+            SHA-256 and the manifest is submitted with its paths rewritten to sha256: references. \
             The manifest's maximum price is locked in escrow from the --key account.
 
-            With --watch, follows the order until it expires, is cancelled, or all its leases are
+            With --watch, follows the order until it expires, is cancelled, or all its leases are \
             final; exits 0 only if every lease settled.
 
             Example:

@@ -7,7 +7,7 @@ struct Keys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create and inspect signing keys (accounts).",
         discussion: """
-        Keys live in $TENDER_HOME/keys (default ~/.tender/keys), one file per key, mode 0600.
+        Keys live in $TENDER_HOME/keys (default ~/.tender/keys), one file per key, mode 0600. \
         An account id is the hex of the key's Ed25519 public key.
 
         Example:

@@ -81,9 +81,9 @@ struct LedgerCommands: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Fetch the whole journal and check it end to end.",
             discussion: """
-            Replays every entry (hash chain, each entry's hash and balance, each operation re-derived),
-            checks the supply invariant, compares the controller's reported supply with the journal's
-            totals, and checks the controller's signature on the journal head and that it names the
+            Replays every entry (hash chain, each entry's hash and balance, each operation re-derived), \
+            checks the supply invariant, compares the controller's reported supply with the journal's \
+            totals, and checks the controller's signature on the journal head and that it names the \
             last entry. Exits 1 on any failure, naming it.
 
             Example:

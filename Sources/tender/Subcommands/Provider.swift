@@ -17,7 +17,7 @@ struct Provider: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate a provider profile and register it for the --key account.",
             discussion: """
-            The profile is checked locally first: any problem exits 2 and nothing is sent. Registering
+            The profile is checked locally first: any problem exits 2 and nothing is sent. Registering \
             again replaces the profile.
 
             Example:

@@ -7,7 +7,7 @@ struct Stake: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Stake collateral, start unbonding it, and withdraw what has matured.",
         discussion: """
-        Free stake backs bids and is locked as collateral behind leases. Stake leaves through
+        Free stake backs bids and is locked as collateral behind leases. Stake leaves through \
         unbonding, which waits past the challenge window of every lease it backed.
 
         Example:

@@ -16,9 +16,9 @@ struct WorkloadCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a manifest locally: train or infer, commit every checkpoint, print the Merkle root.",
             discussion: """
-            Inputs are read relative to the manifest, or from the local artifact store
-            ($TENDER_HOME/artifacts) for sha256: references. The result and the final state are kept
-            in that store, so an inference manifest can name a trained model by its hash.
+            Inputs are read relative to the manifest, or from the local artifact store \
+            ($TENDER_HOME/artifacts) for sha256: references. The result and the final state are kept \
+            in that store, so an inference manifest can name a trained model by its hash. \
             Two runs of the same manifest give the same root, bit for bit, on any machine.
 
             Example:
