@@ -72,6 +72,9 @@ extension Marketplace {
         guard let commitment = lease.commitment else {
             throw .market(.wrongState("lease \(leaseID) is \(lease.state.rawValue); only a committed lease can be disputed"))
         }
+        guard lease.isUnderVerification, let windowEndsAt = lease.windowEndsAt, now < windowEndsAt else {
+            throw .market(.wrongState("lease \(leaseID) is \(lease.state.rawValue) and past its challenge window or final; it cannot be disputed"))
+        }
         guard challenger != lease.provider else { throw .market(.notYours("a provider cannot dispute its own lease")) }
         let stake = ledger.balances(of: challenger).staked
         guard stake >= policy.challengerMinimumStake else {

@@ -78,7 +78,7 @@ actor DisputeResponder {
             runner: context.runner, side: .provider, startState: start, startStep: try context.schedule.step(ofLeaf: dispute.segment)
         )
         let phase = dispute.phase
-        switch try await ComputeOffload.run({ () throws(WorkloadError) in try player.answer(phase) }) {
+        switch try await ComputeThread.run(name: "tender-dispute", { () throws(WorkloadError) in try player.answer(phase) }) {
         case .move(let move):
             _ = try await client.move(move, dispute: dispute.id)
         case .uploadState(let state, let move):
@@ -101,19 +101,5 @@ actor DisputeResponder {
         let context = LeaseContext(runner: runner, schedule: try commitment.schedule(), trace: trace)
         contexts[lease] = context
         return context
-    }
-}
-
-/// Runs a replay on its own thread: answering a midpoint can take up to a segment of steps.
-enum ComputeOffload {
-    static func run<T: Sendable>(_ work: @escaping @Sendable () throws(WorkloadError) -> T) async throws(WorkloadError) -> T {
-        let result: Result<T, WorkloadError> = await withCheckedContinuation { continuation in
-            let thread = Thread {
-                do throws(WorkloadError) { continuation.resume(returning: .success(try work())) } catch { continuation.resume(returning: .failure(error)) }
-            }
-            thread.stackSize = 16 << 20
-            thread.start()
-        }
-        return try result.get()
     }
 }

@@ -43,8 +43,14 @@ struct VerificationRoutes: Sendable {
             let id = (try context.parameters.id("id", what: "lease") as LeaseID)
             let signed = try await request.signed(limit: settings.smallBodyLimit)
             let body = try request.decodeJSON(API.OpenDisputeRequest.self, from: signed.body)
-            guard let lease = await service.market.leases[id] else { throw MarketplaceError.notFound("lease \(id)") }
-            let trace = try lease.commitment.flatMap { try artifacts.get($0.traceHash) } ?? Data()
+            // The trace is read only for a request the market could accept, so one it will refuse
+            // (unstaked, the provider itself, a lease not under verification) never costs the
+            // controller a read and a hash of it; the market then refuses it for its real reason.
+            let market = await service.market
+            guard let lease = market.leases[id] else { throw MarketplaceError.notFound("lease \(id)") }
+            let mayDispute = lease.isUnderVerification && lease.provider != signed.account
+                && market.ledger.balances(of: signed.account).staked >= market.policy.challengerMinimumStake
+            let trace = mayDispute ? (try lease.commitment.flatMap { try artifacts.get($0.traceHash) } ?? Data()) : Data()
             let dispute = try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
                 try market.openDispute(lease: id, segment: body.segment, claim: body.claim, trace: trace, by: signed.account, now: now)
             }
