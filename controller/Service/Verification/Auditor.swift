@@ -67,12 +67,12 @@ public struct Auditor: Service {
         let trace: [Data]
         let tree: MerkleTree
         do {
-            guard let bytes = try artifacts.get(commitment.traceHash) else {
+            guard let checked = try runners.trace(of: lease.id, commitment: commitment) else {
                 logger.error("the trace of a recorded commitment is missing from the store", metadata: ["lease": "\(lease.id)"])
                 return
             }
-            trace = try commitment.check(trace: bytes)
-            tree = try MerkleTree(stateHashes: trace)
+            trace = checked.hashes
+            tree = checked.tree
         } catch {
             logger.error("cannot read the lease's trace", metadata: ["lease": "\(lease.id)", "error": "\(error)"])
             return

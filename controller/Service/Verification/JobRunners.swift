@@ -8,9 +8,31 @@ import TenderWorkloads
 final class JobRunners: Sendable {
     let artifacts: ArtifactStore
     private let cache = Mutex<[OrderID: WorkloadRunner]>([:])
+    private let traces = Mutex<[LeaseID: CheckedTrace]>([:])
+
+    /// A lease's trace, checked against its commitment, with the Merkle tree over it.
+    struct CheckedTrace: Sendable {
+        var hashes: [Data]
+        var tree: MerkleTree
+    }
 
     init(artifacts: ArtifactStore) {
         self.artifacts = artifacts
+    }
+
+    /// The trace of a committed lease, read, checked and turned into a tree once: the auditor asks
+    /// again every tick while it waits for a state, and a trace can be megabytes. Nil when the
+    /// trace is not in the store.
+    func trace(of lease: LeaseID, commitment: Commitment) throws -> CheckedTrace? {
+        if let cached = traces.withLock({ $0[lease] }) { return cached }
+        guard let bytes = try artifacts.get(commitment.traceHash) else { return nil }
+        let hashes = try commitment.check(trace: bytes)
+        let checked = CheckedTrace(hashes: hashes, tree: try MerkleTree(stateHashes: hashes))
+        traces.withLock { traces in
+            if traces.count > 64 { traces.removeAll() }
+            traces[lease] = checked
+        }
+        return checked
     }
 
     /// The runner for `order`; throws when an input is missing or the workload cannot be built.
