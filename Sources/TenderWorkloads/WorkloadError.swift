@@ -1,3 +1,4 @@
+import Foundation
 import TenderCore
 
 /// Everything that can go wrong loading, running or checking a deterministic workload.
@@ -24,8 +25,32 @@ public enum WorkloadError: Error, Sendable, Equatable {
     case programFailed(command: String, status: Int32, stderr: String)
     /// An `exec` program did not finish within its time limit and was terminated.
     case programTimedOut(command: String, seconds: Int64)
+    /// `exec` programs are not run here (no sandbox, and the operator did not allow running them
+    /// unconfined); the reason.
+    case execRefused(String)
     /// A local file operation failed.
     case io(String)
     /// The checkpoint schedule or Merkle tree could not be built.
     case commitment(CommitmentError)
+}
+
+extension WorkloadError: CustomStringConvertible {
+    /// What went wrong, in words for the person reading a log or a terminal.
+    public var description: String {
+        switch self {
+        case .csv(let line, let message): "CSV line \(line): \(message)"
+        case .invalidConfig(let problems): "invalid workload: \(problems.joined(separator: "; "))"
+        case .badState(let message): "bad state: \(message)"
+        case .stateMismatch(let message): "state of another job: \(message)"
+        case .stepMismatch(let expected, let found): "the state is at step \(found), not \(expected)"
+        case .stepsOutOfRange(let start, let count, let total): "steps \(start)..<\(start + count) are outside 0...\(total)"
+        case .programHashMismatch(let expected, let actual): "the program's SHA-256 is \(actual), not the pinned \(expected)"
+        case .programFailed(let command, let status, let stderr):
+            "'\(command)' exited with status \(status)\(stderr.isEmpty ? "" : ": \(stderr.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))")"
+        case .programTimedOut(let command, let seconds): "'\(command)' did not finish within \(seconds)s; its processes were killed"
+        case .execRefused(let reason): "exec jobs are not run here: \(reason)"
+        case .io(let message): message
+        case .commitment(let error): "commitment: \(error)"
+        }
+    }
 }

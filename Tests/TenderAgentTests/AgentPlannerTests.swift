@@ -64,6 +64,27 @@ struct AgentPlannerTests {
         #expect(declines(planner.plan(F.snapshot(orders: [order]))).isEmpty, "the same reasons are not logged twice")
     }
 
+    @Test("an exec job is declined unless the profile lists exec, and then unless this machine can sandbox it")
+    func execNeedsConsentAndSandbox() {
+        var manifest = F.manifest()
+        manifest.workload = .exec(ExecSpec(program: .sha256(String(repeating: "ef", count: 32)), programSHA256: String(repeating: "ef", count: 32),
+                                           steps: 10, checkpointInterval: 5))
+        let order = F.order(4, manifest)
+        var plain = planner()
+        let refused = declines(plain.plan(F.snapshot(orders: [order])))[4] ?? []
+        #expect(refused.contains { $0.contains("the job runs exec; the profile offers mlp-infer, mlp-train") })
+
+        var offering = F.profile()
+        offering.runtimes.insert(.exec)
+        var unsandboxed = AgentPlanner(account: F.me, profile: offering, unavailableRuntimes: [.exec: "sandbox-unavailable: no bwrap"])
+        let actions = unsandboxed.plan(F.snapshot(orders: [order]))
+        #expect(bids(actions).isEmpty)
+        #expect(declines(actions)[4] == ["sandbox-unavailable: no bwrap"])
+
+        var sandboxed = AgentPlanner(account: F.me, profile: offering)
+        #expect(bids(sandboxed.plan(F.snapshot(orders: [order])))[4] != nil)
+    }
+
     @Test("never bids above the order's maximum price")
     func noBidAboveMax() {
         var planner = planner(F.profile(pricing: .linear(LinearRates(perGPUHour: F.credits("20")))))

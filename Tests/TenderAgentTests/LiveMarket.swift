@@ -136,7 +136,7 @@ struct LiveMarket {
     /// The same job run locally, uninterrupted.
     func localRun() throws -> WorkloadRun {
         let manifest = try JobManifest.parse(manifestText)
-        let workload = try WorkloadFactory.make(manifest.workload) { _ in dataset }
+        let workload = try WorkloadFactory.make(manifest.workload, exec: .refused(reason: "not an exec job")) { _ in dataset }
         return try WorkloadRunner(workload).run()
     }
 

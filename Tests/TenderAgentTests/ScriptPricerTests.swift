@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TenderAgentService
 @testable import TenderCore
+import TenderWorkloads
 
 @Suite("script pricing")
 struct ScriptPricerTests {
@@ -42,6 +43,30 @@ struct ScriptPricerTests {
         let outcome = await ScriptPricer(command: "./price.sh", directory: directory, timeout: .seconds(1)).quote(AgentFixtures.order(1))
         guard case .failed(let reason) = outcome else { Issue.record("expected a failure, got \(outcome)"); return }
         #expect(reason.contains("did not answer within 1s"))
+    }
+
+    @Test("a timed-out script's children are killed with it, and the wait is bounded though they hold its output open")
+    func timeoutKillsChildren() async throws {
+        let marker = String(Int.random(in: 100_000_000...999_999_999))
+        let directory = try script("sleep \(marker) &\nsleep \(marker)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pricer = ScriptPricer(command: "./price.sh", directory: directory, timeout: .seconds(1))
+        let input = OrderQuoteRequest(AgentFixtures.order(1)).json()
+        // Timed on its own thread, so a busy test pool does not count.
+        let (outcome, elapsed) = await ComputeThread.run(name: "pricer-test") {
+            let clock = ContinuousClock()
+            let started = clock.now
+            return (pricer.run(input: input), clock.now - started)
+        }
+        #expect(elapsed < .seconds(4))
+        guard case .failed(let reason) = outcome else { Issue.record("expected a failure, got \(outcome)"); return }
+        #expect(reason.contains("did not answer within 1s"))
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        let left = pids.filter { pid in
+            guard let bytes = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            return String(decoding: bytes, as: UTF8.self).contains(marker)
+        }
+        #expect(left.isEmpty, "the script's children outlived it: \(left)")
     }
 
     @Test("bad output, a failing script and a missing script are failures with reasons",

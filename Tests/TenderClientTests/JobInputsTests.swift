@@ -28,7 +28,7 @@ struct JobInputsTests {
         try Self.withCache { cache in
             let hash = Hashing.sha256Hex(Self.csv)
             try Self.csv.write(to: cache.appendingPathComponent(hash))
-            let inputs = JobInputs(manifest: try Self.manifest(dataset: hash), cache: cache)
+            let inputs = JobInputs(manifest: try Self.manifest(dataset: hash), cache: cache, exec: .refused(reason: "not an exec job"))
             #expect(inputs.hashes == [hash])
             #expect(inputs.isCached(hash))
             let runner = try inputs.runner()
@@ -59,7 +59,7 @@ struct JobInputsTests {
         try Self.withCache { cache in
             let hash = Hashing.sha256Hex(Self.csv)
             try Data("9,9,9\n".utf8).write(to: cache.appendingPathComponent(hash))
-            let inputs = JobInputs(manifest: try Self.manifest(dataset: hash), cache: cache)
+            let inputs = JobInputs(manifest: try Self.manifest(dataset: hash), cache: cache, exec: .refused(reason: "not an exec job"))
             #expect(!inputs.isCached(hash))
             do {
                 _ = try inputs.runner()
@@ -80,7 +80,7 @@ struct JobInputsTests {
     func missingInput() throws {
         try Self.withCache { cache in
             let hash = Hashing.sha256Hex(Self.csv)
-            let inputs = JobInputs(manifest: try Self.manifest(dataset: hash), cache: cache)
+            let inputs = JobInputs(manifest: try Self.manifest(dataset: hash), cache: cache, exec: .refused(reason: "not an exec job"))
             do {
                 _ = try inputs.runner()
                 Issue.record("a runner was built without its input")

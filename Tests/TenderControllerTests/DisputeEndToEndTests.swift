@@ -15,14 +15,14 @@ struct DisputeEndToEndTests {
     /// A challenger's client and an engine that plays honestly from what the store serves.
     func challenger(_ market: VerificationMarket, _ name: String) async throws -> (AccountID, TenderAPIClient, Challenger) {
         let (key, client) = try await market.account(name, credits: 100, stake: 5)
-        let engine = Challenger(client: client, cache: market.directory.appendingPathComponent("cache-\(name)"), pollInterval: .milliseconds(200))
+        let engine = Challenger(client: client, cache: market.directory.appendingPathComponent("cache-\(name)"), exec: .refused(reason: "no exec jobs here"), pollInterval: .milliseconds(200))
         return (key.account, client, engine)
     }
 
     /// The first falsified segment of a lease, found the way a challenger finds it: by re-executing
     /// (without disputing, which `Challenger.check` would do by itself).
     func falsifiedSegment(_ lease: API.LeaseView, _ client: TenderAPIClient, cache: URL) async throws -> Int {
-        let evidence = try await LeaseEvidence.gather(lease, client: client, cache: cache)
+        let evidence = try await LeaseEvidence.gather(lease, client: client, cache: cache, exec: .refused(reason: "no exec jobs here"))
         for segment in 0..<evidence.segmentCount {
             let state = try await evidence.state(ofLeaf: segment, client: client)
             let check = SegmentAudit.check(

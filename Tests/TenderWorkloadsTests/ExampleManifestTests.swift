@@ -18,7 +18,7 @@ struct ExampleManifestTests {
     @Test("digits-train reaches 0.90 held-out accuracy, and digits-infer names its final state")
     func digitsTrainThenInfer() throws {
         let (train, base) = try manifest("digits-train.yaml")
-        let workload = try WorkloadFactory.make(train.workload) { reference in
+        let workload = try WorkloadFactory.make(train.workload, exec: .refused(reason: "not an exec job")) { reference in
             guard case .local(let path) = reference else { throw WorkloadError.io("expected a local dataset") }
             return base.appendingPathComponent(path)
         }
@@ -36,7 +36,7 @@ struct ExampleManifestTests {
         // If training changes, the example inference manifest must be updated with the new hash.
         #expect(spec.model == .sha256(run.finalState.hashHex))
 
-        let inference = try WorkloadFactory.make(infer.workload) { reference in
+        let inference = try WorkloadFactory.make(infer.workload, exec: .refused(reason: "not an exec job")) { reference in
             switch reference {
             case .sha256: return try Self.write(run.finalState.bytes)
             case .local(let path): return base.appendingPathComponent(path)

@@ -29,7 +29,7 @@ struct ExecWorkloadTests {
     func runsProgram() throws {
         let (url, hash) = try install(counterProgram)
         defer { try? FileManager.default.removeItem(at: url) }
-        let runner = try WorkloadRunner(try ExecWorkload(programAt: url, sha256: hash, steps: 10, checkpointInterval: 4))
+        let runner = try WorkloadRunner(try ExecWorkload(programAt: url, sha256: hash, steps: 10, checkpointInterval: 4, isolation: .unconfined))
         var states = [Data]()
         let run = try runner.run { states.append($0.state.bytes) }
         #expect(states.map { String(decoding: $0, as: UTF8.self) } == ["0\n", "4\n", "8\n", "10\n"])
@@ -46,7 +46,7 @@ struct ExecWorkloadTests {
         defer { try? FileManager.default.removeItem(at: url) }
         let wrong = String(repeating: "0", count: 64)
         #expect(throws: WorkloadError.programHashMismatch(expected: wrong, actual: Hashing.sha256Hex(try Data(contentsOf: url)))) {
-            try ExecWorkload(programAt: url, sha256: wrong, steps: 1, checkpointInterval: 1)
+            try ExecWorkload(programAt: url, sha256: wrong, steps: 1, checkpointInterval: 1, isolation: .unconfined)
         }
     }
 
@@ -54,7 +54,7 @@ struct ExecWorkloadTests {
     func reportsFailure() throws {
         let (url, hash) = try install("#!/bin/sh\necho broken state >&2\nexit 3\n")
         defer { try? FileManager.default.removeItem(at: url) }
-        let workload = try ExecWorkload(programAt: url, sha256: hash, steps: 1, checkpointInterval: 1)
+        let workload = try ExecWorkload(programAt: url, sha256: hash, steps: 1, checkpointInterval: 1, isolation: .unconfined)
         #expect(throws: WorkloadError.programFailed(command: "program init", status: 3, stderr: "broken state\n")) {
             try workload.initialState()
         }
@@ -64,7 +64,7 @@ struct ExecWorkloadTests {
     func timesOut() throws {
         let (url, hash) = try install("#!/bin/sh\nexec sleep 30\n")
         defer { try? FileManager.default.removeItem(at: url) }
-        let workload = try ExecWorkload(programAt: url, sha256: hash, steps: 1, checkpointInterval: 1, stepTimeout: .milliseconds(300))
+        let workload = try ExecWorkload(programAt: url, sha256: hash, steps: 1, checkpointInterval: 1, stepTimeout: .milliseconds(300), isolation: .unconfined)
         #expect(throws: WorkloadError.programTimedOut(command: "program init", seconds: 0)) {
             try workload.initialState()
         }

@@ -5,6 +5,7 @@ import ServiceLifecycle
 import TenderAgentService
 import TenderClient
 import TenderCore
+import TenderWorkloads
 
 /// `tender-agent run`: the live provider loop, until SIGTERM or SIGINT.
 struct Run: AsyncParsableCommand {
@@ -12,6 +13,8 @@ struct Run: AsyncParsableCommand {
         abstract: "Register, stake, bid on open orders, and run won leases until stopped.",
         discussion: """
         Registers the profile, keeps the stake at its stakeTarget, screens every open order (logging each reason it declines), bids at the profile's price, runs won leases up to its concurrency, heartbeats, uploads checkpoint states and results, and posts the signed commitment.
+
+        exec jobs run other people's programs: the profile offers them only if it lists `exec` under runtimes, and the agent runs them in a bubblewrap sandbox (no network, a clean environment, none of the operator's files, limits on memory, processes, file size and CPU time). Without a working sandbox it declines them (sandbox-unavailable) unless --allow-unsandboxed-exec is given.
 
         Progress is kept in --state-dir, so a restarted agent resumes a lease from its last checkpoint. Stops cleanly on SIGTERM or SIGINT. An unreachable controller is retried, not fatal.
 
@@ -50,6 +53,9 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: String = "info"
 
+    @Flag(help: "Run exec jobs WITHOUT a sandbox when bubblewrap cannot start one: the job's program then runs as this user, with its files, keys and network. Only for machines that run nothing else.")
+    var allowUnsandboxedExec = false
+
     func validate() throws {
         guard pollInterval > 0, heartbeatInterval > 0 else { throw ValidationError("intervals must be greater than 0") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level '\(logLevel)'") }
@@ -81,6 +87,15 @@ struct Run: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "tender-agent")
+        var isolation = ExecIsolation.refused(reason: "the profile does not offer exec")
+        if parsed.runtimes.contains(.exec) {
+            isolation = ExecIsolation.detect(allowUnsandboxed: allowUnsandboxedExec)
+            switch isolation {
+            case .sandboxed: logger.notice("\(isolation.summary)")
+            case .unconfined: logger.critical("--allow-unsandboxed-exec: \(isolation.summary)")
+            case .refused: logger.warning("\(isolation.summary); exec orders will be declined (sandbox-unavailable)")
+            }
+        }
         let stateDirectory = stateDir.map { URL(fileURLWithPath: $0, isDirectory: true) }
             ?? AgentConfiguration.defaultStateDirectory(for: keyPair.account)
         let configuration = AgentConfiguration(
@@ -88,7 +103,8 @@ struct Run: AsyncParsableCommand {
             profileContentType: profileURL.pathExtension.lowercased() == "json" ? "application/json" : "application/yaml",
             profileDirectory: profileURL.deletingLastPathComponent().standardizedFileURL, key: keyPair, client: client,
             stateDirectory: stateDirectory, faults: faultPlan, detectedGPUs: NvidiaSMI.detect(),
-            pollInterval: .milliseconds(Int64(pollInterval * 1000)), heartbeatInterval: .milliseconds(Int64(heartbeatInterval * 1000))
+            pollInterval: .milliseconds(Int64(pollInterval * 1000)), heartbeatInterval: .milliseconds(Int64(heartbeatInterval * 1000)),
+            execIsolation: isolation
         )
         let agent = ProviderAgent(configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: .init(

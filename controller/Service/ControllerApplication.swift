@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import TenderCore
 import TenderStore
+import TenderWorkloads
 
 /// Builds the controller: its router, its services and the application that runs them.
 public enum ControllerApplication {
@@ -36,7 +37,19 @@ public enum ControllerApplication {
         service: MarketService, artifactsDirectory: URL, budget: AuditBudget, metrics: RequestMetrics,
         clockInterval: Duration = .milliseconds(200), logger: Logger
     ) throws -> [any Service] {
-        let runners = JobRunners(artifacts: try ArtifactStore(directory: artifactsDirectory))
+        var budget = budget
+        var isolation = ExecIsolation.refused(reason: "audit.runExec is off")
+        if budget.runExec {
+            // Strangers' programs run only in a sandbox here: there is no unconfined option.
+            isolation = ExecIsolation.detect(allowUnsandboxed: false)
+            if case .refused(let reason) = isolation {
+                logger.error("audit.runExec is set but no sandbox works here; exec leases are left to challengers", metadata: ["reason": "\(reason)"])
+                budget.runExec = false
+            } else {
+                logger.notice("auditor and referee: \(isolation.summary)")
+            }
+        }
+        let runners = JobRunners(artifacts: try ArtifactStore(directory: artifactsDirectory), exec: isolation)
         return [
             MarketClock(
                 service: service, runners: runners, referee: metrics.referee, runExec: budget.runExec, interval: clockInterval, logger: logger

@@ -18,6 +18,8 @@ public struct Challenger: Sendable {
     public let client: TenderAPIClient
     /// Where the jobs' inputs are kept (`JobInputs`).
     public let cache: URL
+    /// How an `exec` job's program runs when this challenger re-executes it.
+    public let exec: ExecIsolation
     /// How long to wait between two reads of a dispute whose move is the provider's.
     public let pollInterval: Duration
     /// Polls in a row that may find the controller unreachable during a dispute before giving up.
@@ -28,12 +30,13 @@ public struct Challenger: Sendable {
     public let observer: @Sendable (ChallengeEvent) -> Void
 
     public init(
-        client: TenderAPIClient, cache: URL, pollInterval: Duration = .seconds(2), patience: Int = 150,
+        client: TenderAPIClient, cache: URL, exec: ExecIsolation, pollInterval: Duration = .seconds(2), patience: Int = 150,
         now: @escaping @Sendable () -> Timestamp = { Challenger.systemNow() },
         observer: @escaping @Sendable (ChallengeEvent) -> Void = { _ in }
     ) {
         self.client = client
         self.cache = cache
+        self.exec = exec
         self.pollInterval = pollInterval
         self.patience = patience
         self.now = now
@@ -77,7 +80,7 @@ public struct Challenger: Sendable {
     /// Re-executes each of `segments` of `lease`, then disputes the earliest mismatch (and the next
     /// one only if that dispute is lost) and plays it to its ruling.
     public func check(_ lease: API.LeaseView, segments: [Int]) async throws(ChallengeError) -> ChallengeReport {
-        let evidence = try await LeaseEvidence.gather(lease, client: client, cache: cache)
+        let evidence = try await LeaseEvidence.gather(lease, client: client, cache: cache, exec: exec)
         var checks: [AuditCheck] = []
         var starts: [Int: Data] = [:]
         for segment in Set(segments).sorted() {
@@ -133,7 +136,7 @@ public struct Challenger: Sendable {
         let lease: API.LeaseView
         do { lease = try await client.lease(leaseID) } catch { throw .client(error) }
         _ = try account()
-        let evidence = try await LeaseEvidence.gather(lease, client: client, cache: cache)
+        let evidence = try await LeaseEvidence.gather(lease, client: client, cache: cache, exec: exec)
         guard segment >= 0, segment < evidence.segmentCount else {
             throw .segmentOutOfRange(segment: segment, segmentCount: evidence.segmentCount)
         }
@@ -172,7 +175,7 @@ public struct Challenger: Sendable {
         let lease: API.LeaseView
         do { lease = try await client.lease(dispute.lease) } catch { throw .client(error) }
         guard dispute.ruling == nil else { return DisputeOutcome(dispute, collateral: lease.collateral) }
-        let evidence = try await LeaseEvidence.gather(lease, client: client, cache: cache)
+        let evidence = try await LeaseEvidence.gather(lease, client: client, cache: cache, exec: exec)
         guard dispute.segment >= 0, dispute.segment < evidence.segmentCount else {
             throw .segmentOutOfRange(segment: dispute.segment, segmentCount: evidence.segmentCount)
         }

@@ -15,14 +15,17 @@ public struct JobInputs: Sendable {
     /// A content-addressed directory: `<cache>/<sha256>`. `$TENDER_HOME/artifacts` (the
     /// `LocalArtifactStore`) has this layout, so the CLI shares it.
     public let cache: URL
+    /// How an `exec` job's program runs here: it is a stranger's code.
+    public let exec: ExecIsolation
 
-    public init(manifest: JobManifest, cache: URL) {
+    public init(manifest: JobManifest, cache: URL, exec: ExecIsolation) {
         self.manifest = manifest
         self.cache = cache
+        self.exec = exec
     }
 
-    public init(order: Order, cache: URL) {
-        self.init(manifest: order.manifest, cache: cache)
+    public init(order: Order, cache: URL, exec: ExecIsolation) {
+        self.init(manifest: order.manifest, cache: cache, exec: exec)
     }
 
     /// The manifest's `sha256:` inputs, each once, in the order it names them.
@@ -68,7 +71,7 @@ public struct JobInputs: Sendable {
     public func runner() throws(ChallengeError) -> WorkloadRunner {
         let workload: any Workload
         do {
-            workload = try WorkloadFactory.make(manifest.workload) { reference in
+            workload = try WorkloadFactory.make(manifest.workload, exec: exec) { reference in
                 guard case .sha256(let hash) = reference else {
                     throw ChallengeError.inputs("input '\(reference)' is a local path; a submitted manifest names sha256: references only")
                 }

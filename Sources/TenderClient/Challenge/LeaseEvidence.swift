@@ -44,11 +44,13 @@ public struct LeaseEvidence: Sendable {
 
     /// Fetches the lease's order and trace, checks the trace against the commitment, and builds the
     /// runner from the job's inputs (downloaded into `cache` when not there already).
-    public static func gather(_ lease: API.LeaseView, client: TenderAPIClient, cache: URL) async throws(ChallengeError) -> LeaseEvidence {
+    public static func gather(
+        _ lease: API.LeaseView, client: TenderAPIClient, cache: URL, exec: ExecIsolation
+    ) async throws(ChallengeError) -> LeaseEvidence {
         let commitment = try Self.commitment(of: lease)
         let order: API.OrderView
         do { order = try await client.order(lease.order) } catch { throw .client(error) }
-        let runner = try await JobInputs(order: order.order, cache: cache).prepare(client: client)
+        let runner = try await JobInputs(order: order.order, cache: cache, exec: exec).prepare(client: client)
         let traceBytes: Data
         do { traceBytes = try await client.artifact(sha256: commitment.traceHash) } catch { throw .client(error) }
         do {

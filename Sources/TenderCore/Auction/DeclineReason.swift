@@ -15,6 +15,8 @@ public enum DeclineReason: Sendable, Equatable, Codable, CustomStringConvertible
     case notEnoughFreeStake(required: Amount, free: Amount)
     case priceAboveReserve(price: Amount, reserve: Amount)
     case zeroPrice
+    /// The provider's profile does not list the job's runtime.
+    case runtimeNotOffered(runtime: WorkloadSpec.Runtime, offered: [WorkloadSpec.Runtime])
 
     /// A stable machine-readable code, used in problem+json and logs.
     public var code: String {
@@ -33,6 +35,7 @@ public enum DeclineReason: Sendable, Equatable, Codable, CustomStringConvertible
         case .notEnoughFreeStake: "stake"
         case .priceAboveReserve: "price"
         case .zeroPrice: "zero-price"
+        case .runtimeNotOffered: "runtime"
         }
     }
 
@@ -60,6 +63,8 @@ public enum DeclineReason: Sendable, Equatable, Codable, CustomStringConvertible
         case .priceAboveReserve(let price, let reserve):
             "bid \(price) is above the order's maximum price \(reserve)"
         case .zeroPrice: "a bid must be greater than 0"
+        case .runtimeNotOffered(let runtime, let offered):
+            "the job runs \(runtime.rawValue); the profile offers \(offered.map(\.rawValue).joined(separator: ", "))"
         }
     }
 }

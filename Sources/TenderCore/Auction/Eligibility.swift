@@ -37,6 +37,10 @@ public enum Eligibility {
     /// The part of eligibility an agent can check alone, before it prices or bids.
     public static func resourceReasons(_ manifest: JobManifest, profile: ProviderProfile) -> [DeclineReason] {
         var reasons: [DeclineReason] = []
+        let runtime = manifest.workload.runtime
+        if !profile.runtimes.contains(runtime) {
+            reasons.append(.runtimeNotOffered(runtime: runtime, offered: profile.runtimes.sorted { $0.rawValue < $1.rawValue }))
+        }
         let wanted = manifest.resources
         let offered = profile.inventory
         if let gpu = wanted.gpu, gpu.units > 0 {

@@ -23,12 +23,32 @@ extension ProviderProfile {
         let pricing = root.mapping("pricing", required: true).flatMap(PricingStrategy.read)
         let concurrency = root.value("concurrency") == nil ? 1 : root.integer("concurrency", range: 1...1_024)
         let stakeTarget = root.amount("stakeTarget", required: true)
+        let runtimes = root.value("runtimes") == nil ? ProviderProfile.defaultRuntimes : readRuntimes(root)
         root.rejectUnknownKeys()
-        guard let version, let name, let inventory, let pricing, let concurrency, let stakeTarget else { return nil }
+        guard let version, let name, let inventory, let pricing, let concurrency, let stakeTarget, let runtimes else { return nil }
         return ProviderProfile(
             version: version, name: name, inventory: inventory, attributes: attributes, pricing: pricing,
-            concurrency: Int(concurrency), stakeTarget: stakeTarget
+            concurrency: Int(concurrency), stakeTarget: stakeTarget, runtimes: runtimes
         )
+    }
+
+    /// `runtimes: [mlp-train, mlp-infer, exec]`: a non-empty list of known runtime names.
+    private static func readRuntimes(_ root: FieldReader) -> Set<WorkloadSpec.Runtime>? {
+        guard let items = root.list("runtimes") else { return nil }
+        var runtimes = Set<WorkloadSpec.Runtime>()
+        var valid = true
+        let known = WorkloadSpec.Runtime.allCases.map(\.rawValue).joined(separator: ", ")
+        for (path, value) in items {
+            guard case .scalar(let text, _) = value, let runtime = WorkloadSpec.Runtime(rawValue: text) else {
+                let found = if case .scalar(let text, _) = value { "'\(text)'" } else { value.kindName }
+                root.problemLog.report(path, "expected one of \(known), found \(found)")
+                valid = false
+                continue
+            }
+            runtimes.insert(runtime)
+        }
+        if valid && runtimes.isEmpty { root.report("runtimes", "must list at least one of \(known)") }
+        return valid && !runtimes.isEmpty ? runtimes : nil
     }
 }
 

@@ -10,10 +10,17 @@ public struct ProviderProfile: Sendable, Equatable, Codable {
     public var concurrency: Int
     /// Stake the agent keeps bonded; collateral for leases is locked from it.
     public var stakeTarget: Amount
+    /// The runtimes this machine runs. `exec` runs other people's programs, so it is offered only
+    /// when the operator lists it.
+    public var runtimes: Set<WorkloadSpec.Runtime>
+
+    /// What a profile offers when it lists no runtimes: the built-in deterministic ones.
+    public static let defaultRuntimes: Set<WorkloadSpec.Runtime> = [.mlpTrain, .mlpInfer]
 
     public init(
         version: String = "1", name: String, inventory: Inventory, attributes: [String: String] = [:],
-        pricing: PricingStrategy, concurrency: Int = 1, stakeTarget: Amount
+        pricing: PricingStrategy, concurrency: Int = 1, stakeTarget: Amount,
+        runtimes: Set<WorkloadSpec.Runtime> = ProviderProfile.defaultRuntimes
     ) {
         self.version = version
         self.name = name
@@ -22,6 +29,36 @@ public struct ProviderProfile: Sendable, Equatable, Codable {
         self.pricing = pricing
         self.concurrency = concurrency
         self.stakeTarget = stakeTarget
+        self.runtimes = runtimes
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case version, name, inventory, attributes, pricing, concurrency, stakeTarget, runtimes
+    }
+
+    /// Profiles stored before runtimes existed offered the default ones.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        version = try container.decode(String.self, forKey: .version)
+        name = try container.decode(String.self, forKey: .name)
+        inventory = try container.decode(Inventory.self, forKey: .inventory)
+        attributes = try container.decode([String: String].self, forKey: .attributes)
+        pricing = try container.decode(PricingStrategy.self, forKey: .pricing)
+        concurrency = try container.decode(Int.self, forKey: .concurrency)
+        stakeTarget = try container.decode(Amount.self, forKey: .stakeTarget)
+        runtimes = try container.decodeIfPresent(Set<WorkloadSpec.Runtime>.self, forKey: .runtimes) ?? Self.defaultRuntimes
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(version, forKey: .version)
+        try container.encode(name, forKey: .name)
+        try container.encode(inventory, forKey: .inventory)
+        try container.encode(attributes, forKey: .attributes)
+        try container.encode(pricing, forKey: .pricing)
+        try container.encode(concurrency, forKey: .concurrency)
+        try container.encode(stakeTarget, forKey: .stakeTarget)
+        try container.encode(runtimes.map(\.rawValue).sorted(), forKey: .runtimes)
     }
 }
 

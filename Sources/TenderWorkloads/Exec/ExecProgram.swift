@@ -9,15 +9,20 @@ import Glibc
 /// speaks the `exec` step protocol.
 ///
 /// The bytes are hashed and then the *copy* is what runs, so the file cannot be swapped between
-/// the check and the execution. The directory also holds the state files of each call and is
-/// removed when the last reference goes away.
+/// the check and the execution. The copy is read-only to the program itself. Each call gets a
+/// fresh working directory holding only its input state, removed afterwards, so nothing carries
+/// over between calls but the state. With a sandbox, the program runs confined (see `Sandbox`);
+/// unconfined, it still gets a clean environment and its process group is killed with it.
 public final class ExecProgram: Sendable {
     /// The verified private copy.
     public let executableURL: URL
+    public let isolation: ExecIsolation
     private let directory: URL
 
     /// Reads `url`, refuses it unless its SHA-256 is `sha256` (lowercase hex), and installs a copy.
-    public init(verifying url: URL, sha256 expected: String) throws(WorkloadError) {
+    /// Throws `execRefused` when `isolation` refuses exec programs.
+    public init(verifying url: URL, sha256 expected: String, isolation: ExecIsolation) throws(WorkloadError) {
+        if case .refused(let reason) = isolation { throw .execRefused(reason) }
         let bytes: Data
         do {
             bytes = try Data(contentsOf: url)
@@ -29,15 +34,18 @@ public final class ExecProgram: Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-exec-\(UUID().uuidString)")
         let executable = directory.appendingPathComponent("program")
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            // Traversable but not listable, so a sandbox's unprivileged user reaches the program
+            // and its own call directory, and nothing else.
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o711])
             try bytes.write(to: executable)
-            try FileManager.default.setAttributes([.posixPermissions: 0o500], ofItemAtPath: executable.path)
+            try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: executable.path)
         } catch {
             try? FileManager.default.removeItem(at: directory)
             throw .io("cannot install program copy: \(error.localizedDescription)")
         }
         self.directory = directory
         self.executableURL = executable
+        self.isolation = isolation
     }
 
     deinit {
@@ -46,78 +54,114 @@ public final class ExecProgram: Sendable {
 
     /// `PROGRAM init --to STATE`: the initial state's bytes.
     public func initialState(timeout: Duration) throws(WorkloadError) -> Data {
-        let output = scratchFile("init")
-        defer { try? FileManager.default.removeItem(at: output) }
-        try invoke(["init", "--to", output.path], timeout: timeout)
-        return try read(output)
+        let call = try Call(in: directory, isolation: isolation)
+        defer { call.remove() }
+        try invoke(["init", "--to", call.path(Call.output)], in: call, timeout: timeout)
+        return try call.read(Call.output)
     }
 
     /// `PROGRAM step --from IN --steps K --to OUT`: the state `count` steps after `state`.
     public func step(_ state: Data, count: Int, timeout: Duration) throws(WorkloadError) -> Data {
-        let input = scratchFile("in"), output = scratchFile("out")
-        defer {
-            try? FileManager.default.removeItem(at: input)
-            try? FileManager.default.removeItem(at: output)
-        }
-        do {
-            try state.write(to: input)
-        } catch {
-            throw .io("cannot write state file: \(error.localizedDescription)")
-        }
-        try invoke(["step", "--from", input.path, "--steps", String(count), "--to", output.path], timeout: timeout)
-        return try read(output)
-    }
-
-    private func scratchFile(_ role: String) -> URL {
-        directory.appendingPathComponent("\(role)-\(UUID().uuidString).state")
-    }
-
-    private func read(_ url: URL) throws(WorkloadError) -> Data {
-        do {
-            return try Data(contentsOf: url)
-        } catch {
-            throw .io("program wrote no state file \(url.lastPathComponent)")
-        }
+        let call = try Call(in: directory, isolation: isolation)
+        defer { call.remove() }
+        try call.write(state, to: Call.input)
+        try invoke(
+            ["step", "--from", call.path(Call.input), "--steps", String(count), "--to", call.path(Call.output)],
+            in: call, timeout: timeout
+        )
+        return try call.read(Call.output)
     }
 
     /// Runs the program with no input, its standard output discarded and standard error kept (up
-    /// to 4 KiB) for the error message; terminates it (SIGTERM, then SIGKILL) after `timeout`.
-    private func invoke(_ arguments: [String], timeout: Duration) throws(WorkloadError) {
+    /// to 4 KiB) for the error message; after `timeout` its whole process tree is killed.
+    private func invoke(_ arguments: [String], in call: Call, timeout: Duration) throws(WorkloadError) {
         let command = ([executableURL.lastPathComponent] + arguments.prefix(1)).joined(separator: " ")
-        let errorLog = scratchFile("stderr")
+        let errorLog = directory.appendingPathComponent("stderr-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: errorLog) }
-        let process = Process()
-        process.executableURL = executableURL
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
+        let ending: ChildProcess.Ending
         do {
             guard FileManager.default.createFile(atPath: errorLog.path, contents: nil) else {
                 throw CocoaError(.fileWriteUnknown)
             }
             let errorHandle = try FileHandle(forWritingTo: errorLog)
             defer { try? errorHandle.close() }
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = errorHandle
-            try process.run()
-        } catch {
-            throw .io("cannot start program: \(error.localizedDescription)")
-        }
-        let parts = timeout.components
-        let nanoseconds = max(0, parts.seconds) * 1_000_000_000 + parts.attoseconds / 1_000_000_000
-        if finished.wait(timeout: .now() + .nanoseconds(Int(clamping: nanoseconds))) == .timedOut {
-            process.terminate()
-            if finished.wait(timeout: .now() + .seconds(2)) == .timedOut {
-                kill(process.processIdentifier, SIGKILL)
-                finished.wait()
+            let line: [String]
+            switch isolation {
+            case .sandboxed(let sandbox):
+                let cpuSeconds = Int(timeout.components.seconds) + 1
+                line = sandbox.commandLine(program: executableURL.path, arguments: arguments, work: call.directory.path, cpuSeconds: cpuSeconds)
+            case .unconfined, .refused:
+                line = [executableURL.path] + arguments
             }
-            throw .programTimedOut(command: command, seconds: parts.seconds)
+            let environment = ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": call.directory.path, "LANG": "C.UTF-8"]
+            let child = try ChildProcess(
+                executable: line[0], arguments: Array(line.dropFirst()), environment: environment, directory: call.directory.path,
+                standardError: errorHandle.fileDescriptor
+            )
+            ending = child.wait(timeout: timeout)
+        } catch {
+            throw .io("cannot start program: \(error)")
         }
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+        switch ending {
+        case .exited(0):
+            return
+        case .timedOut:
+            throw .programTimedOut(command: command, seconds: timeout.components.seconds)
+        case .exited(let status), .signalled(let status):
             let stderr = (try? Data(contentsOf: errorLog)).map { String(decoding: $0.prefix(4096), as: UTF8.self) } ?? ""
-            throw .programFailed(command: command, status: process.terminationStatus, stderr: stderr)
+            let code: Int32 = if case .signalled = ending { 128 + status } else { status }
+            throw .programFailed(command: command, status: code, stderr: stderr)
+        }
+    }
+
+    /// One call's working directory: owned by the sandbox's user when there is one, and seen by
+    /// the program as `/job` inside a sandbox.
+    private struct Call {
+        static let input = "in.state"
+        static let output = "out.state"
+        let directory: URL
+        let sandboxed: Bool
+
+        init(in parent: URL, isolation: ExecIsolation) throws(WorkloadError) {
+            directory = parent.appendingPathComponent("call-\(UUID().uuidString)", isDirectory: true)
+            do {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw .io("cannot create the call directory: \(error.localizedDescription)")
+            }
+            if case .sandboxed(let sandbox) = isolation {
+                sandboxed = true
+                if let user = sandbox.unprivileged, chown(directory.path, user.uid, user.gid) != 0 {
+                    throw .io("cannot hand the call directory to uid \(user.uid): \(String(cString: strerror(errno)))")
+                }
+            } else {
+                sandboxed = false
+            }
+        }
+
+        /// The path of `name` as the program sees it.
+        func path(_ name: String) -> String {
+            sandboxed ? "\(Sandbox.jobDirectory)/\(name)" : directory.appendingPathComponent(name).path
+        }
+
+        func write(_ data: Data, to name: String) throws(WorkloadError) {
+            do {
+                try data.write(to: directory.appendingPathComponent(name))
+            } catch {
+                throw .io("cannot write state file: \(error.localizedDescription)")
+            }
+        }
+
+        func read(_ name: String) throws(WorkloadError) -> Data {
+            do {
+                return try Data(contentsOf: directory.appendingPathComponent(name))
+            } catch {
+                throw .io("program wrote no state file \(name)")
+            }
+        }
+
+        func remove() {
+            try? FileManager.default.removeItem(at: directory)
         }
     }
 }

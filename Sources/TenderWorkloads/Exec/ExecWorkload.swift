@@ -12,16 +12,18 @@ public struct ExecWorkload: Workload {
     /// The longest one `init` or `step` call may take.
     public let stepTimeout: Duration
 
-    /// Verifies the program against `sha256` and prepares it; refuses a file whose hash differs.
+    /// Verifies the program against `sha256` and prepares it to run under `isolation`; refuses a
+    /// file whose hash differs, and any program when `isolation` refuses them.
     public init(
-        programAt url: URL, sha256: String, steps: Int, checkpointInterval: Int, stepTimeout: Duration = .seconds(60)
+        programAt url: URL, sha256: String, steps: Int, checkpointInterval: Int, stepTimeout: Duration = .seconds(60),
+        isolation: ExecIsolation
     ) throws(WorkloadError) {
         var problems = [String]()
         if steps < 1 { problems.append("steps: must be at least 1, got \(steps)") }
         if checkpointInterval < 1 { problems.append("checkpointInterval: must be at least 1, got \(checkpointInterval)") }
         if stepTimeout <= .zero { problems.append("stepTimeout: must be positive") }
         guard problems.isEmpty else { throw .invalidConfig(problems) }
-        program = try ExecProgram(verifying: url, sha256: sha256)
+        program = try ExecProgram(verifying: url, sha256: sha256, isolation: isolation)
         totalSteps = steps
         self.checkpointInterval = checkpointInterval
         self.stepTimeout = stepTimeout

@@ -4,10 +4,11 @@ import TenderCore
 /// Builds the workload a manifest names, the same way for the CLI, the agent and every verifier.
 ///
 /// Inputs are found through `resolve`, which turns an artifact reference into a local file: a path
-/// relative to the manifest before submission, a file in an artifact store after it.
+/// relative to the manifest before submission, a file in an artifact store after it. An `exec`
+/// program runs under `exec`, the isolation this machine offers other people's code.
 public enum WorkloadFactory {
     public static func make(
-        _ spec: WorkloadSpec, resolve: (ArtifactReference) throws -> URL
+        _ spec: WorkloadSpec, exec isolation: ExecIsolation, resolve: (ArtifactReference) throws -> URL
     ) throws -> any Workload {
         switch spec {
         case .mlpTrain(let train):
@@ -28,9 +29,11 @@ public enum WorkloadFactory {
                                         checkpointInterval: infer.checkpointInterval, inputScale: infer.inputScale)
             return try MLPInferWorkload(config: config)
         case .exec(let exec):
+            if case .refused(let reason) = isolation { throw WorkloadError.execRefused(reason) }
             return try ExecWorkload(
                 programAt: try resolve(exec.program), sha256: exec.programSHA256, steps: exec.steps,
-                checkpointInterval: exec.checkpointInterval, stepTimeout: .seconds(exec.stepTimeoutSeconds)
+                checkpointInterval: exec.checkpointInterval, stepTimeout: .seconds(exec.stepTimeoutSeconds),
+                isolation: isolation
             )
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TenderClient
 import TenderCore
+import TenderWorkloads
 
 /// `tender challenge`: check other providers' committed work and dispute what does not re-execute.
 struct Challenge: AsyncParsableCommand {
@@ -20,7 +21,8 @@ struct Challenge: AsyncParsableCommand {
         stored is reported, not disputed: a controller whose auditor runs counts it as fraud itself.
 
         The job's inputs are kept in $TENDER_HOME/artifacts (or --cache). An exec job runs the \
-        submitter's program on this machine, as a provider does.
+        submitter's program on this machine, as a provider does: in a bubblewrap sandbox, or not at \
+        all unless --allow-unsandboxed-exec is given.
 
         Example:
           tender challenge watch --key carol --samples 8
@@ -36,6 +38,9 @@ struct Challenge: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Directory for the jobs' inputs (default: $TENDER_HOME/artifacts).", valueName: "dir"))
         var cache: String?
 
+        @Flag(help: "Re-execute exec jobs WITHOUT a sandbox when bubblewrap cannot start one: the submitter's program then runs as you, with your files, keys and network.")
+        var allowUnsandboxedExec = false
+
         func validate() throws {
             guard pollInterval > 0, pollInterval <= 3600 else { throw ValidationError("--poll-interval must be more than 0 and at most 3600 seconds") }
         }
@@ -47,7 +52,10 @@ struct Challenge: AsyncParsableCommand {
         }
 
         func challenger(_ client: TenderAPIClient, output: ChallengeOutput) -> Challenger {
-            Challenger(client: client, cache: cacheURL, pollInterval: interval, observer: { event in output.show(event) })
+            Challenger(
+                client: client, cache: cacheURL, exec: ExecIsolation.detect(allowUnsandboxed: allowUnsandboxedExec),
+                pollInterval: interval, observer: { event in output.show(event) }
+            )
         }
     }
 

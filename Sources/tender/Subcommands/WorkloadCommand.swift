@@ -19,7 +19,8 @@ struct WorkloadCommand: AsyncParsableCommand {
             Inputs are read relative to the manifest, or from the local artifact store \
             ($TENDER_HOME/artifacts) for sha256: references. The result and the final state are kept \
             in that store, so an inference manifest can name a trained model by its hash. \
-            Two runs of the same manifest give the same root, bit for bit, on any machine.
+            Two runs of the same manifest give the same root, bit for bit, on any machine. An exec \
+            job's program runs in a bubblewrap sandbox, as on a provider.
 
             Example:
               tender workload run Manifests/digits-train.yaml
@@ -34,6 +35,9 @@ struct WorkloadCommand: AsyncParsableCommand {
 
         @Flag(help: "Do not draw the progress bar.")
         var quiet = false
+
+        @Flag(help: "Run an exec job's program WITHOUT a sandbox when bubblewrap cannot start one (it then runs as you, with your files and network).")
+        var allowUnsandboxedExec = false
 
         struct Report: Encodable {
             var manifest: String
@@ -66,7 +70,14 @@ struct WorkloadCommand: AsyncParsableCommand {
             let base = url.deletingLastPathComponent()
             let workload: any Workload
             do {
-                workload = try WorkloadFactory.make(parsed.workload) { reference in try store.resolve(reference, relativeTo: base) }
+                let isolation: ExecIsolation = if case .exec = parsed.workload {
+                    ExecIsolation.detect(allowUnsandboxed: allowUnsandboxedExec)
+                } else {
+                    .refused(reason: "not an exec job")
+                }
+                workload = try WorkloadFactory.make(parsed.workload, exec: isolation) { reference in
+                    try store.resolve(reference, relativeTo: base)
+                }
             } catch {
                 printError("error: \(error)")
                 throw ExitStatus.badInput

@@ -105,6 +105,30 @@ struct ManifestTests {
         }
     }
 
+    @Test("a profile offers mlp-train and mlp-infer unless it lists its runtimes; exec only when listed")
+    func runtimes() throws {
+        let base = """
+        version: 1
+        name: rig
+        inventory: {cpu: {units: 8}, memory: {size: 32Gi}, storage: {size: 1Ti}}
+        pricing: {strategy: linear, gpuHour: 1}
+        stakeTarget: 10
+        """
+        #expect(try ProviderProfile.parse(base).runtimes == [.mlpTrain, .mlpInfer])
+        #expect(try ProviderProfile.parse(base + "\nruntimes: [mlp-train, exec]").runtimes == [.mlpTrain, .exec])
+        #expect {
+            try ProviderProfile.parse(base + "\nruntimes: [mlp-train, docker]")
+        } throws: { error in
+            (error as? ValidationFailure)?.problems.map(\.path) == ["runtimes[1]"]
+        }
+        #expect(throws: ValidationFailure.self) { try ProviderProfile.parse(base + "\nruntimes: []") }
+        // A profile stored before runtimes existed decodes with the defaults.
+        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(try ProviderProfile.parse(base))) as? [String: Any] ?? [:]
+        json["runtimes"] = nil
+        let old = try JSONDecoder().decode(ProviderProfile.self, from: JSONSerialization.data(withJSONObject: json))
+        #expect(old.runtimes == ProviderProfile.defaultRuntimes)
+    }
+
     @Test("sizes and durations read as Kubernetes and people write them")
     func units() {
         #expect(ByteSize.bytes("512Mi") == 512 << 20)

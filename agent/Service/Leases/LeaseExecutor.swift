@@ -34,10 +34,12 @@ public struct LeaseExecutor: Sendable {
     public let heartbeatInterval: Duration
     /// Stop (as if shut down) right after saving this leaf: lets tests interrupt a run part way.
     public let stopAfterLeaf: Int?
+    /// How an `exec` job's program runs.
+    public let execIsolation: ExecIsolation
     public let logger: Logger
 
     public init(lease: API.LeaseView, order: Order, client: TenderAPIClient, key: KeyPair, stateDirectory: URL, faults: FaultPlan,
-                heartbeatInterval: Duration, stopAfterLeaf: Int? = nil, logger: Logger) {
+                heartbeatInterval: Duration, stopAfterLeaf: Int? = nil, execIsolation: ExecIsolation, logger: Logger) {
         self.lease = lease
         self.order = order
         self.client = client
@@ -46,6 +48,7 @@ public struct LeaseExecutor: Sendable {
         self.faults = faults
         self.heartbeatInterval = heartbeatInterval
         self.stopAfterLeaf = stopAfterLeaf
+        self.execIsolation = execIsolation
         var logger = logger
         logger[metadataKey: "lease"] = "\(lease.id)"
         self.logger = logger
@@ -125,12 +128,12 @@ public struct LeaseExecutor: Sendable {
 
     /// Downloads the manifest's inputs (hash-checked) into `<state-dir>/artifacts` and builds the runner.
     func prepare() async throws -> WorkloadRunner {
-        try await Self.prepare(order: order, client: client, stateDirectory: stateDirectory)
+        try await Self.prepare(order: order, client: client, stateDirectory: stateDirectory, exec: execIsolation)
     }
 
     /// The runner for `order`, its inputs fetched into `<state-dir>/artifacts`: what a lease run
     /// and a dispute answer both need.
-    static func prepare(order: Order, client: TenderAPIClient, stateDirectory: URL) async throws -> WorkloadRunner {
+    static func prepare(order: Order, client: TenderAPIClient, stateDirectory: URL, exec: ExecIsolation) async throws -> WorkloadRunner {
         let cache = stateDirectory.appendingPathComponent("artifacts", isDirectory: true)
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
         for reference in order.manifest.workload.inputs {
@@ -140,7 +143,7 @@ public struct LeaseExecutor: Sendable {
             let data = try await client.artifact(sha256: hash)
             try data.write(to: url, options: .atomic)
         }
-        let workload = try WorkloadFactory.make(order.manifest.workload) { reference in
+        let workload = try WorkloadFactory.make(order.manifest.workload, exec: exec) { reference in
             guard case .sha256(let hash) = reference else {
                 throw AgentError.localInput("\(reference)")
             }

@@ -14,6 +14,9 @@ public struct AgentPlanner: Sendable {
     public let profile: ProviderProfile
     /// The profile with the inventory the machine really has (nvidia-smi), used to screen orders.
     public let screeningProfile: ProviderProfile
+    /// Runtimes the profile offers that this machine cannot run now, with the reason code and
+    /// words: `exec` with no sandbox and no operator consent to run it unconfined.
+    public let unavailableRuntimes: [WorkloadSpec.Runtime: String]
 
     private(set) var registered = false
     private(set) var registering = false
@@ -28,10 +31,14 @@ public struct AgentPlanner: Sendable {
     private(set) var done: Set<LeaseID> = []
     private var lastShortfall: AgentAction?
 
-    public init(account: AccountID, profile: ProviderProfile, screeningProfile: ProviderProfile? = nil) {
+    public init(
+        account: AccountID, profile: ProviderProfile, screeningProfile: ProviderProfile? = nil,
+        unavailableRuntimes: [WorkloadSpec.Runtime: String] = [:]
+    ) {
         self.account = account
         self.profile = profile
         self.screeningProfile = screeningProfile ?? profile
+        self.unavailableRuntimes = unavailableRuntimes
     }
 
     // MARK: - Planning
@@ -98,9 +105,11 @@ public struct AgentPlanner: Sendable {
                 bids.insert(order.id)  // placed before a restart
                 continue
             }
-            let reasons = Eligibility.declineReasons(order: order.terms, standing: standing, price: nil, now: snapshot.now)
+            var reasons = Eligibility.declineReasons(order: order.terms, standing: standing, price: nil, now: snapshot.now)
+                .map(\.description)
+            if let why = unavailableRuntimes[order.terms.manifest.workload.runtime] { reasons.append(why) }
             guard reasons.isEmpty else {
-                decline(order.id, reasons.map(\.description), into: &actions)
+                decline(order.id, reasons, into: &actions)
                 continue
             }
             let price: Amount

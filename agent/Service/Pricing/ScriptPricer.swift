@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TenderCore
+import TenderWorkloads
 
 /// Runs an operator's pricing command: the order as JSON on stdin, a price in credits on stdout.
 ///
@@ -32,21 +33,25 @@ public struct ScriptPricer: Sendable {
     /// must be an error, not the agent's death.
     static let ignoreBrokenPipes: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 
-    /// Blocking: runs the command with `input` on stdin.
+    /// Blocking: runs the command with `input` on stdin. The command starts in a process group of
+    /// its own, and on timeout the whole group is killed; no wait here is unbounded.
     public func run(input: Data) -> QuoteOutcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = directory
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        do { try process.run() } catch {
-            return .failed("cannot start '\(command)' in \(directory.path): \(error.localizedDescription)")
+        let child: ChildProcess
+        do {
+            child = try ChildProcess(
+                executable: "/bin/sh", arguments: ["-c", command], environment: nil, directory: directory.path,
+                standardInput: stdin.fileHandleForReading.fileDescriptor,
+                standardOutput: stdout.fileHandleForWriting.fileDescriptor,
+                standardError: stderr.fileHandleForWriting.fileDescriptor
+            )
+        } catch {
+            return .failed("cannot start '\(command)' in \(directory.path): \(error)")
         }
+        // The child has its copies; closing ours lets the readers see the end of the streams.
+        try? stdin.fileHandleForReading.close()
+        try? stdout.fileHandleForWriting.close()
+        try? stderr.fileHandleForWriting.close()
         let output = Collector(stdout.fileHandleForReading)
         let errors = Collector(stderr.fileHandleForReading)
         // A script that exits without reading stdin closes the pipe; with SIGPIPE ignored the write
@@ -55,19 +60,20 @@ public struct ScriptPricer: Sendable {
         // Small JSON: fits the pipe buffer, so this never blocks on a script that ignores stdin.
         try? stdin.fileHandleForWriting.write(contentsOf: input)
         try? stdin.fileHandleForWriting.close()
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        if exited.wait(timeout: .now() + seconds) == .timedOut {
-            let pid = process.processIdentifier
-            process.terminate()
-            kill(pid, SIGKILL)
-            _ = exited.wait(timeout: .now() + 2)
+        let ending = child.wait(timeout: timeout)
+        let seconds = ChildProcess.seconds(timeout)
+        switch ending {
+        case .timedOut:
             return .failed("'\(command)' did not answer within \(Self.format(seconds))s and was killed")
+        case .signalled(let signal):
+            return .failed("'\(command)' was killed by signal \(signal)")
+        case .exited(let status) where status != 0:
+            let message = errors.text(waiting: 0.2).trimmingCharacters(in: .whitespacesAndNewlines)
+            return .failed("'\(command)' exited with status \(status)\(message.isEmpty ? "" : ": \(message.prefix(200))")")
+        case .exited:
+            break
         }
         let text = output.text(waiting: 1).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            let message = errors.text(waiting: 0.2).trimmingCharacters(in: .whitespacesAndNewlines)
-            return .failed("'\(command)' exited with status \(process.terminationStatus)\(message.isEmpty ? "" : ": \(message.prefix(200))")")
-        }
         do {
             return .price(try Amount.parse(text))
         } catch {
@@ -79,15 +85,21 @@ public struct ScriptPricer: Sendable {
         seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
     }
 
-    /// Reads a pipe to its end on its own thread, so a chatty script cannot fill the pipe and stall.
+    /// Reads a pipe to its end on its own thread, so a chatty script cannot fill the pipe and stall;
+    /// keeps the first 64 KiB and drains the rest.
     final class Collector: Sendable {
+        static let keep = 64 << 10
         private let data = Mutex(Data())
         private let done = DispatchSemaphore(value: 0)
 
         init(_ handle: FileHandle) {
             let thread = Thread { [self] in
-                let bytes = handle.readDataToEndOfFile()
-                data.withLock { $0 = bytes }
+                while let chunk = try? handle.read(upToCount: 16 << 10), !chunk.isEmpty {
+                    data.withLock { data in
+                        if data.count < Self.keep { data.append(chunk.prefix(Self.keep - data.count)) }
+                    }
+                }
+                try? handle.close()
                 done.signal()
             }
             thread.start()

@@ -1,6 +1,7 @@
 import Foundation
 import TenderClient
 import TenderCore
+import TenderWorkloads
 
 /// Everything a running agent needs, read and checked by the command before the loop starts.
 public struct AgentConfiguration: Sendable {
@@ -22,12 +23,15 @@ public struct AgentConfiguration: Sendable {
     public var heartbeatInterval: Duration
     /// Test hook: stop each lease right after saving this checkpoint, as a shutdown would.
     public var stopAfterLeaf: Int?
+    /// How `exec` jobs run here: sandboxed, unconfined on the operator's word, or not at all.
+    public var execIsolation: ExecIsolation
 
     public init(
         profile: ProviderProfile, profileText: String, profileContentType: String = "application/yaml",
         profileDirectory: URL, key: KeyPair, client: TenderAPIClient, stateDirectory: URL,
         faults: FaultPlan = FaultPlan(), detectedGPUs: [Inventory.GPUGroup]? = nil,
-        pollInterval: Duration = .seconds(1), heartbeatInterval: Duration = .seconds(5), stopAfterLeaf: Int? = nil
+        pollInterval: Duration = .seconds(1), heartbeatInterval: Duration = .seconds(5), stopAfterLeaf: Int? = nil,
+        execIsolation: ExecIsolation = .refused(reason: "no sandbox was set up")
     ) {
         self.profile = profile
         self.profileText = profileText
@@ -41,6 +45,13 @@ public struct AgentConfiguration: Sendable {
         self.pollInterval = pollInterval
         self.heartbeatInterval = heartbeatInterval
         self.stopAfterLeaf = stopAfterLeaf
+        self.execIsolation = execIsolation
+    }
+
+    /// The runtimes the profile offers that cannot run here, with the reason an order is declined.
+    public var unavailableRuntimes: [WorkloadSpec.Runtime: String] {
+        guard profile.runtimes.contains(.exec), case .refused(let reason) = execIsolation else { return [:] }
+        return [.exec: "sandbox-unavailable: \(reason) (tender-agent run --allow-unsandboxed-exec runs exec jobs unconfined)"]
     }
 
     /// The profile orders are screened against: the written one, with the detected GPUs if any.

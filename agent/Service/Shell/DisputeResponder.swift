@@ -15,6 +15,7 @@ actor DisputeResponder {
     let client: TenderAPIClient
     let account: AccountID
     let stateDirectory: URL
+    let execIsolation: ExecIsolation
     let logger: Logger
 
     /// What answering on one lease needs.
@@ -26,10 +27,11 @@ actor DisputeResponder {
 
     private var contexts: [LeaseID: LeaseContext] = [:]
 
-    init(client: TenderAPIClient, account: AccountID, stateDirectory: URL, logger: Logger) {
+    init(client: TenderAPIClient, account: AccountID, stateDirectory: URL, execIsolation: ExecIsolation, logger: Logger) {
         self.client = client
         self.account = account
         self.stateDirectory = stateDirectory
+        self.execIsolation = execIsolation
         self.logger = logger
     }
 
@@ -96,7 +98,7 @@ actor DisputeResponder {
         let view = try await client.lease(lease)
         guard let commitment = view.commitment else { throw AgentError.localInput("lease \(lease) has no commitment") }
         let order = try await client.order(view.order).order
-        let runner = try await LeaseExecutor.prepare(order: order, client: client, stateDirectory: stateDirectory)
+        let runner = try await LeaseExecutor.prepare(order: order, client: client, stateDirectory: stateDirectory, exec: execIsolation)
         let trace = try commitment.check(trace: try await client.artifact(sha256: commitment.traceHash))
         let context = LeaseContext(runner: runner, schedule: try commitment.schedule(), trace: trace)
         contexts[lease] = context

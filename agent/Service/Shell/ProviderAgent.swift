@@ -31,9 +31,11 @@ public actor ProviderAgent {
         logger[metadataKey: "account"] = "\(configuration.key.account.hex.prefix(12))"
         self.logger = logger
         planner = AgentPlanner(account: configuration.key.account, profile: configuration.profile,
-                               screeningProfile: configuration.screeningProfile)
+                               screeningProfile: configuration.screeningProfile,
+                               unavailableRuntimes: configuration.unavailableRuntimes)
         responder = DisputeResponder(
-            client: configuration.client, account: configuration.key.account, stateDirectory: configuration.stateDirectory, logger: logger
+            client: configuration.client, account: configuration.key.account, stateDirectory: configuration.stateDirectory,
+            execIsolation: configuration.execIsolation, logger: logger
         )
         if case .script(let command, let timeout) = configuration.profile.pricing {
             pricer = ScriptPricer(command: command, directory: configuration.profileDirectory, timeout: .seconds(timeout))
@@ -194,7 +196,8 @@ public actor ProviderAgent {
             let executor = LeaseExecutor(
                 lease: lease, order: order, client: client, key: configuration.key,
                 stateDirectory: configuration.stateDirectory, faults: configuration.faults,
-                heartbeatInterval: configuration.heartbeatInterval, stopAfterLeaf: configuration.stopAfterLeaf, logger: logger
+                heartbeatInterval: configuration.heartbeatInterval, stopAfterLeaf: configuration.stopAfterLeaf,
+                execIsolation: configuration.execIsolation, logger: logger
             )
             group.addTask {
                 let outcome = await executor.run()

@@ -16,8 +16,12 @@ final class JobRunners: Sendable {
         var tree: MerkleTree
     }
 
-    init(artifacts: ArtifactStore) {
+    /// How an `exec` job's program runs when the auditor or the referee re-executes it.
+    let exec: ExecIsolation
+
+    init(artifacts: ArtifactStore, exec: ExecIsolation) {
         self.artifacts = artifacts
+        self.exec = exec
     }
 
     /// The trace of a committed lease, read, checked and turned into a tree once: the auditor asks
@@ -38,7 +42,7 @@ final class JobRunners: Sendable {
     /// The runner for `order`; throws when an input is missing or the workload cannot be built.
     func runner(for order: Order) throws -> WorkloadRunner {
         if let runner = cache.withLock({ $0[order.id] }) { return runner }
-        let workload = try WorkloadFactory.make(order.manifest.workload) { reference in
+        let workload = try WorkloadFactory.make(order.manifest.workload, exec: exec) { reference in
             guard case .sha256(let hash) = reference else { throw ControllerError.missingInput("\(reference)") }
             let url = self.artifacts.url(for: hash)
             guard FileManager.default.fileExists(atPath: url.path) else { throw ControllerError.missingInput("sha256:\(hash)") }

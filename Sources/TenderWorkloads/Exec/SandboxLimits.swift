@@ -1,0 +1,25 @@
+/// The resource limits of one sandboxed program call, applied with `setrlimit` before the
+/// sandbox starts; the CPU-time limit follows each call's timeout.
+public struct SandboxLimits: Sendable, Equatable {
+    /// Address space per process (RLIMIT_AS).
+    public var memoryBytes: Int64
+    /// Processes the job may run at once (RLIMIT_NPROC, counted inside its user namespace).
+    public var processes: Int
+    /// The largest file the job may write (RLIMIT_FSIZE).
+    public var fileSizeBytes: Int64
+    /// Open descriptors per process (RLIMIT_NOFILE).
+    public var openFiles: Int
+    /// Size of the job's private `/tmp` (a tmpfs, so it counts against memory).
+    public var temporaryBytes: Int64
+
+    public init(
+        memoryBytes: Int64 = 2 << 30, processes: Int = 64, fileSizeBytes: Int64 = 1 << 30,
+        openFiles: Int = 256, temporaryBytes: Int64 = 64 << 20
+    ) {
+        self.memoryBytes = memoryBytes
+        self.processes = processes
+        self.fileSizeBytes = fileSizeBytes
+        self.openFiles = openFiles
+        self.temporaryBytes = temporaryBytes
+    }
+}
