@@ -6,24 +6,97 @@ import TenderCore
 @Suite("Ledger audit")
 struct LedgerAuditTests {
     static let controller = KeyPair()
-    static let alice = KeyPair().account
-    static let bob = KeyPair().account
+    static let aliceKey = KeyPair()
+    static let bobKey = KeyPair()
+    static var alice: AccountID { aliceKey.account }
+    static var bob: AccountID { bobKey.account }
 
-    /// A small journal, the ledger it leaves, and a head signed by the controller.
+    /// A request as a client signs it, as the controller keeps it.
+    static func request(_ key: KeyPair, _ target: String, _ body: some Encodable, nonce: UInt64) throws -> RequestEvidence {
+        let data = try JSONEncoder().encode(body)
+        let signature = try RequestSignature.sign(method: "POST", pathWithQuery: target, nonce: nonce, body: data, with: key)
+        return RequestEvidence(account: key.account, nonce: nonce, method: "POST", target: target, body: data, signature: signature.signature)
+    }
+
+    /// A small journal made the way the controller makes one (each entry on its signed request,
+    /// signed by the controller), the ledger it leaves, and a head signed by the controller.
     static func fixture() throws -> (entries: [JournalEntry], ledger: Ledger, head: Signed<API.LedgerHead>) {
-        var ledger = Ledger()
-        var entries: [JournalEntry] = []
-        let operations: [LedgerOperation] = [
-            .mint(to: alice, amount: try .credits(100)),
-            .transfer(from: alice, to: bob, amount: try .credits(30)),
-            .stake(account: bob, amount: try .credits(20)),
-            .unbond(account: bob, amount: try .credits(5), releaseAt: Timestamp(millis: 9_000)),
+        var market = Marketplace(policy: MarketPolicy(treasury: controller.account, auditPool: controller.account))
+        let steps: [(RequestEvidence, @Sendable (inout Marketplace, Timestamp) throws(MarketplaceError) -> MarketChange)] = [
+            (try request(aliceKey, "/v1/faucet", API.FaucetRequest(account: alice, amount: .credits(100)), nonce: 1),
+             { market, now throws(MarketplaceError) in try market.mint(try! .credits(100), to: alice, now: now) }),
+            (try request(aliceKey, "/v1/transfers", API.TransferRequest(to: bob, amount: .credits(30)), nonce: 2),
+             { market, now throws(MarketplaceError) in try market.transfer(try! .credits(30), from: alice, to: bob, now: now) }),
+            (try request(bobKey, "/v1/providers/\(bob.hex)/stake", API.AmountRequest(amount: .credits(20)), nonce: 1),
+             { market, now throws(MarketplaceError) in try market.stake(try! .credits(20), account: bob, now: now) }),
+            (try request(bobKey, "/v1/providers/\(bob.hex)/unstake", API.AmountRequest(amount: .credits(5)), nonce: 2),
+             { market, now throws(MarketplaceError) in try market.unstake(try! .credits(5), account: bob, now: now) }),
         ]
-        for (index, operation) in operations.enumerated() {
-            entries.append(try ledger.apply(operation, at: Timestamp(millis: Int64(1_000 * (index + 1)))))
+        var entries: [JournalEntry] = []
+        for (index, (request, command)) in steps.enumerated() {
+            let now = Timestamp(millis: Int64(1_000 * (index + 1)))
+            let change = try market.onBehalf(of: request) { market throws(MarketplaceError) in try command(&market, now) }
+            entries += try change.journal.map { try $0.signed(by: controller) }
         }
+        let ledger = market.ledger
         let head = try Signed(API.LedgerHead(sequence: ledger.sequence, hash: ledger.headHash, signedAt: Timestamp(millis: 5_000)), by: controller)
         return (entries, ledger, head)
+    }
+
+    /// The attacker's way of adding an entry: apply it to the replayed ledger, so the hash chain
+    /// is right, and sign it with whatever key it holds.
+    static func appended(
+        _ operation: LedgerOperation, to entries: [JournalEntry], request: RequestEvidence? = nil, signer: KeyPair = controller
+    ) throws -> (entries: [JournalEntry], head: Signed<API.LedgerHead>) {
+        var ledger = try Ledger.replay(entries)
+        let applied = try ledger.apply(operation, at: Timestamp(millis: 9_000))
+        let unhashed = JournalEntry(
+            sequence: applied.sequence, time: applied.time, operation: applied.operation, postings: applied.postings,
+            previousHash: applied.previousHash, request: request, hash: ""
+        )
+        let hashed = JournalEntry(
+            sequence: applied.sequence, time: applied.time, operation: applied.operation, postings: applied.postings,
+            previousHash: applied.previousHash, request: request, hash: try unhashed.computedHash()
+        )
+        let signed = try hashed.signed(by: signer)
+        let head = try Signed(API.LedgerHead(sequence: signed.sequence, hash: signed.hash, signedAt: Timestamp(millis: 9_000)), by: signer)
+        return (entries + [signed], head)
+    }
+
+    @Test("a transfer appended with a correct hash chain but no signed request from the payer is caught")
+    func forgedTransfer() throws {
+        let (entries, _, _) = try Self.fixture()
+        let (forged, head) = try Self.appended(.transfer(from: Self.bob, to: Self.alice, amount: try .credits(10)), to: entries)
+        let audit = LedgerAudit.check(head: head, entries: forged, supply: nil, controller: Self.controller.account)
+        #expect(audit.problems.contains { $0.contains("entry 5 is not what anyone asked for") && $0.contains("without a signed request") })
+    }
+
+    @Test("a transfer on the payer's real request but to another account or amount, a request replayed, or another's request, is caught")
+    func misusedRequests() throws {
+        let (entries, _, _) = try Self.fixture()
+        let honest = try #require(entries[1].request)
+        let redirected = try Self.appended(.transfer(from: Self.alice, to: Self.controller.account, amount: try .credits(30)), to: entries, request: honest)
+        let first = LedgerAudit.check(head: redirected.head, entries: redirected.entries, supply: nil, controller: Self.controller.account)
+        #expect(first.problems.contains { $0.contains("the request asked to send 30.000000 to \(Self.bob)") })
+
+        let replayed = try Self.appended(.transfer(from: Self.alice, to: Self.bob, amount: try .credits(30)), to: entries, request: honest)
+        let second = LedgerAudit.check(head: replayed.head, entries: replayed.entries, supply: nil, controller: Self.controller.account)
+        #expect(second.problems.contains { $0.contains("a request replayed") })
+
+        let bobs = try Self.request(Self.bobKey, "/v1/transfers", API.TransferRequest(to: Self.bob, amount: .credits(1)), nonce: 9)
+        let stolen = try Self.appended(.transfer(from: Self.alice, to: Self.bob, amount: try .credits(1)), to: entries, request: bobs)
+        let third = LedgerAudit.check(head: stolen.head, entries: stolen.entries, supply: nil, controller: Self.controller.account)
+        #expect(third.problems.contains { $0.contains("takes money from \(Self.alice) on a request signed by \(Self.bob)") })
+    }
+
+    @Test("an entry signed by another key than the controller's is caught, even with a head that key signed")
+    func foreignKey() throws {
+        let (entries, _, _) = try Self.fixture()
+        let mallory = KeyPair()
+        let request = try Self.request(Self.aliceKey, "/v1/transfers", API.TransferRequest(to: Self.bob, amount: .credits(1)), nonce: 5)
+        let (forged, head) = try Self.appended(.transfer(from: Self.alice, to: Self.bob, amount: try .credits(1)), to: entries, request: request, signer: mallory)
+        let audit = LedgerAudit.check(head: head, entries: forged, supply: nil, controller: Self.controller.account)
+        #expect(audit.problems.contains { $0.contains("entry 5 is not signed by the controller's key") })
     }
 
     @Test("a sound journal, matching supply and a signed head verify")

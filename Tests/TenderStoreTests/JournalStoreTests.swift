@@ -13,6 +13,28 @@ struct JournalStoreTests {
         try await database.read { db in try JournalStore.all(in: db) }
     }
 
+    @Test("an entry's signed request, cause and controller signature are stored and read back exactly")
+    func evidenceRoundTrip() async throws {
+        let controller = KeyPair(), alice = KeyPair()
+        let body = try JSONEncoder().encode(API.FaucetRequest(account: alice.account, amount: .credits(5)))
+        let signature = try RequestSignature.sign(method: "POST", pathWithQuery: "/v1/faucet", nonce: 7, body: body, with: alice)
+        let request = RequestEvidence(account: alice.account, nonce: 7, method: "POST", target: "/v1/faucet", body: body, signature: signature.signature)
+        var market = Marketplace(policy: MarketPolicy(treasury: controller.account, auditPool: controller.account))
+        let change = try market.onBehalf(of: request) { market throws(MarketplaceError) in
+            try market.mint(try! .credits(5), to: alice.account, now: Timestamp(millis: 1))
+        }
+        let entries = try change.journal.map { try $0.signed(by: controller) }
+        #expect(entries.first?.request == request)
+        try await F.withTemporaryDatabase { url in
+            let database = try TenderDatabase(path: url)
+            try await database.queue.write { db in try JournalStore.append(entries, in: db) }
+            let stored = try await Self.stored(in: database)
+            #expect(stored == entries)
+            #expect(Ledger.verify(stored, controller: controller.account).isValid)
+            #expect(!Ledger.verify(stored, controller: alice.account).isValid)
+        }
+    }
+
     @Test("entries from a live ledger read back identical after reopening, replay to it and verify")
     func roundTripAndReplay() async throws {
         let (ledger, entries) = try F.liveLedger()

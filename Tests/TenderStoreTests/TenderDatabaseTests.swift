@@ -104,7 +104,7 @@ struct TenderDatabaseTests {
                         """)
                 )
             }
-            #expect(applied == ["2026-11-21-journal", "2026-11-21-documents", "2026-11-21-deadlines"])
+            #expect(applied == ["2026-11-21-journal", "2026-11-21-documents", "2026-11-21-deadlines", "2026-11-26-journal-evidence"])
             #expect(objects == [
                 "index:deadlines_by_due_at",
                 "table:deadlines", "table:documents", "table:journal",

@@ -42,7 +42,7 @@ public struct LedgerAudit: Sendable {
             problems.append("the ledger head is signed by \(signedHead.signer), but the controller's account is \(controller)")
         }
 
-        let verification = Ledger.verify(entries)
+        let verification = Ledger.verify(entries, controller: controller ?? signedHead.signer)
         if let problem = verification.problem {
             problems.append("journal: \(problem)")
         }

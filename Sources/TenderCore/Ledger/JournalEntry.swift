@@ -16,57 +16,92 @@ public struct JournalEntry: Sendable, Hashable, Codable {
     public let postings: [Posting]
     /// The previous entry's hash; `JournalEntry.genesisHash` for the first.
     public let previousHash: String
+    /// The user's signed request that caused the entry; nil for what the controller did on its own.
+    public let request: RequestEvidence?
+    /// The order, lease or dispute the entry follows from; nil for a plain account operation.
+    public let cause: EntryCause?
     public let hash: String
+    /// The controller's Ed25519 signature over the hash's 32 bytes (base64): only the holder of the
+    /// controller's key can add an entry, whoever can write its database. Not part of the hash.
+    public let signature: String?
 
     /// The `previousHash` of the first entry: 64 zeros.
     public static let genesisHash = String(repeating: "0", count: 64)
 
     /// Rebuilds an entry as stored. Nothing is checked here; `Ledger.verify` checks a journal.
     public init(
-        sequence: UInt64, time: Timestamp, operation: LedgerOperation,
-        postings: [Posting], previousHash: String, hash: String
+        sequence: UInt64, time: Timestamp, operation: LedgerOperation, postings: [Posting], previousHash: String,
+        request: RequestEvidence? = nil, cause: EntryCause? = nil, hash: String, signature: String? = nil
     ) {
         self.sequence = sequence
         self.time = time
         self.operation = operation
         self.postings = postings
         self.previousHash = previousHash
+        self.request = request
+        self.cause = cause
         self.hash = hash
+        self.signature = signature
     }
 
     /// Builds and hashes a new entry.
     static func sealed(
         sequence: UInt64, time: Timestamp, operation: LedgerOperation,
-        postings: [Posting], previousHash: String
+        postings: [Posting], previousHash: String, request: RequestEvidence?, cause: EntryCause?
     ) throws(LedgerError) -> JournalEntry {
-        let hash = try computeHash(
-            Body(sequence: sequence, time: time, operation: operation, postings: postings, previousHash: previousHash)
-        )
+        let hash = try computeHash(Body(
+            sequence: sequence, time: time, operation: operation, postings: postings, previousHash: previousHash,
+            request: request, cause: cause
+        ))
         return JournalEntry(
             sequence: sequence, time: time, operation: operation,
-            postings: postings, previousHash: previousHash, hash: hash
+            postings: postings, previousHash: previousHash, request: request, cause: cause, hash: hash
         )
+    }
+
+    /// The entry with the controller's signature over its hash.
+    public func signed(by key: KeyPair) throws(IdentityError) -> JournalEntry {
+        let signature = try key.sign(Hex.decode(hash) ?? Data()).base64EncodedString()
+        return JournalEntry(
+            sequence: sequence, time: time, operation: operation, postings: postings, previousHash: previousHash,
+            request: request, cause: cause, hash: hash, signature: signature
+        )
+    }
+
+    /// Whether `controller` signed this entry's hash.
+    public func isSigned(by controller: AccountID) -> Bool {
+        guard let signature, let raw = Data(base64Encoded: signature), let digest = Hex.decode(hash) else { return false }
+        do {
+            try controller.verify(signature: raw, for: digest)
+            return true
+        } catch {
+            return false
+        }
     }
 
     // MARK: - Hashing
 
     /// The hash this entry's contents call for, whatever its `hash` field says.
     public func computedHash() throws(LedgerError) -> String {
-        try Self.computeHash(
-            Body(sequence: sequence, time: time, operation: operation, postings: postings, previousHash: previousHash)
-        )
+        try Self.computeHash(Body(
+            sequence: sequence, time: time, operation: operation, postings: postings, previousHash: previousHash,
+            request: request, cause: cause
+        ))
     }
 
     /// True when the postings balance: holder deltas + burned delta == minted delta.
     public var isBalanced: Bool { postings.isBalanced }
 
-    /// Everything that is hashed: the entry minus its own hash.
+    /// Everything that is hashed: the entry minus its own hash and signature. An entry without a
+    /// request or a cause hashes exactly as entries did before they had them.
     private struct Body: Encodable {
         let sequence: UInt64
         let time: Timestamp
         let operation: LedgerOperation
         let postings: [Posting]
         let previousHash: String
+        let request: RequestEvidence?
+        let cause: EntryCause?
     }
 
     private static func computeHash(_ body: Body) throws(LedgerError) -> String {

@@ -17,6 +17,11 @@ public enum JournalProblem: Sendable, Equatable, CustomStringConvertible {
     case postingsMismatch(sequence: UInt64, recorded: [Posting], replayed: [Posting])
     /// After the entry, the supply invariant does not hold.
     case invariantBroken(sequence: UInt64)
+    /// The entry does not carry the controller's signature over its hash.
+    case unsigned(sequence: UInt64)
+    /// The entry is not backed by the signed request of the account whose money it moves, or asks
+    /// for something else than it did (`EntryAuthority`).
+    case unauthorized(sequence: UInt64, reason: String)
 
     /// The entry the problem was found at.
     public var sequence: UInt64 {
@@ -24,7 +29,7 @@ public enum JournalProblem: Sendable, Equatable, CustomStringConvertible {
         case .outOfSequence(_, let found): found
         case .brokenLink(let sequence, _, _), .badHash(let sequence, _, _), .unbalanced(let sequence),
              .operationRejected(let sequence, _), .postingsMismatch(let sequence, _, _),
-             .invariantBroken(let sequence):
+             .invariantBroken(let sequence), .unsigned(let sequence), .unauthorized(let sequence, _):
             sequence
         }
     }
@@ -46,6 +51,10 @@ public enum JournalProblem: Sendable, Equatable, CustomStringConvertible {
                 + "but its operation gives [\(replayed.map(\.description).joined(separator: ", "))]"
         case .invariantBroken(let sequence):
             "after entry \(sequence), the buckets plus burned no longer equal minted"
+        case .unsigned(let sequence):
+            "entry \(sequence) is not signed by the controller's key"
+        case .unauthorized(let sequence, let reason):
+            "entry \(sequence) is not what anyone asked for: \(reason)"
         }
     }
 }

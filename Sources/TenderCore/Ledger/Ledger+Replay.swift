@@ -16,11 +16,24 @@ extension Ledger {
     }
 
     /// Checks a journal and reports how far it verifies, without throwing.
-    public static func verify(_ entries: some Sequence<JournalEntry>) -> JournalVerification {
+    ///
+    /// With `controller`, each entry must also carry that key's signature, and rest on the signed
+    /// request of whoever's money it takes (`EntryAuthority`): what a client checks, trusting
+    /// nothing but the controller's key and the users' own.
+    public static func verify(_ entries: some Sequence<JournalEntry>, controller: AccountID? = nil) -> JournalVerification {
         var ledger = Ledger()
         var checked = 0
         var problem: JournalProblem?
+        var requests = RequestSequence()
         for entry in entries {
+            if let controller, let found = authorityProblem(entry, controller: controller) {
+                problem = found
+                break
+            }
+            if controller != nil, let reason = requests.problem(entry) {
+                problem = .unauthorized(sequence: entry.sequence, reason: reason)
+                break
+            }
             if let found = ledger.problem(replaying: entry) {
                 problem = found
                 break
@@ -33,6 +46,13 @@ extension Ledger {
         return JournalVerification(
             entriesChecked: checked, headHash: ledger.headHash, totals: ledger.totals, problem: problem
         )
+    }
+
+    /// The entry's signature and authority, before its contents are replayed.
+    static func authorityProblem(_ entry: JournalEntry, controller: AccountID) -> JournalProblem? {
+        guard entry.isSigned(by: controller) else { return .unsigned(sequence: entry.sequence) }
+        if let reason = EntryAuthority.problem(entry) { return .unauthorized(sequence: entry.sequence, reason: reason) }
+        return nil
     }
 
     /// Appends one stored entry after checking it against this ledger's head, e.g. when loading a
@@ -62,7 +82,7 @@ extension Ledger {
         guard entry.isBalanced else { return .unbalanced(sequence: entry.sequence) }
         let prepared: Prepared
         do {
-            prepared = try prepare(entry.operation, at: entry.time)
+            prepared = try prepare(entry.operation, at: entry.time, request: entry.request, cause: entry.cause)
         } catch {
             return .operationRejected(sequence: entry.sequence, reason: error)
         }
@@ -72,7 +92,7 @@ extension Ledger {
             )
         }
         // Same sequence, time, operation, postings and previous hash give the same hash.
-        assert(prepared.entry == entry, "a verified entry must re-seal to itself")
+        assert(prepared.entry.hash == entry.hash, "a verified entry must re-seal to itself")
         commit(prepared)
         return nil
     }

@@ -25,6 +25,9 @@ public struct Ledger: Sendable, Equatable {
     public private(set) var headHash: String = JournalEntry.genesisHash
     /// The time of the last entry; nil before the first. Later entries may not be earlier.
     public private(set) var lastTime: Timestamp?
+    /// The signed request being carried out, set only for its duration (`Marketplace.onBehalf`):
+    /// every entry it causes carries it.
+    var request: RequestEvidence?
 
     /// An empty ledger: nothing minted, no entries.
     public init() {}
@@ -102,8 +105,8 @@ public struct Ledger: Sendable, Equatable {
     ///
     /// The postings are derived, checked against every touched bucket and sealed into the hash chain
     /// before any state is written, so a refusal at any step leaves the ledger exactly as it was.
-    public mutating func apply(_ operation: LedgerOperation, at now: Timestamp) throws(LedgerError) -> JournalEntry {
-        let prepared = try prepare(operation, at: now)
+    public mutating func apply(_ operation: LedgerOperation, at now: Timestamp, cause: EntryCause? = nil) throws(LedgerError) -> JournalEntry {
+        let prepared = try prepare(operation, at: now, request: request, cause: cause)
         commit(prepared)
         return prepared.entry
     }
@@ -113,8 +116,8 @@ public struct Ledger: Sendable, Equatable {
     ///
     /// Lets a shell write the entry inside its database transaction first and `apply` the same
     /// operation (which gives the same entry) only once the transaction has committed.
-    public func preview(_ operation: LedgerOperation, at now: Timestamp) throws(LedgerError) -> JournalEntry {
-        try prepare(operation, at: now).entry
+    public func preview(_ operation: LedgerOperation, at now: Timestamp, cause: EntryCause? = nil) throws(LedgerError) -> JournalEntry {
+        try prepare(operation, at: now, request: request, cause: cause).entry
     }
 
     /// Everything `apply` will write, worked out without writing it.
@@ -126,7 +129,9 @@ public struct Ledger: Sendable, Equatable {
         let burned: Amount
     }
 
-    func prepare(_ operation: LedgerOperation, at now: Timestamp) throws(LedgerError) -> Prepared {
+    func prepare(
+        _ operation: LedgerOperation, at now: Timestamp, request: RequestEvidence?, cause: EntryCause?
+    ) throws(LedgerError) -> Prepared {
         if let lastTime, now < lastTime { throw .timeWentBackwards(last: lastTime, now: now) }
         let (next, overflow) = sequence.addingReportingOverflow(1)
         guard !overflow else { throw .overflow }
@@ -149,7 +154,8 @@ public struct Ledger: Sendable, Equatable {
             }
         }
         let entry = try JournalEntry.sealed(
-            sequence: next, time: now, operation: operation, postings: effect.postings, previousHash: headHash
+            sequence: next, time: now, operation: operation, postings: effect.postings, previousHash: headHash,
+            request: request, cause: cause
         )
         return Prepared(entry: entry, effect: effect, touched: touched, minted: minted, burned: burned)
     }

@@ -28,9 +28,11 @@ extension Marketplace {
         do { return try body() } catch { throw .market(error) }
     }
 
-    mutating func ledgerApply(_ operation: LedgerOperation, now: Timestamp, into change: inout MarketChange) throws(MarketplaceError) {
+    mutating func ledgerApply(
+        _ operation: LedgerOperation, now: Timestamp, cause: EntryCause? = nil, into change: inout MarketChange
+    ) throws(MarketplaceError) {
         do {
-            change.journal.append(try ledger.apply(operation, at: now))
+            change.journal.append(try ledger.apply(operation, at: now, cause: cause))
         } catch {
             throw .ledger(error)
         }
@@ -39,7 +41,7 @@ extension Marketplace {
     mutating func carryOut(_ actions: [MarketAction], now: Timestamp, into change: inout MarketChange) throws(MarketplaceError) {
         for action in actions {
             for operation in action.ledgerOperations {
-                try ledgerApply(operation, now: now, into: &change)
+                try ledgerApply(operation, now: now, cause: action.cause, into: &change)
             }
             switch action {
             case .lockEscrow(let order, let owner, _), .refundEscrow(let order, let owner, _):
@@ -92,3 +94,30 @@ extension Marketplace {
         change.orders.insert(orderID)
     }
 }
+
+extension Marketplace {
+    /// Runs `body` as the carrying out of `request`: every journal entry it makes carries the
+    /// signed request, so the journal shows whose word moved the money.
+    public mutating func onBehalf<T>(
+        of request: RequestEvidence, _ body: (inout Marketplace) throws(MarketplaceError) -> T
+    ) throws(MarketplaceError) -> T {
+        ledger.request = request
+        defer { ledger.request = nil }
+        return try body(&self)
+    }
+}
+
+extension MarketAction {
+    /// The order, lease or dispute the action's money moves for.
+    var cause: EntryCause? {
+        switch self {
+        case .lockEscrow(let order, _, _), .refundEscrow(let order, _, _): .order(order)
+        case .lockCollateral(let lease, _, _), .settle(let lease, _, _, _, _, _), .penalize(let lease, _, _, _),
+             .slash(let lease, _, _, _, _):
+            .lease(lease)
+        case .postBond(let dispute, _, _), .returnBond(let dispute, _), .forfeitBond(let dispute, _, _): .dispute(dispute)
+        default: nil
+        }
+    }
+}
+

@@ -13,8 +13,8 @@ public enum JournalStore {
     /// or the schema's trigger refuses it and the statement changes nothing.
     public static func append(_ entries: some Sequence<JournalEntry>, in db: Database) throws {
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO journal (sequence, time, operation, postings, previous_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO journal (sequence, time, operation, postings, previous_hash, hash, request, cause, signature)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for entry in entries {
             guard let sequence = Int64(exactly: entry.sequence) else {
@@ -22,8 +22,10 @@ public enum JournalStore {
             }
             let operation = try StoreJSON.encode(entry.operation, what: "journal operation \(entry.sequence)")
             let postings = try StoreJSON.encode(entry.postings, what: "journal postings \(entry.sequence)")
+            let request = try entry.request.map { try StoreJSON.encode($0, what: "journal request \(entry.sequence)") }
+            let cause = try entry.cause.map { try StoreJSON.encode($0, what: "journal cause \(entry.sequence)") }
             try statement.execute(arguments: [
-                sequence, entry.time.millis, operation, postings, entry.previousHash, entry.hash,
+                sequence, entry.time.millis, operation, postings, entry.previousHash, entry.hash, request, cause, entry.signature,
             ])
         }
     }
@@ -56,7 +58,7 @@ public enum JournalStore {
     // MARK: - Rows
 
     /// The columns in the order `entry(from:)` reads them.
-    private static let select = "SELECT sequence, time, operation, postings, previous_hash, hash FROM journal"
+    private static let select = "SELECT sequence, time, operation, postings, previous_hash, hash, request, cause, signature FROM journal"
 
     private static func entry(from row: Row) throws -> JournalEntry {
         let sequence = try row.decode(Int64.self, atIndex: 0)
@@ -66,13 +68,18 @@ public enum JournalStore {
         }
         let operationText = try row.decode(String.self, atIndex: 2)
         let postingsText = try row.decode(String.self, atIndex: 3)
+        let requestText = try row.decode(String?.self, atIndex: 6)
+        let causeText = try row.decode(String?.self, atIndex: 7)
         return JournalEntry(
             sequence: unsigned,
             time: Timestamp(millis: try row.decode(Int64.self, atIndex: 1)),
             operation: try StoreJSON.decode(LedgerOperation.self, from: operationText, what: what),
             postings: try StoreJSON.decode([Posting].self, from: postingsText, what: what),
             previousHash: try row.decode(String.self, atIndex: 4),
-            hash: try row.decode(String.self, atIndex: 5)
+            request: try requestText.map { try StoreJSON.decode(RequestEvidence.self, from: $0, what: what) },
+            cause: try causeText.map { try StoreJSON.decode(EntryCause.self, from: $0, what: what) },
+            hash: try row.decode(String.self, atIndex: 5),
+            signature: try row.decode(String?.self, atIndex: 8)
         )
     }
 }

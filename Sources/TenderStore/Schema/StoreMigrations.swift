@@ -16,6 +16,7 @@ public enum StoreMigrations {
         migrator.registerMigration(journal, migrate: createJournal)
         migrator.registerMigration(documents, migrate: createDocuments)
         migrator.registerMigration(deadlines, migrate: createDeadlines)
+        migrator.registerMigration(journalEvidence, migrate: addJournalEvidence)
         return migrator
     }
 

@@ -31,7 +31,7 @@ struct LedgerRoutes: Sendable {
         router.put("/v1/artifacts/:sha256") { request, context in
             let expected = try artifactHash(context)
             let signed = try await request.signed(limit: settings.maxBodyBytes)
-            _ = try await service.performSigned(by: signed.account, nonce: signed.nonce) { _, _ throws(MarketplaceError) in
+            _ = try await service.performSigned(signed.evidence) { _, _ throws(MarketplaceError) in
                 ((), MarketChange())
             }
             let hash = try artifacts.put(signed.body, expected: expected)

@@ -28,7 +28,7 @@ struct MarketRoutes: Sendable {
             guard !body.amount.isZero, body.amount <= settings.faucetLimit else {
                 throw ProblemResponse(.unprocessableContent, "Invalid amount", "the faucet gives between 0.000001 and \(settings.faucetLimit) credits")
             }
-            try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
+            try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
                 ((), try market.mint(body.amount, to: body.account, now: now))
             }
             return try JSONResponse.make(API.AccountView(market: await service.market, account: body.account))
@@ -45,7 +45,7 @@ struct MarketRoutes: Sendable {
             let signed = try await request.signed(limit: settings.smallBodyLimit)
             try requireSelf(signed, id)
             let profile = try ProviderProfile.parse(try request.documentText(from: signed.body))
-            try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
+            try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
                 ((), market.register(profile: profile, for: id, now: now))
             }
             return try JSONResponse.make(API.AccountView(market: await service.market, account: id))
@@ -87,7 +87,7 @@ struct MarketRoutes: Sendable {
     private func receipt(
         _ signed: SignedBody, _ command: @escaping @Sendable (inout Marketplace, Timestamp) throws(MarketplaceError) -> MarketChange
     ) async throws -> Response {
-        let receipt = try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
+        let receipt = try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
             let change = try command(&market, now)
             return (API.Receipt(journal: change.journal.map(\.sequence), ledgerHead: market.ledger.headHash), change)
         }

@@ -15,7 +15,7 @@ struct OrderRoutes: Sendable {
             let manifest = try JobManifest.parse(text)
             // The manifest is kept by its hash, so anyone can later check what was asked for.
             let hash = try artifacts.put(signed.body, expected: nil)
-            let id = try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
+            let id = try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
                 try market.submitOrder(manifest: manifest, manifestHash: hash, by: signed.account, now: now)
             }
             return try JSONResponse.make(try await view(id), status: .created)
@@ -46,7 +46,7 @@ struct OrderRoutes: Sendable {
         router.post("/v1/orders/:id/cancel") { request, context in
             let id = (try context.parameters.id("id", what: "order") as OrderID)
             let signed = try await request.signed(limit: settings.smallBodyLimit)
-            try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
+            try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
                 ((), try market.cancelOrder(id, by: signed.account, now: now))
             }
             return try JSONResponse.make(try await view(id))
@@ -55,7 +55,7 @@ struct OrderRoutes: Sendable {
             let id = (try context.parameters.id("id", what: "order") as OrderID)
             let signed = try await request.signed(limit: settings.smallBodyLimit)
             let body = try request.decodeJSON(API.BidRequest.self, from: signed.body)
-            let bid = try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
+            let bid = try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
                 try market.placeBid(on: id, by: signed.account, price: body.price, now: now)
             }
             return try JSONResponse.make(bid, status: .created)
@@ -106,7 +106,7 @@ struct OrderRoutes: Sendable {
     private func leaseAnswer(
         _ id: LeaseID, _ signed: SignedBody, _ command: @escaping @Sendable (inout Marketplace, Timestamp) throws(MarketplaceError) -> MarketChange
     ) async throws -> Response {
-        let lease = try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
+        let lease = try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
             let change = try command(&market, now)
             guard let lease = market.leases[id] else { throw MarketplaceError.notFound("lease \(id)") }
             return (lease, change)

@@ -51,7 +51,7 @@ struct VerificationRoutes: Sendable {
             let mayDispute = lease.isUnderVerification && lease.provider != signed.account
                 && market.ledger.balances(of: signed.account).staked >= market.policy.challengerMinimumStake
             let trace = mayDispute ? (try lease.commitment.flatMap { try artifacts.get($0.traceHash) } ?? Data()) : Data()
-            let dispute = try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
+            let dispute = try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
                 try market.openDispute(lease: id, segment: body.segment, claim: body.claim, trace: trace, by: signed.account, now: now)
             }
             return try JSONResponse.make(API.DisputeView(dispute), status: .created)
@@ -92,7 +92,7 @@ struct VerificationRoutes: Sendable {
             let id = (try context.parameters.id("id", what: "dispute") as DisputeID)
             let signed = try await request.signed(limit: settings.smallBodyLimit)
             let move = try request.decodeJSON(DisputeMove.self, from: signed.body)
-            let dispute = try await service.performSigned(by: signed.account, nonce: signed.nonce) { market, now throws(MarketplaceError) in
+            let dispute = try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
                 // Only a `state` move needs the store: the state the range starts from must be in
                 // it. Looked up here, on the market's actor, against the range as it is now.
                 let available = market.disputes[id]?.range.map { artifacts.contains($0.lowHash) } ?? false

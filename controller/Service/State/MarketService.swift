@@ -54,7 +54,13 @@ public actor MarketService {
     ) async throws -> T {
         let now = clock()
         var draft = market
-        let (value, change) = try command(&draft, now)
+        var (value, change) = try command(&draft, now)
+        do {
+            change.journal = try change.journal.map { entry throws(IdentityError) in try entry.signed(by: controllerKey) }
+        } catch {
+            logger.critical("cannot sign journal entries; the change is dropped", metadata: ["error": "\(error)"])
+            throw ControllerError.storage
+        }
         market = draft
         for deadline in change.deadlines {
             deadlines[DeadlineKey(kind: deadline.kind, subject: deadline.subject)] = deadline.at
@@ -71,16 +77,19 @@ public actor MarketService {
     }
 
     /// Runs a signed command: accepts the request's nonce and runs `command` as one change, so a
-    /// refused command leaves the nonce unused and nothing else changed.
+    /// refused command leaves the nonce unused and nothing else changed. Every journal entry the
+    /// command makes carries the signed request.
     public func performSigned<T: Sendable>(
-        by account: AccountID, nonce: UInt64,
+        _ request: RequestEvidence,
         _ command: @Sendable (inout Marketplace, Timestamp) throws(MarketplaceError) -> (T, MarketChange)
     ) async throws -> T {
         try await perform { market, now throws(MarketplaceError) in
-            var change = try market.acceptNonce(nonce, for: account)
-            let (value, more) = try command(&market, now)
-            change.merge(more)
-            return (value, change)
+            try market.onBehalf(of: request) { market throws(MarketplaceError) in
+                var change = try market.acceptNonce(request.nonce, for: request.account)
+                let (value, more) = try command(&market, now)
+                change.merge(more)
+                return (value, change)
+            }
         }
     }
 

@@ -5,9 +5,12 @@ import TenderCore
 
 /// A request body whose signature has been checked against its account.
 struct SignedBody: Sendable {
-    var account: AccountID
-    var nonce: UInt64
-    var body: Data
+    /// The request as signed, kept with every journal entry it causes.
+    var evidence: RequestEvidence
+
+    var account: AccountID { evidence.account }
+    var nonce: UInt64 { evidence.nonce }
+    var body: Data { evidence.body }
 }
 
 extension Request {
@@ -29,7 +32,9 @@ extension Request {
         let parsed = try Self.parseSignature(account: account, nonce: nonce, signature: signature).get()
         let target = head.path ?? uri.description
         guard Self.verifies(parsed, method: method.rawValue, target: target, body: data) else { throw AuthError.badSignature }
-        return SignedBody(account: parsed.account, nonce: parsed.nonce, body: data)
+        return SignedBody(evidence: RequestEvidence(
+            account: parsed.account, nonce: parsed.nonce, method: method.rawValue, target: target, body: data, signature: parsed.signature
+        ))
     }
 
     private static func parseSignature(account: String, nonce: String, signature: String) -> Result<RequestSignature, AuthError> {
