@@ -11,10 +11,11 @@ struct TenderController: AsyncParsableCommand {
         discussion: """
         Exit codes: 0 success, 1 failure, 2 bad usage or input.
 
-        Example:
+        Examples:
           tender-controller serve --dev --db /tmp/tender/tender.sqlite
+          tender-controller keygen --key-file /etc/tender/controller.key
         """,
-        subcommands: [Serve.self, CheckConfig.self]
+        subcommands: [Serve.self, CheckConfig.self, Keygen.self]
     )
 }
 
@@ -24,11 +25,14 @@ struct Serve: AsyncParsableCommand {
         abstract: "Serve the marketplace API.",
         discussion: """
         State lives in an SQLite database (synchronous=FULL) and a content-addressed artifact \
-        directory next to it; the controller's signing key is created beside the database. \
+        directory next to it. The controller's signing key is created beside the database, unless \
+        --key-file (or keyFile in the config) names a key kept elsewhere, out of reach of whoever can \
+        write the data directory; that file must exist (tender-controller keygen makes one). \
         Stops cleanly on SIGTERM and resumes its clocks on restart.
 
-        Example:
+        Examples:
           tender-controller serve --dev --listen 127.0.0.1:8080 --db ./tender.sqlite
+          tender-controller serve --db /var/lib/tender/tender.sqlite --key-file /etc/tender/controller.key
         """
     )
 
@@ -40,6 +44,12 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Artifact directory (default: 'artifacts' next to the database).")
     var artifacts: String?
+
+    @Option(help: ArgumentHelp(
+        "The controller's signing key, outside the data directory (overrides the config file; default: controller.key next to the database). Never created here: make one with tender-controller keygen.",
+        valueName: "path"
+    ))
+    var keyFile: String?
 
     @Option(help: "Configuration file; the built-in defaults apply when it is absent.")
     var config: String = "controller/tender-controller.yaml"
@@ -57,6 +67,7 @@ struct Serve: AsyncParsableCommand {
         }
         if let listen { loaded.listen = listen }
         if let db { loaded.database = db }
+        if let keyFile { loaded.keyFile = keyFile }
         let problems = loaded.problems()
         guard problems.isEmpty else {
             FileHandle.standardError.write(Data("error: \(problems.joined(separator: "; "))\n".utf8))
@@ -67,11 +78,17 @@ struct Serve: AsyncParsableCommand {
             ?? databaseURL.deletingLastPathComponent().appendingPathComponent(loaded.artifacts, isDirectory: true)
         var logger = Logger(label: "tender-controller")
         logger.logLevel = .info
-        let app = try await ControllerApplication.make(
-            config: loaded, dev: dev, databasePath: databaseURL, artifactsDirectory: artifactsURL, logger: logger
-        )
-        logger.info("tender-controller listening", metadata: ["listen": "\(loaded.listen)", "db": "\(databaseURL.path)", "dev": "\(dev)"])
-        try await app.runService()
+        do {
+            let app = try await ControllerApplication.make(
+                config: loaded, dev: dev, databasePath: databaseURL, artifactsDirectory: artifactsURL,
+                keyFile: loaded.keyFile.map { URL(fileURLWithPath: $0) }, logger: logger
+            )
+            logger.info("tender-controller listening", metadata: ["listen": "\(loaded.listen)", "db": "\(databaseURL.path)", "dev": "\(dev)"])
+            try await app.runService()
+        } catch let error as ControllerKeyError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(error.isUserInput ? 2 : 1)
+        }
     }
 }
 

@@ -59,11 +59,21 @@ public enum ControllerApplication {
     }
 
     /// Opens the store, loads the market, and returns the application ready to run.
+    ///
+    /// `keyFile` is the operator's signing key kept outside the data directory; it must exist (a
+    /// `ControllerKeyError` says how to make one). Without it the key is `controller.key` next to the
+    /// database, created on first start.
     public static func make(
-        config: ControllerConfig, dev: Bool, databasePath: URL, artifactsDirectory: URL, logger: Logger
+        config: ControllerConfig, dev: Bool, databasePath: URL, artifactsDirectory: URL, keyFile: URL? = nil, logger: Logger
     ) async throws -> some ApplicationProtocol {
+        // Read before the database is opened, so a missing key file leaves no empty database behind.
+        var operatorKey: KeyPair?
+        if let keyFile { operatorKey = try ControllerKey.load(from: keyFile) }
         let database = try TenderDatabase(path: databasePath)
-        let key = try ControllerKey.loadOrCreate(next: databasePath)
+        let key = try operatorKey ?? ControllerKey.loadOrCreate(next: databasePath)
+        logger.notice("controller key", metadata: [
+            "account": "\(key.account)", "file": "\((keyFile ?? ControllerKey.defaultURL(next: databasePath)).path)",
+        ])
         let policy = config.policy(treasury: key.account, auditPool: key.account)
         let service = try await MarketService(database: database, policy: policy, controllerKey: key, clock: { .wallClock }, logger: logger)
         let settings = ControllerSettings(dev: dev, maxBodyBytes: config.maxBodyBytes, artifactsDirectory: artifactsDirectory)
@@ -85,23 +95,6 @@ extension Timestamp {
     /// The system clock, read only by shells.
     public static var wallClock: Timestamp {
         Timestamp(millis: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
-    }
-}
-
-/// The controller's own signing key: signs the ledger head and receipts. Kept next to the database.
-enum ControllerKey {
-    static func loadOrCreate(next databasePath: URL) throws -> KeyPair {
-        let url = databasePath.deletingLastPathComponent().appendingPathComponent("controller.key")
-        if let data = FileManager.default.contents(atPath: url.path), let raw = Data(base64Encoded: data.trimmedWhitespace) {
-            return try KeyPair(rawPrivateKey: raw)
-        }
-        let key = KeyPair()
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: url.path, contents: Data(key.rawPrivateKey.base64EncodedString().utf8),
-                                             attributes: [.posixPermissions: 0o600]) else {
-            throw ConfigError.unreadable(url.path)
-        }
-        return key
     }
 }
 

@@ -19,6 +19,9 @@ public struct LedgerAudit: Sendable {
     public var supply: LedgerTotals?
     /// Every failed check, in words; empty when the ledger verifies.
     public var problems: [String]
+    /// The hash each fetched entry states, in the order fetched (entry 1 first when the journal
+    /// verifies): what a `ControllerPin` compares its remembered head with.
+    public var entryHashes: [String]
 
     /// True when every check passed.
     public var isValid: Bool { problems.isEmpty }
@@ -67,7 +70,7 @@ public struct LedgerAudit: Sendable {
 
         return LedgerAudit(
             head: head, signer: signedHead.signer, controller: controller,
-            verification: verification, supply: supply, problems: problems
+            verification: verification, supply: supply, problems: problems, entryHashes: entries.map(\.hash)
         )
     }
 

@@ -86,6 +86,12 @@ struct LedgerCommands: AsyncParsableCommand {
             totals, and checks the controller's signature on the journal head and that it names the \
             last entry. Exits 1 on any failure, naming it.
 
+            The first verification of a controller pins its key and the head it verified, in \
+            $TENDER_HOME/controllers/. Later ones fail if the head is signed by another key, if the \
+            head is behind the remembered one (a rollback), or if the remembered entry now has another \
+            hash (a fork); otherwise the new head is remembered. If the controller's operator really \
+            rotated its key, --accept-new-key pins the new one; it excuses nothing else.
+
             Example:
               tender ledger verify --controller http://127.0.0.1:8080
             """
@@ -93,6 +99,9 @@ struct LedgerCommands: AsyncParsableCommand {
 
         @Option(help: "Entries to ask for per page.")
         var pageSize: Int = 1000
+
+        @Flag(help: "Pin the controller's new key when it differs from the pinned one (only once its operator has said it rotated the key).")
+        var acceptNewKey = false
 
         @OptionGroup var connection: ControllerOptions
 
@@ -106,6 +115,7 @@ struct LedgerCommands: AsyncParsableCommand {
             var controller: AccountID?
             var totals: LedgerTotals
             var supply: LedgerTotals?
+            var pin: PinReport
             var problems: [String]
         }
 
@@ -115,16 +125,44 @@ struct LedgerCommands: AsyncParsableCommand {
 
         func run() async throws {
             let client = try connection.client()
+            let pins = ControllerPinStore(directory: ControllerPinStore.defaultDirectory())
+            let controller = ControllerPin.identity(of: client.baseURL)
+            let pinFile = pins.fileURL(for: controller)
+            let pinned: ControllerPin?
+            do {
+                pinned = try pins.load(controller: controller)
+            } catch {
+                printError("error: \(error)")
+                throw ExitStatus.failure
+            }
+
             let audit = try await CLIError.call { () async throws(ClientError) in try await client.auditLedger(pageLimit: pageSize) }
+            let now = Timestamp(millis: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+            let outcome = ControllerPin.Observation(audit: audit, controller: controller, at: now).map {
+                ControllerPin.judge($0, pinned: pinned, acceptNewKey: acceptNewKey)
+            }
+            var saveProblem: String?
+            if let pin = outcome?.pinToSave {
+                do {
+                    try pins.save(pin)
+                } catch {
+                    saveProblem = "could not remember the verified head: \(error)"
+                }
+            }
+            let pinProblems = (outcome?.problems ?? []).map { PinText.problem($0, file: pinFile) }
+            let problems = audit.problems + pinProblems + (saveProblem.map { [$0] } ?? [])
+            let valid = problems.isEmpty
+
             let verification = audit.verification
             if connection.json {
                 try JSONOutput.print(Report(
-                    valid: audit.isValid, entriesChecked: verification.entriesChecked, headSequence: audit.head?.sequence,
+                    valid: valid, entriesChecked: verification.entriesChecked, headSequence: audit.head?.sequence,
                     headHash: audit.head?.hash, signedAt: audit.head?.signedAt, signer: audit.signer,
-                    controller: audit.controller, totals: verification.totals, supply: audit.supply, problems: audit.problems
+                    controller: audit.controller, totals: verification.totals, supply: audit.supply,
+                    pin: PinReport(outcome: outcome, pinned: pinned, saved: saveProblem == nil, file: pinFile), problems: problems
                 ))
             } else {
-                let verdict = audit.isValid ? "ledger OK" : "ledger verification FAILED"
+                let verdict = valid ? "ledger OK" : "ledger verification FAILED"
                 print("\(verdict): \(verification.entriesChecked) entries replayed")
                 var rows: [[String]] = []
                 if let head = audit.head {
@@ -138,9 +176,10 @@ struct LedgerCommands: AsyncParsableCommand {
                 rows += AccountText.balanceRows(totals.holdings, indent: "    ").dropLast()
                 if audit.isValid { rows.append(["  invariant", "holdings + burned = minted; supply matches the controller's"]) }
                 Display.table(rows).forEach { print($0) }
+                if saveProblem == nil, let line = PinText.summary(outcome, wasPinned: pinned != nil, file: pinFile) { print(line) }
             }
-            for problem in audit.problems { printError("error: \(problem)") }
-            if !audit.isValid { throw ExitStatus.failure }
+            for problem in problems { printError("error: \(problem)") }
+            if !valid { throw ExitStatus.failure }
         }
     }
 }

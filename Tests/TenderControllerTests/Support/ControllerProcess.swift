@@ -27,15 +27,18 @@ final class ControllerProcess: @unchecked Sendable {
     let log: URL
     /// A configuration file, or nil for the built-in defaults.
     let config: URL?
+    /// More `serve` options, such as `--key-file`.
+    let arguments: [String]
     private var process: Process?
 
     var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
     /// A controller on `database` at a free port; nothing runs until `start()`.
-    init(executable: URL, database: URL, config: URL? = nil) throws {
+    init(executable: URL, database: URL, config: URL? = nil, arguments: [String] = []) throws {
         guard let port = FreePort.next() else { throw ProcessFailure("no free loopback port") }
         self.executable = executable
         self.config = config
+        self.arguments = arguments
         self.database = database
         self.port = port
         self.log = database.deletingLastPathComponent().appendingPathComponent("controller.log")
@@ -49,6 +52,7 @@ final class ControllerProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = executable
         process.arguments = ["serve", "--dev", "--listen", "127.0.0.1:\(port)", "--db", database.path, "--config", config?.path ?? "/nonexistent"]
+            + arguments
         process.standardOutput = output
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
@@ -85,6 +89,29 @@ final class ControllerProcess: @unchecked Sendable {
     var logTail: String {
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").suffix(20).joined(separator: "\n")
+    }
+
+    /// Runs the controller executable with `arguments` to its end (`keygen`, or a `serve` that must
+    /// refuse to start), killing it if it is still running after `timeout`.
+    static func run(_ arguments: [String], log: URL, timeout: Duration = .seconds(30)) async throws -> (status: Int32, output: String) {
+        guard let executable else { throw ProcessFailure("no tender-controller build") }
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let output = try FileHandle(forWritingTo: log)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning {
+            Glibc.kill(process.processIdentifier, SIGKILL)
+            while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+            throw ProcessFailure("tender-controller \(arguments.joined(separator: " ")) was still running after \(timeout)")
+        }
+        return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
     }
 
     struct ProcessFailure: Error, CustomStringConvertible {

@@ -57,6 +57,8 @@ public struct ControllerConfig: Codable, Equatable, Sendable {
     public var listen: String = "127.0.0.1:8080"
     public var database: String = "tender.sqlite"
     public var artifacts: String = "artifacts"
+    /// The controller's signing key, kept outside the data directory; nil: `controller.key` next to the database.
+    public var keyFile: String?
     public var maxBodyBytes: Int = 64 << 20
     public var market = Market()
     public var audit = Audit()
@@ -69,6 +71,7 @@ public struct ControllerConfig: Codable, Equatable, Sendable {
         listen = try c.decodeIfPresent(String.self, forKey: .listen) ?? defaults.listen
         database = try c.decodeIfPresent(String.self, forKey: .database) ?? defaults.database
         artifacts = try c.decodeIfPresent(String.self, forKey: .artifacts) ?? defaults.artifacts
+        keyFile = try c.decodeIfPresent(String.self, forKey: .keyFile)
         maxBodyBytes = try c.decodeIfPresent(Int.self, forKey: .maxBodyBytes) ?? defaults.maxBodyBytes
         market = try c.decodeIfPresent(Market.self, forKey: .market) ?? defaults.market
         audit = try c.decodeIfPresent(Audit.self, forKey: .audit) ?? defaults.audit
@@ -101,6 +104,7 @@ public struct ControllerConfig: Codable, Equatable, Sendable {
     public func problems() -> [String] {
         var problems: [String] = []
         if ListenAddress(listen) == nil { problems.append("listen: expected HOST:PORT, found '\(listen)'") }
+        if let keyFile, keyFile.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("keyFile: expected a path") }
         if !(1_024...(1 << 30)).contains(maxBodyBytes) { problems.append("maxBodyBytes: must be between 1024 and 1073741824") }
         if !(0...10_000).contains(market.feeBasisPoints) { problems.append("market.feeBasisPoints: must be 0...10000") }
         if !(0...10_000).contains(market.feeBurnBasisPoints) { problems.append("market.feeBurnBasisPoints: must be 0...10000") }
