@@ -98,11 +98,14 @@ struct ControllerPinTests {
     @Test("--accept-new-key re-pins a new key whose ledger extends the remembered head")
     func acceptNewKey() {
         let outcome = ControllerPin.judge(Self.observation(Self.journal(7), account: Self.otherKey), pinned: Self.pinned, acceptNewKey: true)
-        let expected = ControllerPin(
+        var expected = ControllerPin(
             controller: Self.controller, account: Self.otherKey, head: .init(sequence: 7, hash: Self.journal(7)[6]),
             pinnedAt: Self.now, verifiedAt: Self.now
         )
+        // The old key is remembered: it signed the entries before the rotation.
+        expected.formerAccounts = [Self.key]
         #expect(outcome == .rotated(expected, previousKey: Self.key))
+        #expect(outcome.pinToSave?.trustedAccounts == [Self.otherKey, Self.key])
     }
 
     @Test("--accept-new-key excuses the key only: a rollback or a fork is still refused")

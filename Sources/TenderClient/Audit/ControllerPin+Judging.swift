@@ -76,6 +76,7 @@ extension ControllerPin {
         next.head = observation.head
         next.verifiedAt = observation.at
         guard keyChanged else { return .confirmed(next, previous: pinned.head) }
+        next.formerAccounts = (pinned.formerAccounts + [pinned.account]).filter { $0 != observation.account }
         next.account = observation.account
         next.pinnedAt = observation.at
         return .rotated(next, previousKey: pinned.account)

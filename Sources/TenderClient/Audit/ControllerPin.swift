@@ -33,6 +33,12 @@ public struct ControllerPin: Codable, Sendable, Equatable {
     public var pinnedAt: Timestamp
     /// When `head` was verified.
     public var verifiedAt: Timestamp
+    /// Keys this controller signed with before a rotation the user accepted, oldest first: they
+    /// signed the journal's earlier entries.
+    public var formerAccounts: [AccountID] = []
+
+    /// Every key that may have signed this controller's journal, the current one first.
+    public var trustedAccounts: [AccountID] { [account] + formerAccounts.reversed() }
 
     public init(controller: String, account: AccountID, head: Head, pinnedAt: Timestamp, verifiedAt: Timestamp) {
         self.controller = controller
@@ -40,6 +46,20 @@ public struct ControllerPin: Codable, Sendable, Equatable {
         self.head = head
         self.pinnedAt = pinnedAt
         self.verifiedAt = verifiedAt
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case controller, account, head, pinnedAt, verifiedAt, formerAccounts
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        controller = try container.decode(String.self, forKey: .controller)
+        account = try container.decode(AccountID.self, forKey: .account)
+        head = try container.decode(Head.self, forKey: .head)
+        pinnedAt = try container.decode(Timestamp.self, forKey: .pinnedAt)
+        verifiedAt = try container.decode(Timestamp.self, forKey: .verifiedAt)
+        formerAccounts = try container.decodeIfPresent([AccountID].self, forKey: .formerAccounts) ?? []
     }
 
     /// `http://127.0.0.1:8080`: scheme and host lowercased, the port written out, no trailing slash.

@@ -30,8 +30,11 @@ public struct LedgerAudit: Sendable {
     ///
     /// `entries` must be the journal from its first entry through the head's sequence; `supply` must
     /// have been read while the head stood still (nil to skip that check, which counts as a problem).
+    /// `earlierKeys`: keys this client trusted for the controller before a rotation it accepted;
+    /// they may have signed the journal's first entries (see `Ledger.verify`).
     public static func check(
-        head signedHead: Signed<API.LedgerHead>, entries: [JournalEntry], supply: LedgerTotals?, controller: AccountID?
+        head signedHead: Signed<API.LedgerHead>, entries: [JournalEntry], supply: LedgerTotals?, controller: AccountID?,
+        earlierKeys: [AccountID] = []
     ) -> LedgerAudit {
         var problems: [String] = []
         let head: API.LedgerHead?
@@ -45,7 +48,8 @@ public struct LedgerAudit: Sendable {
             problems.append("the ledger head is signed by \(signedHead.signer), but the controller's account is \(controller)")
         }
 
-        let verification = Ledger.verify(entries, controller: controller ?? signedHead.signer)
+        let signer = controller ?? signedHead.signer
+        let verification = Ledger.verify(entries, controller: signer, earlierKeys: earlierKeys.filter { $0 != signer })
         if let problem = verification.problem {
             problems.append("journal: \(problem)")
         }
@@ -89,7 +93,7 @@ extension TenderAPIClient {
     /// If the head moved while the supply was read (concurrent writes), the journal is extended to the
     /// new head and the supply read again, up to `attempts` times. Transport and API failures throw;
     /// failed checks are reported in the result.
-    public func auditLedger(pageLimit: Int? = nil, attempts: Int = 5) async throws(ClientError) -> LedgerAudit {
+    public func auditLedger(pageLimit: Int? = nil, attempts: Int = 5, earlierKeys: [AccountID] = []) async throws(ClientError) -> LedgerAudit {
         let controller = try await health().controller
         var signedHead = try await ledgerHead()
         var entries: [JournalEntry] = []
@@ -100,13 +104,13 @@ extension TenderAPIClient {
             let supply = try await supply()
             let later = try await ledgerHead()
             if let laterHead = try? later.verified(), laterHead.sequence == head.sequence, laterHead.hash == head.hash {
-                return .check(head: signedHead, entries: entries, supply: supply, controller: controller)
+                return .check(head: signedHead, entries: entries, supply: supply, controller: controller, earlierKeys: earlierKeys)
             }
             signedHead = later
         }
         if let head = try? signedHead.verified() {
             entries += try await journalEntries(after: entries.last?.sequence ?? 0, through: head.sequence, pageLimit: pageLimit)
         }
-        return .check(head: signedHead, entries: entries, supply: nil, controller: controller)
+        return .check(head: signedHead, entries: entries, supply: nil, controller: controller, earlierKeys: earlierKeys)
     }
 }

@@ -19,16 +19,29 @@ extension Ledger {
     ///
     /// With `controller`, each entry must also carry that key's signature, and rest on the signed
     /// request of whoever's money it takes (`EntryAuthority`): what a client checks, trusting
-    /// nothing but the controller's key and the users' own.
-    public static func verify(_ entries: some Sequence<JournalEntry>, controller: AccountID? = nil) -> JournalVerification {
+    /// nothing but the controller's key and the users' own. `earlierKeys` are keys the client
+    /// trusted before the controller rotated to `controller`: they may sign a first stretch of the
+    /// journal, and none may sign after the first entry the current key signed.
+    public static func verify(
+        _ entries: some Sequence<JournalEntry>, controller: AccountID? = nil, earlierKeys: [AccountID] = []
+    ) -> JournalVerification {
         var ledger = Ledger()
         var checked = 0
         var problem: JournalProblem?
         var requests = RequestSequence()
+        var rotated = earlierKeys.isEmpty
         for entry in entries {
-            if let controller, let found = authorityProblem(entry, controller: controller) {
-                problem = found
-                break
+            if let controller {
+                let signer = entry.isSigned(by: controller) ? controller : rotated ? nil : earlierKeys.first { entry.isSigned(by: $0) }
+                if signer == controller { rotated = true }
+                guard let signer else {
+                    problem = .unsigned(sequence: entry.sequence)
+                    break
+                }
+                if let found = authorityProblem(entry, controller: signer) {
+                    problem = found
+                    break
+                }
             }
             if controller != nil, let reason = requests.problem(entry) {
                 problem = .unauthorized(sequence: entry.sequence, reason: reason)

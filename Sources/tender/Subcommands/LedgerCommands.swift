@@ -136,7 +136,11 @@ struct LedgerCommands: AsyncParsableCommand {
                 throw ExitStatus.failure
             }
 
-            let audit = try await CLIError.call { () async throws(ClientError) in try await client.auditLedger(pageLimit: pageSize) }
+            // Entries signed before a rotation this user accepted were signed by keys it trusted then.
+            let earlierKeys = pinned?.trustedAccounts ?? []
+            let audit = try await CLIError.call { () async throws(ClientError) in
+                try await client.auditLedger(pageLimit: pageSize, earlierKeys: earlierKeys)
+            }
             let now = Timestamp(millis: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
             let outcome = ControllerPin.Observation(audit: audit, controller: controller, at: now).map {
                 ControllerPin.judge($0, pinned: pinned, acceptNewKey: acceptNewKey)
