@@ -55,6 +55,60 @@ public actor MarketService {
         let now = clock()
         var draft = market
         let (value, change) = try command(&draft, now)
+        try await commit(draft, change, at: now)
+        return value
+    }
+
+    /// Runs a signed command: accepts the request's nonce and runs `command` as one change.
+    ///
+    /// A refused command still uses up the nonce: the signature verified, so the request was the
+    /// account's own, and it was answered with a refusal. The nonce alone is committed, durably,
+    /// before the refusal is rethrown, in the same turn of this actor, so the same signed bytes
+    /// can never be sent again and succeed once things change (funds arrive, a trace is uploaded).
+    /// A nonce that is itself refused (stale, too far ahead) changes nothing.
+    public func performSigned<T: Sendable>(
+        by account: AccountID, nonce: UInt64,
+        _ command: @Sendable (inout Marketplace, Timestamp) throws(MarketplaceError) -> (T, MarketChange)
+    ) async throws -> T {
+        let now = clock()
+        var draft = market
+        var change = try draft.acceptNonce(nonce, for: account, now: now)
+        let value: T
+        do {
+            let (result, more) = try command(&draft, now)
+            value = result
+            change.merge(more)
+        } catch {
+            var spent = market
+            let nonceOnly = try spent.acceptNonce(nonce, for: account, now: now)
+            try await commit(spent, nonceOnly, at: now)
+            throw error
+        }
+        try await commit(draft, change, at: now)
+        return value
+    }
+
+    /// Checks, before a request's body is read, that `account` may send it and that `nonce` could
+    /// be accepted now (`Marketplace.admit`).
+    public func admit(_ account: AccountID, nonce: UInt64, newAccounts: Bool) throws(MarketplaceError) {
+        try market.admit(nonce: nonce, for: account, now: clock(), newAccount: newAccounts)
+    }
+
+    /// Uses up the nonce of a request whose signature verified but which a route refused before
+    /// or after its command ran. A nonce already used (by `performSigned`'s own refusal, or by a
+    /// later request) is left as it is.
+    public func spendNonce(_ nonce: UInt64, for account: AccountID) async {
+        guard market.account(account).lastNonce < nonce else { return }
+        do {
+            try await perform { market, now throws(MarketplaceError) in ((), try market.acceptNonce(nonce, for: account, now: now)) }
+        } catch {
+            logger.warning("could not use up a refused request's nonce", metadata: ["account": "\(account.short)", "error": "\(error)"])
+        }
+    }
+
+    /// Makes `draft` the market and its change durable; on a storage failure reloads the market
+    /// from the database, so memory never runs ahead of what is durable.
+    private func commit(_ draft: Marketplace, _ change: MarketChange, at now: Timestamp) async throws {
         market = draft
         for deadline in change.deadlines {
             deadlines[DeadlineKey(kind: deadline.kind, subject: deadline.subject)] = deadline.at
@@ -66,21 +120,6 @@ public actor MarketService {
             logger.error("storage failed; reloading the market from the database", metadata: ["error": "\(error)"])
             await reload()
             throw ControllerError.storage
-        }
-        return value
-    }
-
-    /// Runs a signed command: accepts the request's nonce and runs `command` as one change, so a
-    /// refused command leaves the nonce unused and nothing else changed.
-    public func performSigned<T: Sendable>(
-        by account: AccountID, nonce: UInt64,
-        _ command: @Sendable (inout Marketplace, Timestamp) throws(MarketplaceError) -> (T, MarketChange)
-    ) async throws -> T {
-        try await perform { market, now throws(MarketplaceError) in
-            var change = try market.acceptNonce(nonce, for: account)
-            let (value, more) = try command(&market, now)
-            change.merge(more)
-            return (value, change)
         }
     }
 
