@@ -157,6 +157,7 @@ extension ControllerCrashTests {
         let key = KeyPair()
         let client = try TenderAPIClient(baseURL: controller.baseURL, key: key, timeout: 20)
         _ = try await client.faucet(Amount.credits(1_000))
+        try await client.putArtifact(ControllerRouteTests.dataset)
         let order = try await client.submitOrder(manifest: RequestFuzzer.manifest, contentType: "application/yaml").order.id
 
         let session = TenderAPIClient.session(timeout: 20)

@@ -16,6 +16,8 @@ struct ControllerEndpointTests {
         let alice = Signer(), bob = Signer()
         try await harness.app.test(.router) { client in
             try await client.signed(.post, "/v1/faucet", by: alice, body: json(API.FaucetRequest(account: alice.account, amount: Amount.credits(50))))
+            try await client.fund(bob)
+            #expect(try await client.upload(ControllerRouteTests.dataset, by: alice) == .created)
             #expect(try await client.signed(.post, "/v1/orders", by: alice, body: Data(ControllerRouteTests.manifest.utf8),
                                              contentType: "application/yaml").0 == .created)
             let (_, listed) = try await client.get("/v1/orders?state=open&submitter=\(alice.account.hex)")
@@ -33,16 +35,23 @@ struct ControllerEndpointTests {
         }
     }
 
-    @Test("an order the submitter cannot pay for is refused with 409 and nothing is stored")
+    @Test("an order the submitter cannot pay for is refused with 409 and nothing is stored, not even its manifest")
     func unfundedOrder() async throws {
         let harness = try await ControllerHarness()
         defer { harness.cleanUp() }
+        let poor = Signer()
         try await harness.app.test(.router) { client in
-            let (status, body) = try await client.signed(.post, "/v1/orders", by: Signer(), body: Data(ControllerRouteTests.manifest.utf8),
+            try await client.fund(poor, credits: 1)
+            #expect(try await client.upload(ControllerRouteTests.dataset, by: poor) == .created)
+            let before = harness.storedFiles()
+            let (status, body) = try await client.signed(.post, "/v1/orders", by: poor, body: Data(ControllerRouteTests.manifest.utf8),
                                                          contentType: "application/yaml")
             #expect(status == .conflict)
             #expect(try decode(API.Problem.self, body).detail.contains("available"))
             #expect(await harness.service.market.orders.isEmpty)
+            // The manifest used to be written before the market looked at the order.
+            #expect(harness.storedFiles() == before)
+            #expect(!harness.storedFiles().contains(Hashing.sha256Hex(ControllerRouteTests.manifest)))
         }
     }
 
@@ -54,6 +63,7 @@ struct ControllerEndpointTests {
         let base = "/v1/providers/\(provider.account.hex)"
         try await harness.app.test(.router) { client in
             try await client.signed(.post, "/v1/faucet", by: provider, body: json(API.FaucetRequest(account: provider.account, amount: Amount.credits(20))))
+            try await client.fund(other)
             #expect(try await client.signed(.post, "\(base)/stake", by: provider, body: json(API.AmountRequest(amount: Amount.credits(30)))).0 == .conflict)
             #expect(try await client.signed(.post, "\(base)/stake", by: provider, body: json(API.AmountRequest(amount: Amount.credits(10)))).0 == .ok)
             #expect(try await client.signed(.post, "\(base)/stake", by: other, body: json(API.AmountRequest(amount: Amount.credits(1)))).0 == .forbidden)

@@ -24,6 +24,7 @@ struct ControllerFuzzTests {
         let other = Signer()
         try await harness.app.test(.router) { client in
             try await client.signed(.post, "/v1/faucet", by: Signer(fuzzKey), body: json(API.FaucetRequest(account: fuzzKey.account, amount: Amount.credits(1_000))))
+            #expect(try await client.upload(ControllerRouteTests.dataset, by: Signer(fuzzKey)) == .created)
             let (created, orderBody) = try await client.signed(.post, "/v1/orders", by: Signer(fuzzKey), body: Data(RequestFuzzer.manifest.utf8),
                                                                contentType: "application/yaml")
             #expect(created == .created)
@@ -63,6 +64,7 @@ struct ControllerFuzzTests {
         defer { harness.cleanUp() }
         let alice = Signer()
         try await harness.app.test(.router) { client in
+            try await client.fund(alice)
             let body = Data(RequestFuzzer.billionLaughs.utf8)
             let (order, _) = try await client.signed(.post, "/v1/orders", by: alice, body: body, contentType: "application/yaml")
             #expect(order == .unprocessableContent)

@@ -45,6 +45,7 @@ struct ControllerLiveTests {
         #expect(receipt.journal.count == 1)
         #expect(try await reader.account(bob).balances.available == (try Amount.credits(30)))
 
+        try await alice.putArtifact(ControllerRouteTests.dataset)
         let order = try await alice.submitOrder(manifest: ControllerRouteTests.manifest, contentType: "application/yaml")
         #expect(order.order.state == .open)
         #expect(try await reader.order(order.order.id).order.submitter == alice.account)

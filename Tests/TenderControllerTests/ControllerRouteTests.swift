@@ -9,11 +9,14 @@ import TenderStore
 
 @Suite("Controller routes")
 struct ControllerRouteTests {
+    /// The dataset the tiny manifest names; an order is refused until it is in the store.
+    static let dataset = Data("1,2,3,4,0\n5,6,7,8,1\n".utf8)
+
     static let manifest = """
     version: 1
     name: tiny
     kind: training
-    workload: {runtime: mlp-train, dataset: "sha256:\(String(repeating: "a", count: 64))", trainRows: 10, layers: [4, 2], steps: 10, batch: 2, learningRate: 0.1, seed: 1, checkpointInterval: 5}
+    workload: {runtime: mlp-train, dataset: "sha256:\(Hashing.sha256Hex(dataset))", trainRows: 10, layers: [4, 2], steps: 10, batch: 2, learningRate: 0.1, seed: 1, checkpointInterval: 5}
     resources: {cpu: {units: 1}, memory: {size: 1Gi}}
     pricing: {maxPrice: 10, auctionDuration: 30s}
     verification: {collateral: 2, challengeWindow: 60s}
@@ -65,7 +68,7 @@ struct ControllerRouteTests {
         defer { harness.cleanUp() }
         let submitter = Signer(), provider = Signer(), stranger = Signer()
         try await harness.app.test(.router) { client in
-            for signer in [submitter, provider] {
+            for signer in [submitter, provider, stranger] {
                 try await client.signed(.post, "/v1/faucet", by: signer, body: json(API.FaucetRequest(account: signer.account, amount: Amount.credits(100))))
             }
             #expect(try await client.signed(.put, "/v1/providers/\(provider.account.hex)", by: provider,
@@ -75,6 +78,7 @@ struct ControllerRouteTests {
             let (declined, problem) = try await client.signed(.post, "/v1/orders/1/bids", by: provider, body: json(API.BidRequest(price: Amount.credits(3))))
             #expect(declined == .notFound, "\(String(decoding: problem, as: UTF8.self))")
 
+            #expect(try await client.upload(Self.dataset, by: submitter) == .created)
             let (created, orderBody) = try await client.signed(.post, "/v1/orders", by: submitter, body: Data(Self.manifest.utf8), contentType: "application/yaml")
             #expect(created == .created)
             let order = try decode(API.OrderView.self, orderBody).order
@@ -110,8 +114,7 @@ struct ControllerRouteTests {
             let commitment = try Signed(claimed, by: provider.key)
             // The trace must be in the store first: the controller checks the root against it.
             #expect(try await client.signed(.post, "/v1/leases/\(lease.id)/commitment", by: provider, body: json(commitment)).0 == .unprocessableContent)
-            #expect(try await client.signed(.put, "/v1/artifacts/\(claimed.traceHash)", by: provider,
-                                             body: Commitment.trace(of: hashes), contentType: "application/octet-stream").0 == .created)
+            #expect(try await client.upload(Commitment.trace(of: hashes), by: provider, lease: lease.id) == .created)
             #expect(try await client.signed(.post, "/v1/leases/\(lease.id)/commitment", by: stranger, body: json(commitment)).0 == .forbidden)
             #expect(try await client.signed(.post, "/v1/leases/\(lease.id)/commitment", by: provider, body: json(commitment)).0 == .ok)
 
@@ -199,8 +202,10 @@ struct ControllerRouteTests {
     func badInput(path: String, body: String, contentType: String, expected: Int) async throws {
         let harness = try await ControllerHarness()
         defer { harness.cleanUp() }
+        let sender = Signer()
         try await harness.app.test(.router) { client in
-            let (status, problem) = try await client.signed(.post, path, by: Signer(), body: Data(body.utf8), contentType: contentType)
+            try await client.fund(sender)
+            let (status, problem) = try await client.signed(.post, path, by: sender, body: Data(body.utf8), contentType: contentType)
             #expect(status.code == expected, "\(String(decoding: problem, as: UTF8.self))")
             #expect(try decode(API.Problem.self, problem).status == expected)
         }
@@ -214,12 +219,13 @@ struct ControllerRouteTests {
         let data = Data("hello, tender".utf8)
         let hash = Hashing.sha256Hex(data)
         try await harness.app.test(.router) { client in
+            try await client.fund(alice)
             #expect(try await client.signed(.put, "/v1/artifacts/\(hash)", by: alice, body: data, contentType: "application/octet-stream").0 == .created)
-            let (status, fetched) = try await client.get("/v1/artifacts/\(hash)")
+            let (status, fetched) = try await client.artifact(hash, by: alice)
             #expect(status == .ok && fetched == data)
             let wrong = String(repeating: "0", count: 64)
             #expect(try await client.signed(.put, "/v1/artifacts/\(wrong)", by: alice, body: data, contentType: "application/octet-stream").0 == .unprocessableContent)
-            #expect(try await client.get("/v1/artifacts/\(wrong)").0 == .notFound)
+            #expect(try await client.artifact(wrong, by: alice).0 == .notFound)
             #expect(try await client.get("/v1/artifacts/not-a-hash").0 == .notFound)
             let huge = Data(count: 10_000)
             #expect(try await client.signed(.put, "/v1/artifacts/\(Hashing.sha256Hex(huge))", by: alice, body: huge,

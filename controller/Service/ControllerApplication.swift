@@ -23,10 +23,12 @@ public enum ControllerApplication {
         router.add(middleware: ProblemMiddleware())
         let routes = RouteTable(router: router)
         let artifacts = try ArtifactStore(directory: settings.artifactsDirectory)
-        MarketRoutes(service: service, settings: settings).register(on: routes)
-        OrderRoutes(service: service, settings: settings, artifacts: artifacts).register(on: routes)
-        VerificationRoutes(service: service, settings: settings, artifacts: artifacts).register(on: routes)
-        LedgerRoutes(service: service, database: database, settings: settings, artifacts: artifacts).register(on: routes)
+        let gate = RequestGate(service: service)
+        MarketRoutes(service: service, settings: settings, gate: gate).register(on: routes)
+        OrderRoutes(service: service, settings: settings, artifacts: artifacts, gate: gate).register(on: routes)
+        VerificationRoutes(service: service, settings: settings, artifacts: artifacts, gate: gate).register(on: routes)
+        ArtifactRoutes(service: service, settings: settings, artifacts: artifacts, gate: gate).register(on: routes)
+        LedgerRoutes(service: service, database: database).register(on: routes)
         OperationsRoutes(service: service, metrics: metrics).register(on: routes)
         return routes
     }

@@ -9,9 +9,26 @@ extension TenderAPIClient {
         try await call(.signed(.post, "/v1/orders", body: Data(text.utf8), contentType: contentType))
     }
 
-    /// `GET /v1/orders?state=S&submitter=ID`; both filters optional.
-    public func orders(state: Order.State? = nil, submitter: AccountID? = nil) async throws(ClientError) -> API.OrderList {
-        try await call(.get("/v1/orders", query: [("state", state?.rawValue), ("submitter", submitter?.hex)]))
+    /// `GET /v1/orders?state=S&submitter=ID&after=ID&limit=N`: one page of orders, in id order;
+    /// every filter optional. Pass the page's `next` as `after` for the following one.
+    public func orders(
+        state: Order.State? = nil, submitter: AccountID? = nil, after: UInt64? = nil, limit: Int? = nil
+    ) async throws(ClientError) -> API.OrderList {
+        try await call(.get("/v1/orders", query: [
+            ("state", state?.rawValue), ("submitter", submitter?.hex), ("after", after.map(String.init)), ("limit", limit.map(String.init)),
+        ]))
+    }
+
+    /// Every order matching the filters, following the pages' cursors to the end.
+    public func allOrders(state: Order.State? = nil, submitter: AccountID? = nil) async throws(ClientError) -> [Order] {
+        var orders: [Order] = []
+        var after: UInt64?
+        repeat {
+            let page = try await self.orders(state: state, submitter: submitter, after: after)
+            orders += page.orders
+            after = page.next
+        } while after != nil
+        return orders
     }
 
     /// `GET /v1/orders/{id}`: the order and its leases.
@@ -37,12 +54,13 @@ extension TenderAPIClient {
         try await call(.get("/v1/leases/\(id)"))
     }
 
-    /// `GET /v1/leases?state=S&provider=ID&after=ID&limit=N`: one page of leases, in id order.
+    /// `GET /v1/leases?state=S&provider=ID&submitter=ID&after=ID&limit=N`: one page of leases, in id order.
     public func leases(
-        state: Lease.State? = nil, provider: AccountID? = nil, after: UInt64? = nil, limit: Int? = nil
+        state: Lease.State? = nil, provider: AccountID? = nil, submitter: AccountID? = nil, after: UInt64? = nil, limit: Int? = nil
     ) async throws(ClientError) -> API.LeaseList {
         try await call(.get("/v1/leases", query: [
-            ("state", state?.rawValue), ("provider", provider?.hex), ("after", after.map(String.init)), ("limit", limit.map(String.init)),
+            ("state", state?.rawValue), ("provider", provider?.hex), ("submitter", submitter?.hex),
+            ("after", after.map(String.init)), ("limit", limit.map(String.init)),
         ]))
     }
 

@@ -7,7 +7,8 @@ import FoundationNetworking
 
 /// A typed client for the controller's `/v1` HTTP API, used by the CLI, the agent and challengers.
 ///
-/// Reads are plain `GET`s. Every mutating call is signed with the client's key (DESIGN section 3):
+/// Reads are plain `GET`s, but for artifacts, which a client with a key reads with a signed `GET`
+/// (docs/REQUESTS.md). Every mutating call is signed with the client's key (DESIGN section 3):
 /// `Tender-Account`, `Tender-Nonce` and `Tender-Signature` over
 /// `RequestSignature.signingBytes(method:pathWithQuery:nonce:body:)`, where the path is the request
 /// target exactly as sent, base-URL prefix and query included. Nonces come from a process-wide

@@ -28,6 +28,8 @@ public enum API {
         public var jailedUntil: Timestamp?
         public var profile: ProviderProfile?
         public var unbonding: [UnbondingEntry]
+        /// Bytes of artifacts the account stored outside any lease, counted against its quota.
+        public var artifactBytes: Int64?
 
         public init(market: Marketplace, account: AccountID) {
             let record = market.account(account)
@@ -38,6 +40,7 @@ public enum API {
             self.jailedUntil = record.jailedUntil
             self.profile = record.profile
             self.unbonding = market.ledger.unbondingEntries(of: account)
+            self.artifactBytes = record.artifactBytes
         }
     }
 
@@ -99,11 +102,16 @@ public enum API {
         }
     }
 
-    /// `GET /v1/orders`.
+    /// `GET /v1/orders?state=S&submitter=ID&after=ID&limit=N`.
     public struct OrderList: Codable, Sendable, Equatable {
         public var orders: [Order]
+        /// Pass as `after` for the next page; nil on the last page.
+        public var next: UInt64?
 
-        public init(orders: [Order]) { self.orders = orders }
+        public init(orders: [Order], next: UInt64? = nil) {
+            self.orders = orders
+            self.next = next
+        }
     }
 
     /// `GET /v1/ledger/journal?after=N&limit=M`.

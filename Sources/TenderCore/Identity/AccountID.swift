@@ -8,8 +8,18 @@ import Foundation
 public struct AccountID: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public let hex: String
 
-    /// Parses an account id, accepting only 64 lowercase or uppercase hex digits.
+    /// Parses an account id: 64 hex digits (either case) of an Ed25519 public key that only its
+    /// private key can sign for. A small-order or non-canonical key is refused (`weakKey`): anyone
+    /// could make signatures that verify for it.
     public init(_ text: String) throws(IdentityError) {
+        try self.init(hexDigits: text)
+        guard isAcceptable else { throw .weakKey(hex) }
+    }
+
+    /// Checks the form only: 64 hex digits. Records and journal entries decode through this, so
+    /// whatever was stored before keys were checked still loads; a weak key still cannot act,
+    /// because `verify(signature:for:)` refuses it.
+    init(hexDigits text: String) throws(IdentityError) {
         let lowered = text.lowercased()
         guard lowered.utf8.count == 64, lowered.utf8.allSatisfy(\.isHexDigit) else {
             throw .malformedAccountID(text)
@@ -32,6 +42,12 @@ public struct AccountID: Sendable, Hashable, Comparable, Codable, CustomStringCo
         }
     }
 
+    /// Whether the key is one only its private key can sign for (see `Ed25519Encoding`).
+    public var isAcceptable: Bool {
+        guard let bytes = Hex.decode(hex) else { return false }
+        return Ed25519Encoding.isAcceptablePublicKey([UInt8](bytes))
+    }
+
     /// The first 12 hex digits, enough to tell accounts apart in logs and tables.
     public var short: String { String(hex.prefix(12)) }
 
@@ -43,7 +59,7 @@ public struct AccountID: Sendable, Hashable, Comparable, Codable, CustomStringCo
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         do {
-            try self.init(text)
+            try self.init(hexDigits: text)
         } catch {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
         }

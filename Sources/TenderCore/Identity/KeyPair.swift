@@ -33,9 +33,13 @@ public struct KeyPair: Sendable {
 }
 
 extension AccountID {
-    /// Checks that `signature` over `message` was made by this account's key.
+    /// Checks that `signature` over `message` was made by this account's key, strictly: a weak key
+    /// or a non-canonical signature is refused before the curve arithmetic, whatever the library
+    /// underneath would accept.
     public func verify(signature: Data, for message: Data) throws(IdentityError) {
         guard signature.count == 64 else { throw .malformedSignature }
+        guard isAcceptable else { throw .weakKey(hex) }
+        guard Ed25519Encoding.isAcceptableSignature([UInt8](signature)) else { throw .nonCanonicalSignature }
         guard try publicKey.isValidSignature(signature, for: message) else { throw .badSignature }
     }
 }

@@ -23,8 +23,12 @@ public struct RequestSignature: Sendable, Equatable {
 
     /// The exact bytes that are signed for a request.
     public static func signingBytes(method: String, pathWithQuery: String, nonce: UInt64, body: Data) -> Data {
-        let text = "tender-v1\n\(method.uppercased())\n\(pathWithQuery)\n\(nonce)\n\(Hashing.sha256Hex(body))"
-        return Data(text.utf8)
+        signingBytes(method: method, pathWithQuery: pathWithQuery, nonce: nonce, bodySHA256Hex: Hashing.sha256Hex(body))
+    }
+
+    /// The same bytes from the body's SHA-256 alone, for a body hashed as it streamed past.
+    public static func signingBytes(method: String, pathWithQuery: String, nonce: UInt64, bodySHA256Hex: String) -> Data {
+        Data("tender-v1\n\(method.uppercased())\n\(pathWithQuery)\n\(nonce)\n\(bodySHA256Hex)".utf8)
     }
 
     /// Signs a request with `key`.
@@ -36,11 +40,16 @@ public struct RequestSignature: Sendable, Equatable {
     }
 
     /// Parses the three headers; `nil` header values are reported as missing by the caller.
+    ///
+    /// Everything that can be refused without the body is refused here: a weak account key and a
+    /// non-canonical signature as well as malformed text, so a controller can turn such a request
+    /// away before it reads a byte of the body.
     public init(accountHeader: String, nonceHeader: String, signatureHeader: String) throws(IdentityError) {
         self.account = try AccountID(accountHeader)
         guard let nonce = UInt64(nonceHeader) else { throw .malformedSignature }
         self.nonce = nonce
         guard let raw = Data(base64Encoded: signatureHeader), raw.count == 64 else { throw .malformedSignature }
+        guard Ed25519Encoding.isAcceptableSignature([UInt8](raw)) else { throw .nonCanonicalSignature }
         self.signature = raw
     }
 
@@ -55,7 +64,12 @@ public struct RequestSignature: Sendable, Equatable {
 
     /// Verifies this signature against the request it claims to sign.
     public func verify(method: String, pathWithQuery: String, body: Data) throws(IdentityError) {
-        let bytes = Self.signingBytes(method: method, pathWithQuery: pathWithQuery, nonce: nonce, body: body)
+        try verify(method: method, pathWithQuery: pathWithQuery, bodySHA256Hex: Hashing.sha256Hex(body))
+    }
+
+    /// Verifies this signature against a request whose body is known by its SHA-256 (lowercase hex).
+    public func verify(method: String, pathWithQuery: String, bodySHA256Hex: String) throws(IdentityError) {
+        let bytes = Self.signingBytes(method: method, pathWithQuery: pathWithQuery, nonce: nonce, bodySHA256Hex: bodySHA256Hex)
         try account.verify(signature: signature, for: bytes)
     }
 }

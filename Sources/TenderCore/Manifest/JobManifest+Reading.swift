@@ -3,7 +3,9 @@ extension JobManifest {
     public static let supportedVersions: Set<String> = ["1"]
 
     /// Parses and validates a manifest from YAML or JSON text, reporting every problem at once.
+    /// Text longer than `TenderDocument.maximumBytes` is refused before it is parsed.
     public static func parse(_ text: String) throws(ValidationFailure) -> JobManifest {
+        try TenderDocument.checkSize(text, what: "manifest")
         let log = ProblemLog()
         let manifest = read(try ConfigValue.parse(text), log: log)
         return try log.finish(manifest)
@@ -26,13 +28,15 @@ extension JobManifest {
         let pricing = root.mapping("pricing", required: true).flatMap(PricingTerms.read)
         let verification = root.mapping("verification", required: true).flatMap(VerificationTerms.read)
         let deadline = root.duration("deadline", required: true, range: 1...(366 * 86_400))
+        let artifacts = root.value("artifacts") == nil ? .participants : root.choice("artifacts", as: ArtifactAccess.self)
         root.rejectUnknownKeys()
 
         guard let version, let name, let kind, let workload, let resources, let placement,
-              let pricing, let verification, let deadline else { return nil }
+              let pricing, let verification, let deadline, let artifacts else { return nil }
         return JobManifest(
             version: version, name: name, kind: kind, workload: workload, resources: resources,
-            placement: placement, pricing: pricing, verification: verification, deadlineSeconds: deadline
+            placement: placement, pricing: pricing, verification: verification, deadlineSeconds: deadline,
+            artifacts: artifacts
         )
     }
 }

@@ -17,10 +17,13 @@ public struct JobManifest: Sendable, Equatable, Codable {
     public var verification: VerificationTerms
     /// Seconds from the lease's start by which the commitment must be posted.
     public var deadlineSeconds: Int64
+    /// Who may read the order's artifacts; its participants unless the manifest says `public`.
+    public var artifacts: ArtifactAccess
 
     public init(
         version: String = "1", name: String, kind: Kind, workload: WorkloadSpec, resources: ResourceRequest,
-        placement: Placement = Placement(), pricing: PricingTerms, verification: VerificationTerms, deadlineSeconds: Int64
+        placement: Placement = Placement(), pricing: PricingTerms, verification: VerificationTerms, deadlineSeconds: Int64,
+        artifacts: ArtifactAccess = .participants
     ) {
         self.version = version
         self.name = name
@@ -31,6 +34,22 @@ public struct JobManifest: Sendable, Equatable, Codable {
         self.pricing = pricing
         self.verification = verification
         self.deadlineSeconds = deadlineSeconds
+        self.artifacts = artifacts
+    }
+
+    /// Decodes a stored or served manifest; one kept before `artifacts` existed is private.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        version = try c.decode(String.self, forKey: .version)
+        name = try c.decode(String.self, forKey: .name)
+        kind = try c.decode(Kind.self, forKey: .kind)
+        workload = try c.decode(WorkloadSpec.self, forKey: .workload)
+        resources = try c.decode(ResourceRequest.self, forKey: .resources)
+        placement = try c.decode(Placement.self, forKey: .placement)
+        pricing = try c.decode(PricingTerms.self, forKey: .pricing)
+        verification = try c.decode(VerificationTerms.self, forKey: .verification)
+        deadlineSeconds = try c.decode(Int64.self, forKey: .deadlineSeconds)
+        artifacts = try c.decodeIfPresent(ArtifactAccess.self, forKey: .artifacts) ?? .participants
     }
 }
 

@@ -1,6 +1,7 @@
 extension ProviderProfile {
     /// Parses and validates a provider profile from YAML or JSON, reporting every problem at once.
     public static func parse(_ text: String) throws(ValidationFailure) -> ProviderProfile {
+        try TenderDocument.checkSize(text, what: "provider profile")
         let log = ProblemLog()
         let profile = read(try ConfigValue.parse(text), log: log)
         return try log.finish(profile)

@@ -3,8 +3,21 @@ public enum TenderDocument: Sendable, Equatable {
     case manifest(JobManifest)
     case profile(ProviderProfile)
 
+    /// The largest manifest or profile accepted, in bytes of UTF-8 (64 KiB). Real ones are a few
+    /// hundred bytes; the bound keeps a parser from being handed megabytes to chew on.
+    public static let maximumBytes = 64 << 10
+
+    /// Refuses text longer than `maximumBytes` before anything parses it.
+    static func checkSize(_ text: String, what: String) throws(ValidationFailure) {
+        let size = text.utf8.count
+        guard size <= maximumBytes else {
+            throw ValidationFailure([ValidationProblem(path: "", message: "the \(what) is \(size) bytes; at most \(maximumBytes) (64 KiB) are accepted")])
+        }
+    }
+
     /// Parses either kind, telling them apart by shape: a profile has an `inventory`, a manifest does not.
     public static func parse(_ text: String) throws(ValidationFailure) -> TenderDocument {
+        try checkSize(text, what: "document")
         let document = try ConfigValue.parse(text)
         let log = ProblemLog()
         if case .mapping(let entries) = document, entries.contains(where: { $0.key == "inventory" }) {

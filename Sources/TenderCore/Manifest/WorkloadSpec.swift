@@ -35,6 +35,14 @@ public enum WorkloadSpec: Sendable, Equatable, Codable {
         case .exec(let spec): [spec.program]
         }
     }
+
+    /// The hashes of the inputs named `sha256:`, the ones a controller's artifact store can hold.
+    public var storedInputHashes: [String] {
+        inputs.compactMap { reference in
+            if case .sha256(let hash) = reference { return hash }
+            return nil
+        }
+    }
 }
 
 /// Train a dense MLP with SGD and momentum on a numeric CSV (label in the last column).

@@ -10,11 +10,14 @@ public struct MarketChange: Sendable, Equatable {
     /// Beacon secrets drawn for newly awarded leases, by lease. The shell stores them as private
     /// records in the same transaction and never serves them before the reveal.
     public var beaconSecrets: [LeaseID: String] = [:]
+    /// Artifact records (by hash) created or changed: an upload recorded, an artifact tied to an order.
+    public var artifacts: Set<String> = []
 
     public init() {}
 
     public var isEmpty: Bool {
         journal.isEmpty && accounts.isEmpty && orders.isEmpty && leases.isEmpty && disputes.isEmpty && deadlines.isEmpty
+            && artifacts.isEmpty
     }
 
     public mutating func merge(_ other: MarketChange) {
@@ -25,6 +28,7 @@ public struct MarketChange: Sendable, Equatable {
         disputes.formUnion(other.disputes)
         deadlines += other.deadlines
         beaconSecrets.merge(other.beaconSecrets) { $1 }
+        artifacts.formUnion(other.artifacts)
     }
 }
 

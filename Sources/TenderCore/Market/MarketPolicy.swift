@@ -29,13 +29,21 @@ public struct MarketPolicy: Sendable, Equatable, Codable {
     /// crowd of accounts from burying an honest provider in moves before any of them can lose.
     public var maxOpenDisputesPerLease: Int
     /// The free stake an account must hold to open a dispute: challengers are staked accounts.
+    /// The same stake lets an account read the artifacts of every order, which it must re-execute.
     public var challengerMinimumStake: Amount
+    /// The least an order may escrow (its maximum price for each replica), so that order spam costs
+    /// something: each order locks at least this much for its auction.
+    public var minimumOrderEscrow: Amount
+    /// Bytes of artifacts one account may store outside any lease (inputs, its own files). Lease
+    /// uploads belong to the lease's order and are not counted.
+    public var artifactQuotaBytes: Int64
 
     public init(
         feeBasisPoints: Int64 = 100, feeBurnBasisPoints: Int64 = 5_000, heartbeatGraceSeconds: Int64 = 120,
         livenessPenaltyBasisPoints: Int64 = 1_000, jailSeconds: Int64 = 86_400, treasury: AccountID, auditPool: AccountID,
         availabilitySeconds: Int64 = 120, disputeMoveSeconds: Int64 = 60, disputeBondBasisPoints: Int64 = 2_000,
-        challengerMinimumStake: Amount? = nil, minimumDisputeBond: Amount? = nil, maxOpenDisputesPerLease: Int = 8
+        challengerMinimumStake: Amount? = nil, minimumDisputeBond: Amount? = nil, maxOpenDisputesPerLease: Int = 8,
+        minimumOrderEscrow: Amount? = nil, artifactQuotaBytes: Int64 = 1 << 30
     ) {
         self.feeBasisPoints = feeBasisPoints
         self.feeBurnBasisPoints = feeBurnBasisPoints
@@ -50,6 +58,8 @@ public struct MarketPolicy: Sendable, Equatable, Codable {
         self.challengerMinimumStake = challengerMinimumStake ?? Amount(uncheckedMicros: 1_000_000)
         self.minimumDisputeBond = minimumDisputeBond ?? Amount(uncheckedMicros: 100_000)
         self.maxOpenDisputesPerLease = maxOpenDisputesPerLease
+        self.minimumOrderEscrow = minimumOrderEscrow ?? Amount(uncheckedMicros: 10_000)
+        self.artifactQuotaBytes = artifactQuotaBytes
     }
 
     /// The bond a dispute on a lease with this collateral takes.

@@ -90,7 +90,7 @@ extension Marketplace {
         let remaining = ledger.hold(orderID.hold)?.remaining ?? .zero
         guard order.escrow != remaining else { return }
         order.escrow = remaining
-        orders[orderID] = order
+        put(order)
         change.orders.insert(orderID)
     }
 }

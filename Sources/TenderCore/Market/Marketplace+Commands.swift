@@ -1,29 +1,18 @@
 /// The commands the controller runs, each all-or-nothing, each reporting what it changed.
 extension Marketplace {
-    // MARK: - Authentication
-
-    /// Accepts a request nonce for `account`, which must exceed the last one accepted.
-    public mutating func acceptNonce(_ nonce: UInt64, for account: AccountID) throws(MarketplaceError) -> MarketChange {
-        var record = self.account(account)
-        guard nonce > record.lastNonce else { throw .staleNonce(account: account, nonce: nonce, last: record.lastNonce) }
-        record.lastNonce = nonce
-        accounts[account] = record
-        var change = MarketChange()
-        change.accounts.insert(account)
-        return change
-    }
-
     // MARK: - Money
 
     /// Creates money (the dev faucet and genesis).
     public mutating func mint(_ amount: Amount, to account: AccountID, now: Timestamp) throws(MarketplaceError) -> MarketChange {
-        try transaction(now: now) { draft, change throws(MarketplaceError) in
+        try Self.requireAcceptable(account)
+        return try transaction(now: now) { draft, change throws(MarketplaceError) in
             try draft.ledgerApply(.mint(to: account, amount: amount), now: now, into: &change)
         }
     }
 
     public mutating func transfer(_ amount: Amount, from: AccountID, to: AccountID, now: Timestamp) throws(MarketplaceError) -> MarketChange {
         guard from != to else { throw .invalid("a transfer needs two different accounts") }
+        try Self.requireAcceptable(to)
         return try transaction(now: now) { draft, change throws(MarketplaceError) in
             try draft.ledgerApply(.transfer(from: from, to: to, amount: amount), now: now, into: &change)
         }
@@ -78,17 +67,34 @@ extension Marketplace {
     // MARK: - Orders
 
     /// Opens an order and locks its escrow. Returns the change; the order id is in `change.orders`.
+    ///
+    /// - Parameter storedInputs: the manifest's `sha256:` inputs that the shell found in the
+    ///   artifact store. Every input must be there and readable by the submitter (`checkInputs`),
+    ///   and the escrow must reach `policy.minimumOrderEscrow`, so an order is never a free way to
+    ///   fill the market or to hand a provider a job whose data does not exist.
     public mutating func submitOrder(
-        manifest: JobManifest, manifestHash: String, by submitter: AccountID, now: Timestamp
+        manifest: JobManifest, manifestHash: String, by submitter: AccountID, storedInputs: Set<String>, now: Timestamp
     ) throws(MarketplaceError) -> (OrderID, MarketChange) {
+        try checkInputs(of: manifest, for: submitter, stored: storedInputs)
         let id = counters.nextOrder
+        let minimum = policy.minimumOrderEscrow
         let change = try transaction(now: now) { draft, change throws(MarketplaceError) in
             let (order, actions) = try Self.market { () throws(MarketError) in
                 try Order.submit(id: id, submitter: submitter, manifest: manifest, manifestHash: manifestHash, now: now)
             }
-            draft.orders[id] = order
+            guard order.escrow >= minimum else {
+                throw .invalid(
+                    "an order must escrow at least \(minimum) credits (pricing.maxPrice for each replica); this one escrows \(order.escrow)"
+                )
+            }
+            draft.put(order)
+            draft.ordersBySubmitter[submitter, default: []].append(id)
             draft.counters.nextOrder = id.next
             change.orders.insert(id)
+            // The manifest and its inputs now belong to the order: the order's readers may read them.
+            for hash in [manifestHash] + manifest.workload.storedInputHashes {
+                draft.tieArtifact(hash, to: id, into: &change)
+            }
             try draft.carryOut(actions, now: now, into: &change)
         }
         return (id, change)
@@ -101,7 +107,7 @@ extension Marketplace {
         let bidID = counters.nextBid
         let standing = self.standing(of: provider)
         let bid = try Self.market { () throws(MarketError) in try order.placeBid(id: bidID, standing: standing, price: price, now: now) }
-        orders[orderID] = order
+        put(order)
         counters.nextBid += 1
         var change = MarketChange()
         change.orders.insert(orderID)
@@ -112,7 +118,7 @@ extension Marketplace {
         try transaction(now: now) { draft, change throws(MarketplaceError) in
             guard var order = draft.orders[orderID] else { throw .notFound("order \(orderID)") }
             let actions = try Self.market { () throws(MarketError) in try order.cancel(by: actor, now: now) }
-            draft.orders[orderID] = order
+            draft.put(order)
             change.orders.insert(orderID)
             try draft.carryOut(actions, now: now, into: &change)
         }
@@ -136,7 +142,7 @@ extension Marketplace {
             let actions = try Self.market { () throws(MarketError) in
                 try order.close(now: now, standings: standings, firstLeaseID: firstLease, beaconCommitments: hashes, policy: policy)
             }
-            draft.orders[orderID] = order
+            draft.put(order)
             change.orders.insert(orderID)
             try draft.carryOut(actions, now: now, into: &change)
             for case .awardLease(let lease) in actions {

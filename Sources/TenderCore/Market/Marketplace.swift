@@ -9,8 +9,16 @@ public struct Marketplace: Sendable {
     public internal(set) var orders: [OrderID: Order]
     public internal(set) var leases: [LeaseID: Lease]
     public internal(set) var disputes: [DisputeID: Dispute]
+    /// What the market knows of each stored artifact, by SHA-256: who uploaded it, which orders it
+    /// belongs to. The bytes live in the shell's artifact store.
+    public internal(set) var artifacts: [String: ArtifactRecord]
     public internal(set) var counters: Counters
     public var policy: MarketPolicy
+    /// The open orders, kept beside `orders` by `put`, so listing them (every agent's poll) costs
+    /// what is open, not the whole history.
+    public internal(set) var openOrderIDs: Set<OrderID>
+    /// Each submitter's orders in id order, appended at submission.
+    public internal(set) var ordersBySubmitter: [AccountID: [OrderID]]
 
     /// The next ids to hand out; persisted so ids are never reused after a restart.
     public struct Counters: Sendable, Equatable, Codable {
@@ -39,22 +47,43 @@ public struct Marketplace: Sendable {
         self.orders = [:]
         self.leases = [:]
         self.disputes = [:]
+        self.artifacts = [:]
         self.counters = Counters()
         self.policy = policy
+        self.openOrderIDs = []
+        self.ordersBySubmitter = [:]
     }
 
     /// Rebuilds a marketplace from what the store kept.
     public init(
         policy: MarketPolicy, ledger: Ledger, accounts: [AccountRecord], orders: [Order], leases: [Lease],
-        disputes: [Dispute] = [], counters: Counters
+        disputes: [Dispute] = [], artifacts: [ArtifactRecord] = [], counters: Counters
     ) {
         self.policy = policy
         self.ledger = ledger
         self.accounts = Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
-        self.orders = Dictionary(orders.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        self.orders = [:]
         self.leases = Dictionary(leases.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         self.disputes = Dictionary(disputes.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        self.artifacts = Dictionary(artifacts.map { ($0.hash, $0) }, uniquingKeysWith: { $1 })
         self.counters = counters
+        self.openOrderIDs = []
+        self.ordersBySubmitter = [:]
+        for order in orders.sorted(by: { $0.id < $1.id }) {
+            put(order)
+            ordersBySubmitter[order.submitter, default: []].append(order.id)
+        }
+    }
+
+    /// Stores an order and keeps `openOrderIDs` in step with its state. Every change to an order
+    /// goes through here.
+    mutating func put(_ order: Order) {
+        orders[order.id] = order
+        if order.state == .open {
+            openOrderIDs.insert(order.id)
+        } else {
+            openOrderIDs.remove(order.id)
+        }
     }
 
     // MARK: - Queries

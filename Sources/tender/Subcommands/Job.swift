@@ -128,9 +128,10 @@ struct Job: AsyncParsableCommand {
             let submitter = mine ? try identity.load().account : nil
             let client = try connection.client()
             let state = state.flatMap { Order.State(rawValue: $0.rawValue) }
-            let list = try await CLIError.call { () async throws(ClientError) in
-                try await client.orders(state: state, submitter: submitter)
+            let orders = try await CLIError.call { () async throws(ClientError) in
+                try await client.allOrders(state: state, submitter: submitter)
             }
+            let list = API.OrderList(orders: orders)
             if connection.json {
                 try JSONOutput.print(list)
                 return

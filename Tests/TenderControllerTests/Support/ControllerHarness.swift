@@ -23,7 +23,7 @@ struct ControllerHarness {
         func advance(seconds: Int64) { value.withLock { $0 = $0.adding(seconds: seconds) } }
     }
 
-    init(dev: Bool = true, maxBodyBytes: Int = 1 << 20) async throws {
+    init(dev: Bool = true, maxBodyBytes: Int = 1 << 20, artifactQuotaBytes: Int64 = 1 << 30) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-controller-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         database = try TenderDatabase(path: directory.appendingPathComponent("tender.sqlite"))
@@ -33,7 +33,7 @@ struct ControllerHarness {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         service = try await MarketService(
-            database: database, policy: MarketPolicy(treasury: key.account, auditPool: key.account),
+            database: database, policy: MarketPolicy(treasury: key.account, auditPool: key.account, artifactQuotaBytes: artifactQuotaBytes),
             controllerKey: key, clock: { clock.now }, logger: logger
         )
         let settings = ControllerSettings(dev: dev, maxBodyBytes: maxBodyBytes, artifactsDirectory: directory.appendingPathComponent("artifacts"))
@@ -42,6 +42,14 @@ struct ControllerHarness {
     }
 
     func cleanUp() { try? FileManager.default.removeItem(at: directory) }
+
+    /// The artifact store's directory.
+    var artifactsDirectory: URL { directory.appendingPathComponent("artifacts") }
+
+    /// Every file in the artifact store, temporary ones included.
+    func storedFiles() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: artifactsDirectory.path)) ?? []).sorted()
+    }
 }
 
 /// Signs requests the way any client must (DESIGN section 3).
@@ -79,6 +87,38 @@ extension TestClientProtocol {
     func get(_ path: String) async throws -> (HTTPResponse.Status, Data) {
         try await execute(uri: path, method: .get) { response in (response.status, Data(response.body.readableBytesView)) }
     }
+
+    /// Funds `signer` from the dev faucet, which also makes the account known to the controller.
+    func fund(_ signer: Signer, credits: Int64 = 100) async throws {
+        let body = try json(API.FaucetRequest(account: signer.account, amount: Amount.credits(credits)))
+        let (status, problem) = try await signed(.post, "/v1/faucet", by: signer, body: body)
+        guard status == .ok else { throw HarnessFailure("faucet answered \(status): \(String(decoding: problem, as: UTF8.self))") }
+    }
+
+    /// Stores `data` as `signer`'s artifact (`?lease=N` when given) and returns the status.
+    @discardableResult
+    func upload(_ data: Data, by signer: Signer, lease: LeaseID? = nil) async throws -> HTTPResponse.Status {
+        let path = "/v1/artifacts/\(Hashing.sha256Hex(data))" + (lease.map { "?lease=\($0)" } ?? "")
+        return try await signed(.put, path, by: signer, body: data, contentType: "application/octet-stream").0
+    }
+
+    /// Reads an artifact, signed by `signer`, or unsigned when it is nil.
+    func artifact(_ hash: String, by signer: Signer?) async throws -> (HTTPResponse.Status, Data) {
+        let path = "/v1/artifacts/\(hash)"
+        guard let signer else { return try await get(path) }
+        return try await signed(.get, path, by: signer)
+    }
+
+    /// Submits `manifest` as `signer`'s order.
+    func submit(_ manifest: String, by signer: Signer) async throws -> (HTTPResponse.Status, Data) {
+        try await signed(.post, "/v1/orders", by: signer, body: Data(manifest.utf8), contentType: "application/yaml")
+    }
+}
+
+/// A harness step that did not go as every test assumes.
+struct HarnessFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }
 
 func json<T: Encodable>(_ value: T) throws -> Data { try CanonicalJSON.encode(value) }

@@ -12,13 +12,22 @@ enum Fixtures {
 
     static let submitter = account(0xAA)
 
+    /// The dataset the fixture manifest names: an order may name only inputs in the artifact store.
+    static let datasetHash = Hashing.sha256Hex("dataset")
+
+    /// Records the fixture dataset as `account`'s upload, as `PUT /v1/artifacts` does before an
+    /// order names it; the account must be funded.
+    static func uploadDataset(_ market: inout Marketplace, by account: AccountID = submitter, now: Timestamp) throws {
+        _ = try market.recordUpload(hash: datasetHash, size: 7, by: account, lease: nil, now: now)
+    }
+
     static func manifest(
         maxPrice: String = "10", rule: PricingTerms.Rule = .secondPrice, gpus: Int = 1, model: String = "rtx4090",
         collateral: String = "5", minReputation: Double = 0, region: String? = nil, mode: VerificationTerms.Mode = .sampled
     ) -> JobManifest {
         JobManifest(
             name: "job", kind: .training,
-            workload: .mlpTrain(MLPTrainSpec(dataset: .local(path: "d.csv"), trainRows: 10, layers: [4, 2], steps: 10,
+            workload: .mlpTrain(MLPTrainSpec(dataset: .sha256(datasetHash), trainRows: 10, layers: [4, 2], steps: 10,
                                              batch: 2, learningRate: 0.1, seed: 1, checkpointInterval: 5)),
             resources: ResourceRequest(cpuMillis: 2_000, memoryBytes: 4 << 30, storage: [StorageVolume(bytes: 10 << 30)],
                                        gpu: GPURequest(units: gpus, acceptable: [GPUSpec(vendor: "nvidia", model: model)])),

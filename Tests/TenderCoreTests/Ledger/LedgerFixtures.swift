@@ -8,13 +8,16 @@ enum LedgerFixtures {
     static let carol = account("c")
     static let dave = account("d")
     static let treasury = account("e")
-    static let auditPool = account("f")
+    /// Not `account("f")`: 32 bytes of 0xff encode y >= p, a non-canonical key no account may have.
+    static let auditPool = id(String(repeating: "f", count: 63) + "e")
 
     /// An account id made of one repeated hex digit.
     static func account(_ digit: Character) -> AccountID {
-        guard let id = try? AccountID(String(repeating: digit, count: 64)) else {
-            preconditionFailure("'\(digit)' is not a hex digit")
-        }
+        id(String(repeating: digit, count: 64))
+    }
+
+    static func id(_ hex: String) -> AccountID {
+        guard let id = try? AccountID(hex) else { preconditionFailure("'\(hex)' is not a usable account id") }
         return id
     }
 

@@ -10,6 +10,7 @@ struct MarketplaceTests {
     func funded() throws -> Marketplace {
         var market = Marketplace(policy: F.policy)
         _ = try market.mint(F.credits("100"), to: F.submitter, now: t0)
+        try F.uploadDataset(&market, now: t0)
         for byte: UInt8 in [1, 2] {
             _ = try market.mint(F.credits("50"), to: F.account(byte), now: t0)
             _ = market.register(profile: F.profile(), for: F.account(byte), now: t0)
@@ -21,11 +22,11 @@ struct MarketplaceTests {
     @Test("nonces must strictly increase per account")
     func nonces() throws {
         var market = Marketplace(policy: F.policy)
-        _ = try market.acceptNonce(5, for: F.account(1))
-        #expect(throws: MarketplaceError.staleNonce(account: F.account(1), nonce: 5, last: 5)) { try market.acceptNonce(5, for: F.account(1)) }
-        #expect(throws: MarketplaceError.self) { try market.acceptNonce(4, for: F.account(1)) }
-        _ = try market.acceptNonce(1, for: F.account(2))
-        _ = try market.acceptNonce(6, for: F.account(1))
+        _ = try market.acceptNonce(5, for: F.account(1), now: t0)
+        #expect(throws: MarketplaceError.staleNonce(account: F.account(1), nonce: 5, last: 5)) { try market.acceptNonce(5, for: F.account(1), now: t0) }
+        #expect(throws: MarketplaceError.self) { try market.acceptNonce(4, for: F.account(1), now: t0) }
+        _ = try market.acceptNonce(1, for: F.account(2), now: t0)
+        _ = try market.acceptNonce(6, for: F.account(1), now: t0)
         #expect(market.account(F.account(1)).lastNonce == 6)
     }
 
@@ -34,7 +35,7 @@ struct MarketplaceTests {
         var market = try funded()
         let fundingEntries = market.ledger.sequence
         var journal: [JournalEntry] = []
-        let (orderID, submitted) = try market.submitOrder(manifest: F.manifest(), manifestHash: "mh", by: F.submitter, now: t0)
+        let (orderID, submitted) = try market.submitOrder(manifest: F.manifest(), manifestHash: "mh", by: F.submitter, storedInputs: [F.datasetHash], now: t0)
         journal += submitted.journal
         #expect(submitted.journal.count == 1)
         #expect(submitted.deadlines == [Deadline(kind: .auctionClose, subject: orderID.rawValue, at: t0.adding(seconds: 30))])
@@ -72,7 +73,7 @@ struct MarketplaceTests {
         var market = try funded()
         let before = market
         let poor = F.account(7)
-        #expect(throws: MarketplaceError.self) { try market.submitOrder(manifest: F.manifest(), manifestHash: "mh", by: poor, now: t0) }
+        #expect(throws: MarketplaceError.self) { try market.submitOrder(manifest: F.manifest(), manifestHash: "mh", by: poor, storedInputs: [F.datasetHash], now: t0) }
         #expect(market.orders.isEmpty)
         #expect(market.counters == before.counters)
         #expect(market.ledger == before.ledger)
@@ -84,7 +85,7 @@ struct MarketplaceTests {
     @Test("unbonding waits for the provider's open leases to pass their windows")
     func unbondingWaitsForLeases() throws {
         var market = try funded()
-        let (orderID, _) = try market.submitOrder(manifest: F.manifest(), manifestHash: "mh", by: F.submitter, now: t0)
+        let (orderID, _) = try market.submitOrder(manifest: F.manifest(), manifestHash: "mh", by: F.submitter, storedInputs: [F.datasetHash], now: t0)
         _ = try market.placeBid(on: orderID, by: F.account(1), price: F.credits("3"), now: t0)
         _ = try market.closeAuction(orderID, beaconSecrets: [String(repeating: "cd", count: 32)], now: t0.adding(seconds: 30))
         let lease = try #require(market.leases(ofOrder: orderID).first)

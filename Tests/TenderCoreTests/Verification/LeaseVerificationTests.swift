@@ -25,7 +25,10 @@ struct LeaseVerificationTests {
         var market = Marketplace(policy: F.policy)
         let t0 = W.t0
         _ = try market.mint(F.credits("100"), to: F.submitter, now: t0)
-        let (order, _) = try market.submitOrder(manifest: F.manifest(), manifestHash: W.manifestHash, by: F.submitter, now: t0)
+        try F.uploadDataset(&market, now: t0)
+        let (order, _) = try market.submitOrder(
+            manifest: F.manifest(), manifestHash: W.manifestHash, by: F.submitter, storedInputs: [F.datasetHash], now: t0
+        )
         let error = #expect(throws: MarketplaceError.self) {
             try market.closeAuction(order, beaconSecrets: ["beacon"], now: W.closeAt)
         }

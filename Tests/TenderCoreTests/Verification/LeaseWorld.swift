@@ -48,6 +48,7 @@ struct LeaseWorld {
         let t0 = Self.t0
         var market = Marketplace(policy: F.policy)
         _ = try market.mint(F.credits("100"), to: F.submitter, now: t0)
+        try F.uploadDataset(&market, now: t0)
         _ = try market.mint(F.credits("50"), to: key.account, now: t0)
         _ = market.register(profile: F.profile(), for: key.account, now: t0)
         _ = try market.stake(F.credits("20"), account: key.account, now: t0)
@@ -63,10 +64,12 @@ struct LeaseWorld {
         // The job's schedule is the commitment's: 20 steps, a leaf every 2.
         var manifest = F.manifest(rule: .firstPrice)
         manifest.workload = .mlpTrain(MLPTrainSpec(
-            dataset: .local(path: "d.csv"), trainRows: 10, layers: [4, 2], steps: Self.totalSteps, batch: 2, learningRate: 0.1,
+            dataset: .sha256(F.datasetHash), trainRows: 10, layers: [4, 2], steps: Self.totalSteps, batch: 2, learningRate: 0.1,
             seed: 1, checkpointInterval: Self.interval
         ))
-        let (order, _) = try market.submitOrder(manifest: manifest, manifestHash: Self.manifestHash, by: F.submitter, now: t0)
+        let (order, _) = try market.submitOrder(
+            manifest: manifest, manifestHash: Self.manifestHash, by: F.submitter, storedInputs: [F.datasetHash], now: t0
+        )
         _ = try market.placeBid(on: order, by: key.account, price: F.credits("3"), now: t0)
         let awarded = try market.closeAuction(order, beaconSecrets: [Self.secret], now: Self.closeAt)
         let lease = try #require(market.leases(ofOrder: order).first)

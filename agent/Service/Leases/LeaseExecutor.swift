@@ -234,7 +234,7 @@ public struct LeaseExecutor: Sendable {
         guard let data = FileManager.default.contents(atPath: url.path) else { return }
         for attempt in 1...5 {
             do {
-                try await client.putArtifact(data)
+                try await client.putArtifact(data, lease: lease.id)
                 store.keep(data)
                 try? FileManager.default.removeItem(at: url)
                 return
@@ -250,8 +250,8 @@ public struct LeaseExecutor: Sendable {
         for (leaf, _) in store.pendingUploads() { await upload(leaf: leaf, store: store) }
         do {
             store.keep(done.finalState)
-            if !faults.withholdArtifacts { try await client.putArtifact(done.finalState) }
-            try await client.putArtifact(done.result)
+            if !faults.withholdArtifacts { try await client.putArtifact(done.finalState, lease: lease.id) }
+            try await client.putArtifact(done.result, lease: lease.id)
         } catch {
             return .failed("cannot upload the final state or result: \(error)", retry: true)
         }
@@ -280,7 +280,7 @@ public struct LeaseExecutor: Sendable {
         do {
             // The trace (every committed state hash) goes first: the controller checks the
             // commitment against it, and auditors and challengers read leaves from it.
-            _ = try await client.putArtifact(Commitment.trace(of: hashes))
+            _ = try await client.putArtifact(Commitment.trace(of: hashes), lease: lease.id)
             let signed = try Signed(commitment, by: key)
             _ = try await client.postCommitment(signed, lease: lease.id)
         } catch let error as ClientError {

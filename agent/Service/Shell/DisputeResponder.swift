@@ -84,7 +84,7 @@ actor DisputeResponder {
         case .move(let move):
             _ = try await client.move(move, dispute: dispute.id)
         case .uploadState(let state, let move):
-            _ = try await client.putArtifact(state)
+            _ = try await client.putArtifact(state, lease: dispute.lease)
             _ = try await client.move(move, dispute: dispute.id)
         case .wait:
             return false

@@ -93,12 +93,14 @@ public actor ProviderAgent {
     // MARK: - Polling
 
     /// The account, open orders and our leases; nil (logged) when the controller cannot be reached.
+    /// Open orders are asked for by state, page by page, so a poll costs what is open, not the
+    /// market's history.
     func poll() async -> AgentSnapshot? {
         let client = configuration.client
         do {
             let view: API.AccountView?
             do throws(ClientError) { view = try await client.account(account) } catch where error.status == 404 { view = nil }
-            let open = try await client.orders(state: .open).orders
+            let open = try await client.allOrders(state: .open)
             let leases = try await ownLeases()
             if unreachableSince != nil {
                 logger.notice("controller reachable again")
@@ -146,8 +148,17 @@ public actor ProviderAgent {
                 planner.didRegister()
                 logger.info("registered provider profile", metadata: ["profile": "\(configuration.profile.name)"])
             } catch {
-                // Only a transport failure is worth retrying; a refused profile will be refused again.
-                if case .unreachable = error { planner.registrationFailed() } else { planner.didRegister() }
+                // A transport failure is worth retrying, and so is an account the controller does not
+                // know yet (it registers once funded); a refused profile would be refused again.
+                if case .unreachable = error {
+                    planner.registrationFailed()
+                } else if error.status == 401 {
+                    planner.registrationFailed()
+                    logger.warning("the controller does not know this account yet: fund it to register", metadata: ["account": "\(account.hex)"])
+                    return
+                } else {
+                    planner.didRegister()
+                }
                 logger.error("cannot register the provider profile", metadata: ["error": "\(error)"])
             }
         case .stake(let amount):

@@ -6,6 +6,7 @@ import TenderCore
 struct MarketRoutes: Sendable {
     let service: MarketService
     let settings: ControllerSettings
+    let gate: RequestGate
 
     func register(on router: RouteTable) {
         router.get("/v1/health") { _, _ in
@@ -19,56 +20,66 @@ struct MarketRoutes: Sendable {
             let id = try context.parameters.account("id")
             return try JSONResponse.make(API.AccountView(market: await service.market, account: id))
         }
+        // The dev faucet is how accounts come into being on a dev controller, so it serves any
+        // account; without --dev it does not exist, and is refused before anything is read.
         router.post("/v1/faucet") { request, _ in
-            let signed = try await request.signed(limit: settings.smallBodyLimit)
             guard settings.dev else {
                 throw ProblemResponse(.notFound, "Not found", "the faucet exists only on controllers started with --dev")
             }
-            let body = try request.decodeJSON(API.FaucetRequest.self, from: signed.body)
-            guard !body.amount.isZero, body.amount <= settings.faucetLimit else {
-                throw ProblemResponse(.unprocessableContent, "Invalid amount", "the faucet gives between 0.000001 and \(settings.faucetLimit) credits")
+            return try await gate.signed(request, limit: settings.smallBodyLimit, accounts: .any) { signed in
+                let body = try request.decodeJSON(API.FaucetRequest.self, from: signed.body)
+                guard !body.amount.isZero, body.amount <= settings.faucetLimit else {
+                    throw ProblemResponse(.unprocessableContent, "Invalid amount", "the faucet gives between 0.000001 and \(settings.faucetLimit) credits")
+                }
+                try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
+                    ((), try market.mint(body.amount, to: body.account, now: now))
+                }
+                return try JSONResponse.make(API.AccountView(market: await service.market, account: body.account))
             }
-            try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
-                ((), try market.mint(body.amount, to: body.account, now: now))
-            }
-            return try JSONResponse.make(API.AccountView(market: await service.market, account: body.account))
         }
         router.post("/v1/transfers") { request, _ in
-            let signed = try await request.signed(limit: settings.smallBodyLimit)
-            let body = try request.decodeJSON(API.TransferRequest.self, from: signed.body)
-            return try await receipt(signed) { market, now throws(MarketplaceError) in
-                try market.transfer(body.amount, from: signed.account, to: body.to, now: now)
+            try await gate.signed(request, limit: settings.smallBodyLimit) { signed in
+                let body = try request.decodeJSON(API.TransferRequest.self, from: signed.body)
+                return try await receipt(signed) { market, now throws(MarketplaceError) in
+                    try market.transfer(body.amount, from: signed.account, to: body.to, now: now)
+                }
             }
         }
+        // A profile is kept for good, so registering needs an account the market knows (funded):
+        // a stream of fresh keys cannot fill the controller with profiles.
         router.put("/v1/providers/:id") { request, context in
             let id = try context.parameters.account("id")
-            let signed = try await request.signed(limit: settings.smallBodyLimit)
-            try requireSelf(signed, id)
-            let profile = try ProviderProfile.parse(try request.documentText(from: signed.body))
-            try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
-                ((), market.register(profile: profile, for: id, now: now))
+            let tooLarge = "a provider profile is at most \(TenderDocument.maximumBytes) bytes (64 KiB)"
+            return try await gate.signed(request, limit: TenderDocument.maximumBytes, tooLarge: tooLarge) { signed in
+                try requireSelf(signed, id)
+                let profile = try ProviderProfile.parse(try request.documentText(from: signed.body))
+                try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
+                    ((), market.register(profile: profile, for: id, now: now))
+                }
+                return try JSONResponse.make(API.AccountView(market: await service.market, account: id))
             }
-            return try JSONResponse.make(API.AccountView(market: await service.market, account: id))
         }
         for (action, command) in [("stake", StakeCommand.stake), ("unstake", .unstake)] {
             router.post("/v1/providers/:id/\(action)") { request, context in
                 let id = try context.parameters.account("id")
-                let signed = try await request.signed(limit: settings.smallBodyLimit)
-                try requireSelf(signed, id)
-                let body = try request.decodeJSON(API.AmountRequest.self, from: signed.body)
-                return try await receipt(signed) { market, now throws(MarketplaceError) in
-                    switch command {
-                    case .stake: try market.stake(body.amount, account: id, now: now)
-                    case .unstake: try market.unstake(body.amount, account: id, now: now)
+                return try await gate.signed(request, limit: settings.smallBodyLimit) { signed in
+                    try requireSelf(signed, id)
+                    let body = try request.decodeJSON(API.AmountRequest.self, from: signed.body)
+                    return try await receipt(signed) { market, now throws(MarketplaceError) in
+                        switch command {
+                        case .stake: try market.stake(body.amount, account: id, now: now)
+                        case .unstake: try market.unstake(body.amount, account: id, now: now)
+                        }
                     }
                 }
             }
         }
         router.post("/v1/providers/:id/withdraw") { request, context in
             let id = try context.parameters.account("id")
-            let signed = try await request.signed(limit: settings.smallBodyLimit)
-            try requireSelf(signed, id)
-            return try await receipt(signed) { market, now throws(MarketplaceError) in try market.withdraw(account: id, now: now) }
+            return try await gate.signed(request, limit: settings.smallBodyLimit) { signed in
+                try requireSelf(signed, id)
+                return try await receipt(signed) { market, now throws(MarketplaceError) in try market.withdraw(account: id, now: now) }
+            }
         }
     }
 

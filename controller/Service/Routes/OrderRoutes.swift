@@ -7,21 +7,33 @@ struct OrderRoutes: Sendable {
     let service: MarketService
     let settings: ControllerSettings
     let artifacts: ArtifactStore
+    let gate: RequestGate
 
     func register(on router: RouteTable) {
-        router.post("/v1/orders") { request, _ in
-            let signed = try await request.signed(limit: settings.maxBodyBytes)
-            let text = try request.documentText(from: signed.body)
-            let manifest = try JobManifest.parse(text)
-            // The manifest is kept by its hash, so anyone can later check what was asked for.
-            let hash = try artifacts.put(signed.body, expected: nil)
-            let id = try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
-                try market.submitOrder(manifest: manifest, manifestHash: hash, by: signed.account, now: now)
+        router.post("/v1/orders") { request, context in
+            let tooLarge = "a manifest is at most \(TenderDocument.maximumBytes) bytes (64 KiB)"
+            return try await gate.signed(request, limit: TenderDocument.maximumBytes, tooLarge: tooLarge) { signed in
+                let manifest = try JobManifest.parse(try request.documentText(from: signed.body))
+                let hash = Hashing.sha256Hex(signed.body)
+                // The market checks that every input is stored and readable by the submitter.
+                let stored = Set(manifest.workload.storedInputHashes.filter(artifacts.contains))
+                let id = try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
+                    try market.submitOrder(manifest: manifest, manifestHash: hash, by: signed.account, storedInputs: stored, now: now)
+                }
+                // The manifest is kept by its hash, so anyone can later check what was asked for.
+                // It is written only now, so a refused order leaves nothing on disk; the order
+                // itself holds the parsed manifest, so a failed write loses only the text.
+                do {
+                    _ = try artifacts.put(signed.body, expected: hash)
+                } catch {
+                    context.logger.error("could not store an accepted order's manifest", metadata: ["order": "\(id)", "error": "\(error)"])
+                }
+                return try JSONResponse.make(try await view(id), status: .created)
             }
-            return try JSONResponse.make(try await view(id), status: .created)
         }
         router.get("/v1/orders") { request, _ in
             let query = request.uri.queryParameters
+            let page = try Page(request)
             var state: Order.State?
             if let text = query["state"].map(String.init) {
                 guard let parsed = Order.State(rawValue: text) else {
@@ -34,72 +46,77 @@ struct OrderRoutes: Sendable {
                 guard let parsed = try? AccountID(text) else { throw ProblemResponse(.badRequest, "Bad query", "submitter must be an account id") }
                 submitter = parsed
             }
-            let orders = await service.market.orders.values
-                .filter { order in state.map { order.state == $0 } ?? true }
-                .filter { order in submitter.map { order.submitter == $0 } ?? true }
-                .sorted { $0.id < $1.id }
-            return try JSONResponse.make(API.OrderList(orders: orders))
+            let (orders, next) = await service.market.orderPage(state: state, submitter: submitter, after: page.after, limit: page.limit)
+            return try JSONResponse.make(API.OrderList(orders: orders, next: next))
         }
         router.get("/v1/orders/:id") { _, context in
             try JSONResponse.make(try await view((try context.parameters.id("id", what: "order") as OrderID)))
         }
         router.post("/v1/orders/:id/cancel") { request, context in
             let id = (try context.parameters.id("id", what: "order") as OrderID)
-            let signed = try await request.signed(limit: settings.smallBodyLimit)
-            try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
-                ((), try market.cancelOrder(id, by: signed.account, now: now))
+            return try await gate.signed(request, limit: settings.smallBodyLimit) { signed in
+                try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
+                    ((), try market.cancelOrder(id, by: signed.account, now: now))
+                }
+                return try JSONResponse.make(try await view(id))
             }
-            return try JSONResponse.make(try await view(id))
         }
         router.post("/v1/orders/:id/bids") { request, context in
             let id = (try context.parameters.id("id", what: "order") as OrderID)
-            let signed = try await request.signed(limit: settings.smallBodyLimit)
-            let body = try request.decodeJSON(API.BidRequest.self, from: signed.body)
-            let bid = try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
-                try market.placeBid(on: id, by: signed.account, price: body.price, now: now)
+            return try await gate.signed(request, limit: settings.smallBodyLimit) { signed in
+                let body = try request.decodeJSON(API.BidRequest.self, from: signed.body)
+                let bid = try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
+                    try market.placeBid(on: id, by: signed.account, price: body.price, now: now)
+                }
+                return try JSONResponse.make(bid, status: .created)
             }
-            return try JSONResponse.make(bid, status: .created)
         }
         router.post("/v1/leases/:id/heartbeat") { request, context in
             let id = (try context.parameters.id("id", what: "lease") as LeaseID)
-            let signed = try await request.signed(limit: settings.smallBodyLimit)
-            let body = try request.decodeJSON(API.HeartbeatRequest.self, from: signed.body)
-            if let loss = body.loss, !loss.isFinite {
-                throw ProblemResponse(.unprocessableContent, "Invalid heartbeat", "loss must be a finite number")
-            }
-            return try await leaseAnswer(id, signed) { market, now throws(MarketplaceError) in
-                try market.heartbeat(lease: id, by: signed.account, step: body.step, loss: body.loss, now: now)
+            return try await gate.signed(request, limit: settings.smallBodyLimit) { signed in
+                let body = try request.decodeJSON(API.HeartbeatRequest.self, from: signed.body)
+                if let loss = body.loss, !loss.isFinite {
+                    throw ProblemResponse(.unprocessableContent, "Invalid heartbeat", "loss must be a finite number")
+                }
+                return try await leaseAnswer(id, signed) { market, now throws(MarketplaceError) in
+                    try market.heartbeat(lease: id, by: signed.account, step: body.step, loss: body.loss, now: now)
+                }
             }
         }
         router.post("/v1/leases/:id/commitment") { request, context in
             let id = (try context.parameters.id("id", what: "lease") as LeaseID)
-            let signed = try await request.signed(limit: settings.smallBodyLimit)
-            // The commitment is signed in its own right and kept as signed, so a challenger can
-            // later prove what the provider claimed without trusting the controller.
-            let envelope = try request.decodeJSON(Signed<Commitment>.self, from: signed.body)
-            guard envelope.signer == signed.account else {
-                throw ProblemResponse(.forbidden, "Forbidden", "the commitment must be signed by the account posting it")
+            return try await gate.signed(request, limit: settings.smallBodyLimit) { signed in
+                try await commit(id, signed, request)
             }
-            let claimed: Commitment
-            do { claimed = try envelope.verified() } catch let error as IdentityError {
-                throw ProblemResponse(.unprocessableContent, "Invalid commitment", "the commitment's own signature does not verify: \(error.description)")
-            }
-            guard let lease = await service.market.leases[id] else { throw MarketplaceError.notFound("lease \(id)") }
-            guard lease.provider == signed.account, lease.state == .running else {
-                throw ProblemResponse(.conflict, "Not committable", "lease \(id) is \(lease.state.rawValue) and belongs to \(lease.provider.short)…; only its provider commits, once, while it runs")
-            }
-            guard claimed.lease == id else {
-                throw ProblemResponse(.unprocessableContent, "Invalid commitment", "the commitment names lease \(claimed.lease), not \(id)")
-            }
-            guard Hashing.isSHA256Hex(claimed.traceHash), let trace = try artifacts.get(claimed.traceHash) else {
-                throw ProblemResponse(
-                    .unprocessableContent, "Missing trace",
-                    "upload the trace (every leaf's state hash, 32 bytes each) as artifact sha256:\(claimed.traceHash.prefix(64)) before committing"
-                )
-            }
-            return try await leaseAnswer(id, signed) { market, now throws(MarketplaceError) in
-                try market.commit(envelope, trace: trace, lease: id, by: signed.account, now: now)
-            }
+        }
+    }
+
+    /// `POST /v1/leases/{id}/commitment`. The commitment is signed in its own right and kept as
+    /// signed, so a challenger can later prove what the provider claimed without trusting the controller.
+    private func commit(_ id: LeaseID, _ signed: SignedBody, _ request: Request) async throws -> Response {
+        let envelope = try request.decodeJSON(Signed<Commitment>.self, from: signed.body)
+        guard envelope.signer == signed.account else {
+            throw ProblemResponse(.forbidden, "Forbidden", "the commitment must be signed by the account posting it")
+        }
+        let claimed: Commitment
+        do { claimed = try envelope.verified() } catch let error as IdentityError {
+            throw ProblemResponse(.unprocessableContent, "Invalid commitment", "the commitment's own signature does not verify: \(error.description)")
+        }
+        guard let lease = await service.market.leases[id] else { throw MarketplaceError.notFound("lease \(id)") }
+        guard lease.provider == signed.account, lease.state == .running else {
+            throw ProblemResponse(.conflict, "Not committable", "lease \(id) is \(lease.state.rawValue) and belongs to \(lease.provider.short)…; only its provider commits, once, while it runs")
+        }
+        guard claimed.lease == id else {
+            throw ProblemResponse(.unprocessableContent, "Invalid commitment", "the commitment names lease \(claimed.lease), not \(id)")
+        }
+        guard Hashing.isSHA256Hex(claimed.traceHash), let trace = try artifacts.get(claimed.traceHash) else {
+            throw ProblemResponse(
+                .unprocessableContent, "Missing trace",
+                "upload the trace (every leaf's state hash, 32 bytes each) as artifact sha256:\(claimed.traceHash.prefix(64)) before committing"
+            )
+        }
+        return try await leaseAnswer(id, signed) { market, now throws(MarketplaceError) in
+            try market.commit(envelope, trace: trace, lease: id, by: signed.account, now: now)
         }
     }
 

@@ -7,6 +7,7 @@ struct VerificationRoutes: Sendable {
     let service: MarketService
     let settings: ControllerSettings
     let artifacts: ArtifactStore
+    let gate: RequestGate
 
     func register(on router: RouteTable) {
         router.get("/v1/leases") { request, _ in
@@ -22,10 +23,15 @@ struct VerificationRoutes: Sendable {
                 guard let id = try? AccountID(String(text)) else { throw ProblemResponse(.badRequest, "Bad query", "provider must be an account id") }
                 return id
             }
+            let submitter = try query["submitter"].map { text in
+                guard let id = try? AccountID(String(text)) else { throw ProblemResponse(.badRequest, "Bad query", "submitter must be an account id") }
+                return id
+            }
             let market = await service.market
             let leases = market.leases.values
                 .filter { lease in
                     lease.id.rawValue > page.after && (state.map { lease.state == $0 } ?? true) && (provider.map { lease.provider == $0 } ?? true)
+                        && (submitter.map { lease.submitter == $0 } ?? true)
                 }
                 .sorted { $0.id < $1.id }
                 .prefix(page.limit)
@@ -41,20 +47,21 @@ struct VerificationRoutes: Sendable {
         }
         router.post("/v1/leases/:id/disputes") { request, context in
             let id = (try context.parameters.id("id", what: "lease") as LeaseID)
-            let signed = try await request.signed(limit: settings.smallBodyLimit)
-            let body = try request.decodeJSON(API.OpenDisputeRequest.self, from: signed.body)
-            // The trace is read only for a request the market could accept, so one it will refuse
-            // (unstaked, the provider itself, a lease not under verification) never costs the
-            // controller a read and a hash of it; the market then refuses it for its real reason.
-            let market = await service.market
-            guard let lease = market.leases[id] else { throw MarketplaceError.notFound("lease \(id)") }
-            let mayDispute = lease.isUnderVerification && lease.provider != signed.account
-                && market.ledger.balances(of: signed.account).staked >= market.policy.challengerMinimumStake
-            let trace = mayDispute ? (try lease.commitment.flatMap { try artifacts.get($0.traceHash) } ?? Data()) : Data()
-            let dispute = try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
-                try market.openDispute(lease: id, segment: body.segment, claim: body.claim, trace: trace, by: signed.account, now: now)
+            return try await gate.signed(request, limit: settings.smallBodyLimit) { signed in
+                let body = try request.decodeJSON(API.OpenDisputeRequest.self, from: signed.body)
+                // The trace is read only for a request the market could accept, so one it will refuse
+                // (unstaked, the provider itself, a lease not under verification) never costs the
+                // controller a read and a hash of it; the market then refuses it for its real reason.
+                let market = await service.market
+                guard let lease = market.leases[id] else { throw MarketplaceError.notFound("lease \(id)") }
+                let mayDispute = lease.isUnderVerification && lease.provider != signed.account
+                    && market.ledger.balances(of: signed.account).staked >= market.policy.challengerMinimumStake
+                let trace = mayDispute ? (try lease.commitment.flatMap { try artifacts.get($0.traceHash) } ?? Data()) : Data()
+                let dispute = try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
+                    try market.openDispute(lease: id, segment: body.segment, claim: body.claim, trace: trace, by: signed.account, now: now)
+                }
+                return try JSONResponse.make(API.DisputeView(dispute), status: .created)
             }
-            return try JSONResponse.make(API.DisputeView(dispute), status: .created)
         }
         router.get("/v1/disputes") { request, _ in
             let query = request.uri.queryParameters
@@ -90,17 +97,18 @@ struct VerificationRoutes: Sendable {
         }
         router.post("/v1/disputes/:id/moves") { request, context in
             let id = (try context.parameters.id("id", what: "dispute") as DisputeID)
-            let signed = try await request.signed(limit: settings.smallBodyLimit)
-            let move = try request.decodeJSON(DisputeMove.self, from: signed.body)
-            let dispute = try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
-                // Only a `state` move needs the store: the state the range starts from must be in
-                // it. Looked up here, on the market's actor, against the range as it is now.
-                let available = market.disputes[id]?.range.map { artifacts.contains($0.lowHash) } ?? false
-                let change = try market.moveDispute(id, move, by: signed.account, stateAvailable: available, now: now)
-                guard let dispute = market.disputes[id] else { throw MarketplaceError.notFound("dispute \(id)") }
-                return (dispute, change)
+            return try await gate.signed(request, limit: settings.smallBodyLimit) { signed in
+                let move = try request.decodeJSON(DisputeMove.self, from: signed.body)
+                let dispute = try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
+                    // Only a `state` move needs the store: the state the range starts from must be in
+                    // it. Looked up here, on the market's actor, against the range as it is now.
+                    let available = market.disputes[id]?.range.map { artifacts.contains($0.lowHash) } ?? false
+                    let change = try market.moveDispute(id, move, by: signed.account, stateAvailable: available, now: now)
+                    guard let dispute = market.disputes[id] else { throw MarketplaceError.notFound("dispute \(id)") }
+                    return (dispute, change)
+                }
+                return try JSONResponse.make(API.DisputeView(dispute))
             }
-            return try JSONResponse.make(API.DisputeView(dispute))
         }
     }
 

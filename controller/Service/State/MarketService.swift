@@ -54,7 +54,88 @@ public actor MarketService {
     ) async throws -> T {
         let now = clock()
         var draft = market
-        var (value, change) = try command(&draft, now)
+        let (value, change) = try command(&draft, now)
+        try await commit(draft, change, at: now)
+        return value
+    }
+
+    /// Runs a signed command: accepts the request's nonce and runs `command` as one change.
+    ///
+    /// A refused command still uses up the nonce: the signature verified, so the request was the
+    /// account's own, and it was answered with a refusal. The nonce alone is committed, durably,
+    /// before the refusal is rethrown, in the same turn of this actor, so the same signed bytes
+    /// can never be sent again and succeed once things change (funds arrive, a trace is uploaded).
+    /// A nonce that is itself refused (stale, too far ahead) changes nothing.
+    ///
+    /// Every journal entry the command makes carries the signed request (`Marketplace.onBehalf`).
+    public func performSigned<T: Sendable>(
+        _ request: RequestEvidence,
+        _ command: @Sendable (inout Marketplace, Timestamp) throws(MarketplaceError) -> (T, MarketChange)
+    ) async throws -> T {
+        try await performSigned(by: request.account, nonce: request.nonce, request: request, command)
+    }
+
+    /// A signed command whose body is not kept (a streamed artifact upload): it may not move
+    /// money, since a journal entry must carry the request that caused it.
+    public func performSigned<T: Sendable>(
+        by account: AccountID, nonce: UInt64,
+        _ command: @Sendable (inout Marketplace, Timestamp) throws(MarketplaceError) -> (T, MarketChange)
+    ) async throws -> T {
+        try await performSigned(by: account, nonce: nonce, request: nil, command)
+    }
+
+    private func performSigned<T: Sendable>(
+        by account: AccountID, nonce: UInt64, request: RequestEvidence?,
+        _ command: @Sendable (inout Marketplace, Timestamp) throws(MarketplaceError) -> (T, MarketChange)
+    ) async throws -> T {
+        let now = clock()
+        var draft = market
+        var change = try draft.acceptNonce(nonce, for: account, now: now)
+        let value: T
+        do {
+            let (result, more) = if let request {
+                try draft.onBehalf(of: request) { market throws(MarketplaceError) in try command(&market, now) }
+            } else {
+                try command(&draft, now)
+            }
+            guard request != nil || more.journal.isEmpty else {
+                logger.critical("a signed command without its request kept tried to move money; refused")
+                throw ControllerError.storage
+            }
+            value = result
+            change.merge(more)
+        } catch {
+            var spent = market
+            let nonceOnly = try spent.acceptNonce(nonce, for: account, now: now)
+            try await commit(spent, nonceOnly, at: now)
+            throw error
+        }
+        try await commit(draft, change, at: now)
+        return value
+    }
+
+    /// Checks, before a request's body is read, that `account` may send it and that `nonce` could
+    /// be accepted now (`Marketplace.admit`).
+    public func admit(_ account: AccountID, nonce: UInt64, newAccounts: Bool) throws(MarketplaceError) {
+        try market.admit(nonce: nonce, for: account, now: clock(), newAccount: newAccounts)
+    }
+
+    /// Uses up the nonce of a request whose signature verified but which a route refused before
+    /// or after its command ran. A nonce already used (by `performSigned`'s own refusal, or by a
+    /// later request) is left as it is.
+    public func spendNonce(_ nonce: UInt64, for account: AccountID) async {
+        guard market.account(account).lastNonce < nonce else { return }
+        do {
+            try await perform { market, now throws(MarketplaceError) in ((), try market.acceptNonce(nonce, for: account, now: now)) }
+        } catch {
+            logger.warning("could not use up a refused request's nonce", metadata: ["account": "\(account.short)", "error": "\(error)"])
+        }
+    }
+
+    /// Makes `draft` the market and its change durable; on a storage failure reloads the market
+    /// from the database, so memory never runs ahead of what is durable.
+    private func commit(_ draft: Marketplace, _ change: MarketChange, at now: Timestamp) async throws {
+        var change = change
         do {
             change.journal = try change.journal.map { entry throws(IdentityError) in try entry.signed(by: controllerKey) }
         } catch {
@@ -72,24 +153,6 @@ public actor MarketService {
             logger.error("storage failed; reloading the market from the database", metadata: ["error": "\(error)"])
             await reload()
             throw ControllerError.storage
-        }
-        return value
-    }
-
-    /// Runs a signed command: accepts the request's nonce and runs `command` as one change, so a
-    /// refused command leaves the nonce unused and nothing else changed. Every journal entry the
-    /// command makes carries the signed request.
-    public func performSigned<T: Sendable>(
-        _ request: RequestEvidence,
-        _ command: @Sendable (inout Marketplace, Timestamp) throws(MarketplaceError) -> (T, MarketChange)
-    ) async throws -> T {
-        try await perform { market, now throws(MarketplaceError) in
-            try market.onBehalf(of: request) { market throws(MarketplaceError) in
-                var change = try market.acceptNonce(request.nonce, for: request.account)
-                let (value, more) = try command(&market, now)
-                change.merge(more)
-                return (value, change)
-            }
         }
     }
 

@@ -13,6 +13,8 @@ enum MarketStore {
     /// Beacon secrets: private records, written with the award and read only by the clock at the
     /// reveal. No route serves this kind; a revealed secret is served from the lease's audit.
     static let beaconSecretKind = "beacon-secret"
+    /// What the market knows of each stored artifact (uploaders, orders), by its hash.
+    static let artifactKind = "artifact"
     static let countersID = "counters"
 
     /// Rebuilds the marketplace from the journal (the ledger) and the stored records.
@@ -22,13 +24,15 @@ enum MarketStore {
         let orders = try DocumentStore.all(Order.self, kind: orderKind, in: db).map(\.value)
         let leases = try DocumentStore.all(Lease.self, kind: leaseKind, in: db).map(\.value)
         let disputes = try DocumentStore.all(Dispute.self, kind: disputeKind, in: db).map(\.value)
+        let artifacts = try DocumentStore.all(ArtifactRecord.self, kind: artifactKind, in: db).map(\.value)
         let counters = try DocumentStore.get(Marketplace.Counters.self, kind: metaKind, id: countersID, in: db) ?? .init()
         let deadlines = try DeadlineStore.all(in: db).compactMap { stored -> Deadline? in
             guard let kind = Deadline.Kind(rawValue: stored.kind), let subject = UInt64(stored.id) else { return nil }
             return Deadline(kind: kind, subject: subject, at: stored.dueAt)
         }
         let market = Marketplace(
-            policy: policy, ledger: ledger, accounts: accounts, orders: orders, leases: leases, disputes: disputes, counters: counters
+            policy: policy, ledger: ledger, accounts: accounts, orders: orders, leases: leases, disputes: disputes,
+            artifacts: artifacts, counters: counters
         )
         return (market, deadlines)
     }
@@ -41,6 +45,7 @@ enum MarketStore {
         var orders: [Order]
         var leases: [Lease]
         var disputes: [Dispute]
+        var artifacts: [ArtifactRecord]
         var beaconSecrets: [(lease: LeaseID, secret: String)]
         var counters: Marketplace.Counters?
         var deadlines: [Deadline]
@@ -51,6 +56,7 @@ enum MarketStore {
             orders = change.orders.sorted().compactMap { market.orders[$0] }
             leases = change.leases.sorted().compactMap { market.leases[$0] }
             disputes = change.disputes.sorted().compactMap { market.disputes[$0] }
+            artifacts = change.artifacts.sorted().compactMap { market.artifacts[$0] }
             beaconSecrets = change.beaconSecrets.sorted { $0.key < $1.key }.map { (lease: $0.key, secret: $0.value) }
             counters = change.orders.isEmpty && change.leases.isEmpty && change.disputes.isEmpty ? nil : market.counters
             deadlines = change.deadlines
@@ -69,6 +75,9 @@ enum MarketStore {
             }
             for dispute in disputes {
                 try DocumentStore.put(kind: MarketStore.disputeKind, id: dispute.id.description, value: dispute, at: now, in: db)
+            }
+            for record in artifacts {
+                try DocumentStore.put(kind: MarketStore.artifactKind, id: record.hash, value: record, at: now, in: db)
             }
             for (lease, secret) in beaconSecrets {
                 try DocumentStore.put(kind: MarketStore.beaconSecretKind, id: lease.description, value: secret, at: now, in: db)

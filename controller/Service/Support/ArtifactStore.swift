@@ -1,10 +1,12 @@
 import Foundation
+import Hummingbird
 import TenderCore
 
 /// Content-addressed files: each artifact is stored under the hex of its SHA-256.
 ///
 /// Writes go to a temporary file that is synced and renamed, so a crash never leaves a partial
-/// artifact under a real name.
+/// artifact under a real name. Who may store and read what is the market's business
+/// (`Marketplace+Artifacts`); this only keeps bytes.
 struct ArtifactStore: Sendable {
     let directory: URL
 
@@ -19,19 +21,53 @@ struct ArtifactStore: Sendable {
         if let expected, expected != hash {
             throw ProblemResponse(.unprocessableContent, "Hash mismatch", "the body's SHA-256 is \(hash), not \(expected)")
         }
-        let target = directory.appendingPathComponent(hash)
-        if FileManager.default.fileExists(atPath: target.path) { return hash }
-        let temporary = directory.appendingPathComponent(".\(hash).\(UUID().uuidString).tmp")
+        if contains(hash) { return hash }
+        let temporary = temporaryURL()
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else { throw ControllerError.storage }
-        let handle = try FileHandle(forWritingTo: temporary)
-        try handle.write(contentsOf: data)
-        try handle.synchronize()
-        try handle.close()
-        if rename(temporary.path, target.path) != 0 {
+        do {
+            let handle = try FileHandle(forWritingTo: temporary)
+            defer { try? handle.close() }
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+        } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw ControllerError.storage
         }
+        try StagedArtifact(hash: hash, size: Int64(data.count), temporary: temporary, target: url(for: hash)).commit()
         return hash
+    }
+
+    /// Writes a request body to a temporary file as it arrives, hashing it on the way, and syncs
+    /// it: memory holds one chunk at a time, whatever the body's size. More than `limit` bytes
+    /// stop the upload with 413 and `tooLarge` as its detail. Nothing is left on disk if it fails.
+    ///
+    /// The writes are plain blocking `FileHandle` calls of one chunk each (tens of KiB, into the
+    /// page cache); the one slow call, the final sync, is the same the whole-body write made.
+    func stage(_ body: RequestBody, limit: Int64, tooLarge: String) async throws -> StagedArtifact {
+        let temporary = temporaryURL()
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else { throw ControllerError.storage }
+        do {
+            let handle = try FileHandle(forWritingTo: temporary)
+            defer { try? handle.close() }
+            var hasher = IncrementalSHA256()
+            var size: Int64 = 0
+            for try await buffer in body {
+                size += Int64(buffer.readableBytes)
+                guard size <= limit else { throw ProblemResponse(.contentTooLarge, "Body too large", tooLarge) }
+                let chunk = Data(buffer.readableBytesView)
+                hasher.update(chunk)
+                try handle.write(contentsOf: chunk)
+            }
+            try handle.synchronize()
+            let hash = hasher.finalizeHex()
+            return StagedArtifact(hash: hash, size: size, temporary: temporary, target: url(for: hash))
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            // A refusal (too large) keeps its answer; anything else, a file or a broken body, is a
+            // failure of the upload, not of the request's content.
+            if error is ProblemResponse { throw error }
+            throw ControllerError.storage
+        }
     }
 
     /// Where the artifact with this hash lives (or would live).
@@ -47,5 +83,15 @@ struct ArtifactStore: Sendable {
         let url = directory.appendingPathComponent(hash)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         return try Data(contentsOf: url)
+    }
+
+    /// The artifact's bytes as a response body read from disk in chunks as the client takes them,
+    /// never whole in memory.
+    func body(for hash: String, context: some RequestContext) async throws -> ResponseBody {
+        try await FileIO().loadFile(path: url(for: hash).path, context: context)
+    }
+
+    private func temporaryURL() -> URL {
+        directory.appendingPathComponent(".\(UUID().uuidString).tmp")
     }
 }

@@ -16,6 +16,8 @@ public struct ControllerConfig: Codable, Equatable, Sendable {
         var challengerMinimumStake: String = "1"
         var minimumDisputeBond: String = "0.1"
         var maxOpenDisputesPerLease: Int = 8
+        var minimumOrderEscrow: String = "0.01"
+        var artifactQuota: String = "1Gi"
 
         public init() {}
 
@@ -33,6 +35,8 @@ public struct ControllerConfig: Codable, Equatable, Sendable {
             challengerMinimumStake = try c.decodeIfPresent(String.self, forKey: .challengerMinimumStake) ?? defaults.challengerMinimumStake
             minimumDisputeBond = try c.decodeIfPresent(String.self, forKey: .minimumDisputeBond) ?? defaults.minimumDisputeBond
             maxOpenDisputesPerLease = try c.decodeIfPresent(Int.self, forKey: .maxOpenDisputesPerLease) ?? defaults.maxOpenDisputesPerLease
+            minimumOrderEscrow = try c.decodeIfPresent(String.self, forKey: .minimumOrderEscrow) ?? defaults.minimumOrderEscrow
+            artifactQuota = try c.decodeIfPresent(String.self, forKey: .artifactQuota) ?? defaults.artifactQuota
         }
     }
 
@@ -121,6 +125,8 @@ public struct ControllerConfig: Codable, Equatable, Sendable {
         }
         if (try? Amount.parse(market.minimumDisputeBond)) == nil { problems.append("market.minimumDisputeBond: expected credits like 0.1") }
         if !(1...1_000).contains(market.maxOpenDisputesPerLease) { problems.append("market.maxOpenDisputesPerLease: must be 1...1000") }
+        if (try? Amount.parse(market.minimumOrderEscrow)) == nil { problems.append("market.minimumOrderEscrow: expected credits like 0.01") }
+        if ByteSize.bytes(market.artifactQuota) == nil { problems.append("market.artifactQuota: expected a size like 1Gi or 512Mi") }
         if !(1...64).contains(audit.concurrentAudits) { problems.append("audit.concurrentAudits: must be 1...64") }
         if !(audit.cpuShare > 0 && audit.cpuShare <= 1) { problems.append("audit.cpuShare: must be in (0, 1]") }
         return problems
@@ -137,7 +143,8 @@ public struct ControllerConfig: Codable, Equatable, Sendable {
             disputeMoveSeconds: DurationText.seconds(market.disputeMove) ?? 60,
             disputeBondBasisPoints: market.disputeBondBasisPoints,
             challengerMinimumStake: try? Amount.parse(market.challengerMinimumStake),
-            minimumDisputeBond: try? Amount.parse(market.minimumDisputeBond), maxOpenDisputesPerLease: market.maxOpenDisputesPerLease
+            minimumDisputeBond: try? Amount.parse(market.minimumDisputeBond), maxOpenDisputesPerLease: market.maxOpenDisputesPerLease,
+            minimumOrderEscrow: try? Amount.parse(market.minimumOrderEscrow), artifactQuotaBytes: ByteSize.bytes(market.artifactQuota) ?? (1 << 30)
         )
     }
 }

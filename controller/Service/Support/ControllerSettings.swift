@@ -5,7 +5,7 @@ import TenderCore
 public struct ControllerSettings: Sendable {
     /// `--dev`: the faucet is open.
     public var dev: Bool
-    /// Largest body for artifacts and manifests.
+    /// Largest artifact upload. Manifests and profiles are bounded by `TenderDocument.maximumBytes`.
     public var maxBodyBytes: Int
     /// Largest body for small JSON requests.
     public var smallBodyLimit: Int = 1 << 20

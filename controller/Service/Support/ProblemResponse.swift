@@ -62,6 +62,14 @@ struct ProblemResponse: HTTPResponseError {
             return ProblemResponse(.notFound, "Not found", "\(what) not found")
         case .staleNonce:
             return ProblemResponse(.conflict, "Replayed nonce", error.description)
+        case .futureNonce:
+            return ProblemResponse(.unprocessableContent, "Nonce too far ahead", error.description)
+        case .unknownAccount:
+            return ProblemResponse(.unauthorized, "Unknown account", error.description)
+        case .unfunded(let why):
+            return ProblemResponse(.forbidden, "Account not funded", why)
+        case .quotaExceeded(let why):
+            return ProblemResponse(.contentTooLarge, "Artifact quota exceeded", why)
         case .market(.bidDeclined(let reasons)):
             return ProblemResponse(.unprocessableContent, "Bid declined", error.description,
                                    reasons: reasons.map { .init(code: $0.code, message: $0.description) })

@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import TenderCore
 
-/// A request body whose signature has been checked against its account.
+/// A request body whose signature has been checked against its account (see `RequestGate`).
 struct SignedBody: Sendable {
     /// The request as signed, kept with every journal entry it causes.
     var evidence: RequestEvidence
@@ -18,41 +18,18 @@ extension Request {
     static let nonceField = HTTPField.Name(RequestSignature.nonceHeader)!
     static let signatureField = HTTPField.Name(RequestSignature.signatureHeader)!
 
-    /// The body, refusing more than `limit` bytes with 413.
-    func bodyData(limit: Int) async throws -> Data {
-        let buffer = try await body.collect(upTo: limit)
-        return Data(buffer.readableBytesView)
-    }
-
-    /// Reads the body and checks the request's signature over the exact target as sent (DESIGN section 3).
-    func signed(limit: Int) async throws -> SignedBody {
-        let data = try await bodyData(limit: limit)
-        guard let account = headers[Self.accountField], let nonce = headers[Self.nonceField],
-              let signature = headers[Self.signatureField] else { throw AuthError.missingHeaders }
-        let parsed = try Self.parseSignature(account: account, nonce: nonce, signature: signature).get()
-        let target = head.path ?? uri.description
-        guard Self.verifies(parsed, method: method.rawValue, target: target, body: data) else { throw AuthError.badSignature }
-        return SignedBody(evidence: RequestEvidence(
-            account: parsed.account, nonce: parsed.nonce, method: method.rawValue, target: target, body: data, signature: parsed.signature
-        ))
-    }
-
-    private static func parseSignature(account: String, nonce: String, signature: String) -> Result<RequestSignature, AuthError> {
+    /// The body, refusing more than `limit` bytes with 413 and `tooLarge` (or a plain message) as its detail.
+    func bodyData(limit: Int, tooLarge: String? = nil) async throws -> Data {
         do {
-            return .success(try RequestSignature(accountHeader: account, nonceHeader: nonce, signatureHeader: signature))
-        } catch {
-            return .failure(.malformed(error))
+            let buffer = try await body.collect(upTo: limit)
+            return Data(buffer.readableBytesView)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw ProblemResponse(.contentTooLarge, "Body too large", tooLarge ?? "this route accepts a body of at most \(limit) bytes")
         }
     }
 
-    private static func verifies(_ signature: RequestSignature, method: String, target: String, body: Data) -> Bool {
-        do {
-            try signature.verify(method: method, pathWithQuery: target, body: body)
-            return true
-        } catch {
-            return false
-        }
-    }
+    /// The request target exactly as sent, path and query: what the signature covers.
+    var signedTarget: String { head.path ?? uri.description }
 
     /// Decodes a JSON body, refusing other content types with 415.
     func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {

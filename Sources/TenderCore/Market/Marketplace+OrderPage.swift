@@ -1,0 +1,31 @@
+/// One page of orders, as `GET /v1/orders` lists them.
+extension Marketplace {
+    /// Orders with ids above `after`, in id order, at most `limit`, filtered by `state` and
+    /// `submitter`; `next` is the cursor for the following page, nil on the last one.
+    ///
+    /// The work is what the filter selects, not the market's history: open orders come from
+    /// `openOrderIDs` and a submitter's from `ordersBySubmitter`; an unfiltered list walks ids up
+    /// from `after` and stops at `limit`.
+    public func orderPage(state: Order.State?, submitter: AccountID?, after: UInt64, limit: Int) -> (orders: [Order], next: UInt64?) {
+        let limit = max(limit, 0)
+        var page: [Order] = []
+        func take<IDs: Sequence>(_ ids: IDs) where IDs.Element == OrderID {
+            for id in ids {
+                guard page.count < limit else { return }
+                guard let order = orders[id], state.map({ order.state == $0 }) ?? true,
+                      submitter.map({ order.submitter == $0 }) ?? true else { continue }
+                page.append(order)
+            }
+        }
+        if state == .open {
+            take(openOrderIDs.filter { $0.rawValue > after }.sorted())
+        } else if let submitter {
+            let own = ordersBySubmitter[submitter] ?? []
+            take(own.lazy.filter { $0.rawValue > after })
+        } else if after < UInt64.max {
+            let end = max(after + 1, counters.nextOrder.rawValue)
+            take(((after + 1)..<end).lazy.map { OrderID($0) })
+        }
+        return (page, page.count == limit && limit > 0 ? page.last?.id.rawValue : nil)
+    }
+}
