@@ -122,13 +122,17 @@ struct LiveMarket {
         stakeTarget: 10
         """
 
-    func agent(stateDirectory: URL, stopAfterLeaf: Int? = nil, faults: FaultPlan = FaultPlan()) throws -> ProviderAgent {
+    func agent(
+        stateDirectory: URL, stopAfterLeaf: Int? = nil, faults: FaultPlan = FaultPlan(), profileText: String = Self.profileText,
+        execIsolation: ExecIsolation = .refused(reason: "no sandbox in this test")
+    ) throws -> ProviderAgent {
         var logger = Logger(label: "agent")
         logger.logLevel = .warning
         let configuration = AgentConfiguration(
-            profile: try ProviderProfile.parse(Self.profileText), profileText: Self.profileText,
+            profile: try ProviderProfile.parse(profileText), profileText: profileText,
             profileDirectory: directory, key: providerKey, client: provider, stateDirectory: stateDirectory, faults: faults,
-            pollInterval: .milliseconds(100), heartbeatInterval: .seconds(1), stopAfterLeaf: stopAfterLeaf
+            pollInterval: .milliseconds(100), heartbeatInterval: .seconds(1), stopAfterLeaf: stopAfterLeaf,
+            execIsolation: execIsolation
         )
         return ProviderAgent(configuration: configuration, logger: logger)
     }
