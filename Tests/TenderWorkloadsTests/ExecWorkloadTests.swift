@@ -4,7 +4,7 @@ import TenderCore
 import TenderWorkloads
 
 /// A deterministic step-protocol program in POSIX sh: the state is a counter; `step` adds K.
-private let counterProgram = """
+let counterProgram = """
     #!/bin/sh
     set -e
     case "$1" in

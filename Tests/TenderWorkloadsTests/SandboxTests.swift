@@ -201,14 +201,7 @@ struct SandboxTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-sandbox-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (url, hash) = try Self.install("""
-            #!/bin/sh
-            set -e
-            case "$1" in
-              init) printf '0\\n' > "$3" ;;
-              step) n=$(cat "$3"); printf '%d\\n' $((n + $5)) > "$7" ;;
-            esac
-            """, in: directory)
+        let (url, hash) = try Self.install(counterProgram, in: directory)
         let boxed = try WorkloadRunner(try ExecWorkload(programAt: url, sha256: hash, steps: 10, checkpointInterval: 4, isolation: isolation)).run()
         let free = try WorkloadRunner(try ExecWorkload(programAt: url, sha256: hash, steps: 10, checkpointInterval: 4, isolation: .unconfined)).run()
         #expect(boxed.commitment.root == free.commitment.root)
