@@ -46,17 +46,18 @@ struct LedgerAuditTests {
     /// The attacker's way of adding an entry: apply it to the replayed ledger, so the hash chain
     /// is right, and sign it with whatever key it holds.
     static func appended(
-        _ operation: LedgerOperation, to entries: [JournalEntry], request: RequestEvidence? = nil, signer: KeyPair = controller
+        _ operation: LedgerOperation, to entries: [JournalEntry], request: RequestEvidence? = nil, cause: EntryCause? = nil,
+        signer: KeyPair = controller
     ) throws -> (entries: [JournalEntry], head: Signed<API.LedgerHead>) {
         var ledger = try Ledger.replay(entries)
         let applied = try ledger.apply(operation, at: Timestamp(millis: 9_000))
         let unhashed = JournalEntry(
             sequence: applied.sequence, time: applied.time, operation: applied.operation, postings: applied.postings,
-            previousHash: applied.previousHash, request: request, hash: ""
+            previousHash: applied.previousHash, request: request, cause: cause, hash: ""
         )
         let hashed = JournalEntry(
             sequence: applied.sequence, time: applied.time, operation: applied.operation, postings: applied.postings,
-            previousHash: applied.previousHash, request: request, hash: try unhashed.computedHash()
+            previousHash: applied.previousHash, request: request, cause: cause, hash: try unhashed.computedHash()
         )
         let signed = try hashed.signed(by: signer)
         let head = try Signed(API.LedgerHead(sequence: signed.sequence, hash: signed.hash, signedAt: Timestamp(millis: 9_000)), by: signer)
@@ -87,6 +88,16 @@ struct LedgerAuditTests {
         let stolen = try Self.appended(.transfer(from: Self.alice, to: Self.bob, amount: try .credits(1)), to: entries, request: bobs)
         let third = LedgerAudit.check(head: stolen.head, entries: stolen.entries, supply: nil, controller: Self.controller.account)
         #expect(third.problems.contains { $0.contains("takes money from \(Self.alice) on a request signed by \(Self.bob)") })
+    }
+
+    @Test("a protocol fee that takes from a balance without a payment before it is caught")
+    func forgedFee() throws {
+        let (entries, _, _) = try Self.fixture()
+        let fee = LedgerOperation.fee(from: Self.bob, amount: try .credits(5), burnBasisPoints: 0, treasury: Self.controller.account)
+        // Named after a lease, as a settlement's fee would be, but with no payment before it.
+        let (forged, head) = try Self.appended(fee, to: entries, cause: .lease(1))
+        let audit = LedgerAudit.check(head: head, entries: forged, supply: nil, controller: Self.controller.account)
+        #expect(audit.problems.contains { $0.contains("does not follow a payment") }, "\(audit.problems)")
     }
 
     @Test("an entry signed by another key than the controller's is caught, even with a head that key signed")

@@ -224,7 +224,11 @@ struct ControllerRouteTests {
             let (status, fetched) = try await client.artifact(hash, by: alice)
             #expect(status == .ok && fetched == data)
             let wrong = String(repeating: "0", count: 64)
-            #expect(try await client.signed(.put, "/v1/artifacts/\(wrong)", by: alice, body: data, contentType: "application/octet-stream").0 == .unprocessableContent)
+            // The path's hash is what the signature is checked against before the body is read:
+            // a body with another hash is refused at its headers.
+            let (refused, problem) = try await client.signed(.put, "/v1/artifacts/\(wrong)", by: alice, body: data, contentType: "application/octet-stream")
+            #expect(refused == .unauthorized)
+            #expect(String(decoding: problem, as: UTF8.self).contains("the SHA-256 the path names"))
             #expect(try await client.artifact(wrong, by: alice).0 == .notFound)
             #expect(try await client.get("/v1/artifacts/not-a-hash").0 == .notFound)
             let huge = Data(count: 10_000)

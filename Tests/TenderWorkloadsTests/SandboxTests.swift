@@ -195,6 +195,30 @@ struct SandboxTests {
         #expect(bait.survivors().isEmpty, "processes outlived the timeout: \(bait.survivors())")
     }
 
+    @Test("a state file left as a symlink to the operator's key, or as a FIFO, is refused, not followed, and nothing blocks")
+    func stateFileTricks() async throws {
+        let isolation = try Self.sandbox()
+        let bait = try Bait()
+        defer { bait.remove() }
+        for (trick, expected) in [("ln -s '\(bait.keyFile.path)' \"$3\"", "symlink"), ("mkfifo \"$3\"", "not a regular file"),
+                                  ("ln -s /dev/zero \"$3\"", "symlink")] {
+            let (url, hash) = try Self.install("#!/bin/sh\n\(trick)\n", in: bait.directory)
+            let workload = try ExecWorkload(programAt: url, sha256: hash, steps: 1, checkpointInterval: 1, stepTimeout: .seconds(10), isolation: isolation)
+            let (outcome, elapsed) = await ComputeThread.run(name: "sandbox-test") {
+                let clock = ContinuousClock()
+                let started = clock.now
+                let outcome = Result { () throws(WorkloadError) in try workload.initialState() }
+                return (outcome, clock.now - started)
+            }
+            guard case .failure(.io(let message)) = outcome else {
+                Issue.record("\(trick): expected a refusal, got \(outcome)")
+                continue
+            }
+            #expect(message.contains(expected), "\(trick): \(message)")
+            #expect(elapsed < .seconds(5), "\(trick)")
+        }
+    }
+
     @Test("the counter program gives the same states in the sandbox as unconfined")
     func sameStates() throws {
         let isolation = try Self.sandbox()

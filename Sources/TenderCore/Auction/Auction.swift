@@ -25,23 +25,56 @@ public enum Auction {
     public static func clear(
         bids: [Bid], standings: [AccountID: BidderStanding], rule: PricingTerms.Rule, reserve: Amount, replicas: Int = 1
     ) -> Outcome {
-        let ranked = bids
-            .filter { $0.price <= reserve && !$0.price.isZero }
-            .sorted { isBetter($0, than: $1, standings: standings) }
-        var winners: [Bid] = []
-        var losers: [Bid] = []
-        var seen = Set<AccountID>()
-        for bid in ranked where seen.insert(bid.provider).inserted {
-            if winners.count < replicas { winners.append(bid) } else { losers.append(bid) }
+        guard replicas > 0 else { return .noWinner(eligibleBids: 0) }
+        // Only the winners and the first loser matter, and of each provider only its best bid: one
+        // pass keeps the best `replicas + 1` providers' best bids, in rank order, instead of
+        // sorting every bid. Each bid's standing is looked up once, not at every comparison.
+        var best: [Ranked] = []
+        best.reserveCapacity(replicas + 2)
+        for bid in bids where bid.price <= reserve && !bid.price.isZero {
+            let candidate = Ranked(bid: bid, standing: standings[bid.provider])
+            if let index = best.firstIndex(where: { $0.bid.provider == bid.provider }) {
+                guard candidate.isBetter(than: best[index]) else { continue }
+                best.remove(at: index)
+            } else if best.count > replicas, let last = best.last, !candidate.isBetter(than: last) {
+                continue
+            }
+            let position = best.firstIndex { candidate.isBetter(than: $0) } ?? best.count
+            best.insert(candidate, at: position)
+            if best.count > replicas + 1 { best.removeLast() }
         }
-        guard winners.count == replicas, replicas > 0 else { return .noWinner(eligibleBids: winners.count) }
+        let winners = best.prefix(replicas).map(\.bid)
+        guard winners.count == replicas else { return .noWinner(eligibleBids: winners.count) }
+        let firstLoser = best.count > replicas ? best[replicas].bid : nil
         let awards = winners.map { bid in
             switch rule {
             case .firstPrice: Award(bid: bid, payment: bid.price)
-            case .secondPrice: Award(bid: bid, payment: losers.first?.price ?? reserve)
+            case .secondPrice: Award(bid: bid, payment: firstLoser?.price ?? reserve)
             }
         }
         return .awarded(awards)
+    }
+
+    /// A bid with what ranks it, read once.
+    struct Ranked {
+        let bid: Bid
+        let reputation: Int
+        let stake: Amount
+
+        init(bid: Bid, standing: BidderStanding?) {
+            self.bid = bid
+            reputation = standing?.reputationBasisPoints ?? 0
+            stake = standing?.freeStake ?? .zero
+        }
+
+        /// The ranking order: lower price, then higher reputation, more stake, earlier, lower id.
+        func isBetter(than other: Ranked) -> Bool {
+            if bid.price != other.bid.price { return bid.price < other.bid.price }
+            if reputation != other.reputation { return reputation > other.reputation }
+            if stake != other.stake { return stake > other.stake }
+            if bid.placedAt != other.bid.placedAt { return bid.placedAt < other.bid.placedAt }
+            return bid.id < other.bid.id
+        }
     }
 
     /// The ranking order: lower price, then higher reputation, more stake, earlier, lower id.

@@ -33,6 +33,40 @@ public enum Eligibility {
         return reasons
     }
 
+    /// Whether `declineReasons` would be empty, without building any of them: the auction asks this
+    /// of every bid, and most bids are eligible, so the reasons are built only for the rest.
+    /// `EligibilityTests` checks the two agree on random inputs.
+    public static func isEligible(order: OrderTerms, standing: BidderStanding, price: Amount?, now: Timestamp) -> Bool {
+        guard now < order.closesAt, standing.account != order.submitter else { return false }
+        if let until = standing.jailedUntil, until > now { return false }
+        guard let profile = standing.profile else { return false }
+        let manifest = order.manifest
+        if let price {
+            guard !price.isZero, price <= manifest.pricing.maxPrice else { return false }
+        }
+        guard standing.freeStake >= manifest.verification.collateral,
+              standing.reputationBasisPoints >= Int((manifest.placement.minReputation * 10_000).rounded()) else { return false }
+        return canRun(manifest, on: profile)
+    }
+
+    /// Whether `resourceReasons` would be empty, allocating nothing.
+    public static func canRun(_ manifest: JobManifest, on profile: ProviderProfile) -> Bool {
+        let wanted = manifest.resources
+        let offered = profile.inventory
+        guard profile.runtimes.contains(manifest.workload.runtime),
+              offered.cpuMillis >= wanted.cpuMillis, offered.memoryBytes >= wanted.memoryBytes,
+              offered.storageBytes >= wanted.storageBytes else { return false }
+        if let gpu = wanted.gpu, gpu.units > 0 {
+            var best = 0
+            for group in offered.gpus where group.count > best {
+                if gpu.acceptable.isEmpty || gpu.acceptable.contains(where: { $0.isSatisfied(by: group.spec) }) { best = group.count }
+            }
+            guard best >= gpu.units else { return false }
+        }
+        for (key, value) in manifest.placement.attributes where profile.attributes[key] != value { return false }
+        return true
+    }
+
     /// Whether the machine described by `profile` can run `manifest` where it asks to run.
     /// The part of eligibility an agent can check alone, before it prices or bids.
     public static func resourceReasons(_ manifest: JobManifest, profile: ProviderProfile) -> [DeclineReason] {

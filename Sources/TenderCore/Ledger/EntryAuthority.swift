@@ -5,9 +5,11 @@ import Foundation
 /// Money leaves an account's free balance (a transfer, a stake, an unbonding, a withdrawal, an
 /// order's escrow, a dispute bond) only on that account's signed request, and the request must ask
 /// for exactly that: the right endpoint, and where the body names them, the same counterparty and
-/// amount. Money is created only through the faucet's signed request. Everything else the
-/// controller may do on its own (clearing, settlement, refunds, slashing, penalties, bonds
-/// returned or forfeited), naming the order, lease or dispute it follows from. So an operator, or
+/// amount. Money is created only through the faucet's signed request. The protocol fee may take
+/// from an available balance only what a payment just released to it (`EntrySequence`). Held
+/// money (escrow, collateral, bonds) moves at clearing, settlement, refunds and rulings on the
+/// controller's signed word, naming the order, lease or dispute it follows from: the journal
+/// shows those, but whether each was due is the market's rule, not checked here. So an operator, or
 /// anyone who can write the database, cannot add an entry that spends a user's money without the
 /// user's key, and every signed request in the journal can be checked by anyone.
 enum EntryAuthority {
@@ -83,31 +85,5 @@ enum EntryAuthority {
         default:
             return nil
         }
-    }
-}
-
-/// Catches a signed request used twice: its nonce must exceed every earlier one of its account,
-/// except in the run of entries the one request caused, and that run may take money only once.
-struct RequestSequence {
-    private var lastNonce: [AccountID: UInt64] = [:]
-    private var current: RequestEvidence?
-    private var paymentsInCurrent = 0
-
-    mutating func problem(_ entry: JournalEntry) -> String? {
-        defer { if entry.request == nil { current = nil } }
-        guard let request = entry.request else { return nil }
-        if request != current {
-            if let last = lastNonce[request.account], request.nonce <= last {
-                return "its request (nonce \(request.nonce)) comes after one with nonce \(last) from the same account: a request replayed"
-            }
-            lastNonce[request.account] = request.nonce
-            current = request
-            paymentsInCurrent = 0
-        }
-        if EntryAuthority.rule(for: entry.operation) != nil {
-            paymentsInCurrent += 1
-            if paymentsInCurrent > 1 { return "one signed request cannot take money twice" }
-        }
-        return nil
     }
 }

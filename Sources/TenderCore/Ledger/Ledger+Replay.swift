@@ -28,7 +28,7 @@ extension Ledger {
         var ledger = Ledger()
         var checked = 0
         var problem: JournalProblem?
-        var requests = RequestSequence()
+        var spans = EntrySequence()
         var rotated = earlierKeys.isEmpty
         for entry in entries {
             if let controller {
@@ -42,10 +42,10 @@ extension Ledger {
                     problem = found
                     break
                 }
-            }
-            if controller != nil, let reason = requests.problem(entry) {
-                problem = .unauthorized(sequence: entry.sequence, reason: reason)
-                break
+                if let reason = spans.problem(entry, controller: signer) {
+                    problem = .unauthorized(sequence: entry.sequence, reason: reason)
+                    break
+                }
             }
             if let found = ledger.problem(replaying: entry) {
                 problem = found

@@ -103,10 +103,21 @@ extension Marketplace {
         if record.uploaders.contains(reader) { return true }
         guard !owners.isEmpty else { return false }
         if reader == policy.auditPool { return true }
-        if ledger.balances(of: reader).staked >= policy.challengerMinimumStake { return true }
         if owners.contains(where: { $0.submitter == reader }) { return true }
         let owning = Set(owners.map(\.id))
-        return leases.values.contains { $0.provider == reader && owning.contains($0.order) }
+        // A staked challenger reads what it must re-execute: the artifacts of orders with a
+        // lease under verification, not every order's.
+        let challenger = ledger.balances(of: reader).staked >= policy.challengerMinimumStake
+        return leases.values.contains { lease in
+            owning.contains(lease.order) && (lease.provider == reader || (challenger && lease.isUnderVerification))
+        }
+    }
+
+    /// Whether `account` may name `hash` as an input of a public order: it stored the artifact
+    /// itself, or the artifact is public already.
+    func mayPublish(_ hash: String, by account: AccountID) -> Bool {
+        guard let record = artifacts[hash] else { return false }
+        return record.uploaders.contains(account) || mayRead(artifact: hash, reader: nil)
     }
 
     /// Every input a manifest names must be a `sha256:` reference to an artifact in the store
@@ -122,6 +133,9 @@ extension Marketplace {
             case .sha256(let hash):
                 if !stored.contains(hash) || !mayRead(artifact: hash, reader: submitter) {
                     problems.append("input sha256:\(hash) is not in the artifact store (or not readable by \(submitter.short)…): upload it first")
+                } else if manifest.artifacts == .anyone, !mayPublish(hash, by: submitter) {
+                    // A public order makes its inputs readable by anyone: only their uploader may.
+                    problems.append("input sha256:\(hash) is not yours to make public: upload it yourself, or keep the order's artifacts private")
                 }
             }
         }

@@ -59,7 +59,7 @@ extension Order {
         }
         let stillEligible = bids.filter { bid in
             guard let standing = standings[bid.provider] else { return false }
-            return Eligibility.declineReasons(order: terms, standing: standing, price: bid.price, now: bid.placedAt).isEmpty
+            return Eligibility.isEligible(order: terms, standing: standing, price: bid.price, now: bid.placedAt)
         }
         let outcome = Auction.clear(
             bids: stillEligible, standings: standings, rule: manifest.pricing.rule,

@@ -44,7 +44,9 @@ public final class ChildProcess: Sendable {
             }
         }
         if let closeFrom = Self.addCloseFrom {
-            _ = closeFrom(&actions, 3)
+            // Without it the child would inherit every descriptor of this process: refuse to start.
+            let status = closeFrom(&actions, 3)
+            guard status == 0 else { throw .cannotStart(executable: executable, reason: "cannot arrange to close inherited descriptors: \(String(cString: strerror(status)))") }
         } else {
             // Older C libraries: close what is open now, one by one.
             let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
@@ -56,7 +58,8 @@ public final class ChildProcess: Sendable {
             guard let changeDirectory = Self.addChangeDirectory else {
                 throw .cannotStart(executable: executable, reason: "this C library cannot start a program in another directory")
             }
-            _ = changeDirectory(&actions, directory)
+            let status = changeDirectory(&actions, directory)
+            guard status == 0 else { throw .cannotStart(executable: executable, reason: "cannot change to \(directory): \(String(cString: strerror(status)))") }
         }
 
         var attributes = posix_spawnattr_t()

@@ -14,6 +14,9 @@ import Glibc
 /// over between calls but the state. With a sandbox, the program runs confined (see `Sandbox`);
 /// unconfined, it still gets a clean environment and its process group is killed with it.
 public final class ExecProgram: Sendable {
+    /// The largest state file read back from a program (the sandbox's file-size limit by default).
+    public static let maximumStateBytes = 1 << 30
+
     /// The verified private copy.
     public let executableURL: URL
     public let isolation: ExecIsolation
@@ -108,7 +111,9 @@ public final class ExecProgram: Sendable {
         case .timedOut:
             throw .programTimedOut(command: command, seconds: timeout.components.seconds)
         case .exited(let status), .signalled(let status):
-            let stderr = (try? Data(contentsOf: errorLog)).map { String(decoding: $0.prefix(4096), as: UTF8.self) } ?? ""
+            // Only the first 4 KiB: a program may write gigabytes to standard error.
+            let head = (try? FileHandle(forReadingFrom: errorLog)).flatMap { try? $0.read(upToCount: 4096) }
+            let stderr = head.map { String(decoding: $0, as: UTF8.self) } ?? ""
             let code: Int32 = if case .signalled = ending { 128 + status } else { status }
             throw .programFailed(command: command, status: code, stderr: stderr)
         }
@@ -152,11 +157,26 @@ public final class ExecProgram: Sendable {
             }
         }
 
+        /// The state file the program wrote, read as the program left it and no further: the
+        /// program controls this directory, so a symlink (to the agent's key, say), a FIFO or a
+        /// device in its place is refused rather than followed, and the size is bounded.
         func read(_ name: String) throws(WorkloadError) -> Data {
+            let descriptor = open(directory.appendingPathComponent(name).path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+            guard descriptor >= 0 else {
+                throw errno == ELOOP ? .io("the program left a symlink as its state file \(name)") : .io("program wrote no state file \(name)")
+            }
+            let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+            var info = stat()
+            guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+                throw .io("the program's state file \(name) is not a regular file")
+            }
+            guard info.st_size <= ExecProgram.maximumStateBytes else {
+                throw .io("the program's state file \(name) is \(info.st_size) bytes, more than \(ExecProgram.maximumStateBytes)")
+            }
             do {
-                return try Data(contentsOf: directory.appendingPathComponent(name))
+                return try handle.read(upToCount: Int(info.st_size)) ?? Data()
             } catch {
-                throw .io("program wrote no state file \(name)")
+                throw .io("cannot read the program's state file \(name): \(error.localizedDescription)")
             }
         }
 

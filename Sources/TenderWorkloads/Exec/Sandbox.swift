@@ -68,6 +68,8 @@ public struct Sandbox: Sendable {
         line += Self.systemMounts()
         line += [
             "--proc", "/proc", "--dev", "/dev",
+            // Memory-backed and outside the address-space limit, so each is bounded in size.
+            "--size", String(limits.temporaryBytes), "--tmpfs", "/dev/shm",
             "--size", String(limits.temporaryBytes), "--tmpfs", "/tmp",
             "--ro-bind", program, Self.programPath,
             "--bind", work, Self.jobDirectory, "--chdir", Self.jobDirectory,

@@ -3,13 +3,15 @@
 public struct SandboxLimits: Sendable, Equatable {
     /// Address space per process (RLIMIT_AS).
     public var memoryBytes: Int64
-    /// Processes the job may run at once (RLIMIT_NPROC, counted inside its user namespace).
+    /// Processes the job may run at once (RLIMIT_NPROC). The kernel counts them per user: per
+    /// user namespace for a non-root agent, and for a root agent per the unprivileged user all
+    /// its jobs share, so there concurrent jobs share the allowance.
     public var processes: Int
     /// The largest file the job may write (RLIMIT_FSIZE).
     public var fileSizeBytes: Int64
     /// Open descriptors per process (RLIMIT_NOFILE).
     public var openFiles: Int
-    /// Size of the job's private `/tmp` (a tmpfs, so it counts against memory).
+    /// Size of the job's private `/tmp` and of its `/dev/shm` (tmpfs, so they count against memory).
     public var temporaryBytes: Int64
 
     public init(

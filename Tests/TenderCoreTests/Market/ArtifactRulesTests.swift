@@ -63,7 +63,7 @@ struct ArtifactRulesTests {
         #expect(throws: MarketplaceError.self) { try world.market.uploadAllowance(hash: state, by: world.provider, lease: world.leaseID) }
     }
 
-    @Test("an order's artifacts: its submitter, its provider, the auditor and staked challengers read them; nobody else")
+    @Test("an order's artifacts: its submitter, its provider, the auditor, and staked challengers once a lease is under verification; nobody else")
     func orderReaders() throws {
         var world = try W()
         let state = Self.hash("state 1")
@@ -72,6 +72,11 @@ struct ArtifactRulesTests {
         let dabbler = F.account(9)
         _ = try world.market.mint(F.credits("1"), to: dabbler, now: W.closeAt)
         _ = try world.market.stake(F.credits("0.5"), account: dabbler, now: W.closeAt)
+        // While the lease runs there is nothing to re-execute: a challenger has no business yet.
+        for hash in [state, F.datasetHash, W.manifestHash] {
+            #expect(!world.market.mayRead(artifact: hash, reader: W.challenger), "\(hash)")
+        }
+        world.market.leases[world.leaseID]?.state = .committed
         let market = world.market
         for hash in [state, F.datasetHash, W.manifestHash] {
             #expect(market.mayRead(artifact: hash, reader: F.submitter), "\(hash)")
@@ -108,6 +113,28 @@ struct ArtifactRulesTests {
         _ = try market.submitOrder(manifest: manifest, manifestHash: Self.hash("m"), by: F.submitter, storedInputs: [F.datasetHash], now: t0)
         #expect(market.mayRead(artifact: F.datasetHash, reader: nil))
         #expect(market.mayRead(artifact: Self.hash("m"), reader: F.account(9)))
+    }
+
+    @Test("a public order may name only inputs its submitter stored, so a reader cannot publish another's private data")
+    func publicOrderNeedsOwnInputs() throws {
+        var market = Marketplace(policy: F.policy)
+        // The auditor may read every order's artifacts; it still may not publish them.
+        let reader = market.policy.auditPool
+        _ = try market.mint(F.credits("100"), to: reader, now: t0)
+        _ = try market.mint(F.credits("100"), to: F.account(5), now: t0)
+        try F.uploadDataset(&market, by: F.account(5), now: t0)
+        _ = try market.submitOrder(manifest: F.manifest(), manifestHash: Self.hash("private"), by: F.account(5), storedInputs: [F.datasetHash], now: t0)
+        #expect(market.mayRead(artifact: F.datasetHash, reader: reader))
+        var manifest = F.manifest()
+        manifest.artifacts = .anyone
+        let refused = #expect(throws: MarketplaceError.self) {
+            try market.submitOrder(manifest: manifest, manifestHash: Self.hash("public"), by: reader, storedInputs: [F.datasetHash], now: t0)
+        }
+        #expect(refused.map { "\($0)" }?.contains("not yours to make public") == true)
+        #expect(!market.mayRead(artifact: F.datasetHash, reader: nil))
+        // Its uploader may publish it.
+        _ = try market.submitOrder(manifest: manifest, manifestHash: Self.hash("public"), by: F.account(5), storedInputs: [F.datasetHash], now: t0)
+        #expect(market.mayRead(artifact: F.datasetHash, reader: nil))
     }
 
     @Test("an order naming an input not in the store, or not the submitter's to read, is refused naming the hash")

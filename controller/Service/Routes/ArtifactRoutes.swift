@@ -21,36 +21,45 @@ struct ArtifactRoutes: Sendable {
     }
 
     /// `PUT /v1/artifacts/{sha256}` (signed): for the account's own quota, or with `?lease=N` for
-    /// a lease of its own. The account, its nonce and its allowance are checked before a byte of
-    /// the body is read; the body goes to a temporary file, is hashed on the way, and is moved
-    /// under its hash only once the upload is recorded, so a refused upload leaves nothing behind.
+    /// a lease of its own. The account, its nonce, the signature and the allowance are checked
+    /// before a byte of the body is read (the path names the body's hash, which the signature
+    /// covers, so a forged upload is refused at its headers); the body goes to a temporary file,
+    /// is hashed on the way, and is moved under its hash only once the upload is recorded, so a
+    /// refused upload leaves nothing behind.
     private func upload(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let expected = try artifactHash(context)
         let lease = try leaseParameter(request)
         let signature = try await gate.admit(request, accounts: .known)
-        let allowance = try await service.market.uploadAllowance(hash: expected, by: signature.account, lease: lease)
-        let bodyLimit = Int64(settings.maxBodyBytes)
-        let tooLarge = allowance < bodyLimit
-            ? "account \(signature.account.short)… has \(allowance) bytes of its artifact quota left"
-            : "an artifact is at most \(bodyLimit) bytes"
-        let staged = try await artifacts.stage(request.body, limit: min(bodyLimit, allowance), tooLarge: tooLarge)
         do {
-            try RequestGate.verify(signature, of: request, bodySHA256Hex: staged.hash)
-            let size = staged.size
-            try await gate.spendingNonce(of: signature) {
+            try RequestGate.verify(signature, of: request, bodySHA256Hex: expected)
+        } catch {
+            throw ProblemResponse(.unauthorized, "Bad signature",
+                                  "the signature does not cover a body with the SHA-256 the path names (\(expected)): name the hash of the body you sign and send")
+        }
+        // The request is the account's own from here: any refusal uses up its nonce.
+        let size = try await gate.spendingNonce(of: signature) { () async throws -> Int64 in
+            let allowance = try await service.market.uploadAllowance(hash: expected, by: signature.account, lease: lease)
+            let bodyLimit = Int64(settings.maxBodyBytes)
+            let tooLarge = allowance < bodyLimit
+                ? "account \(signature.account.short)… has \(allowance) bytes of its artifact quota left"
+                : "an artifact is at most \(bodyLimit) bytes"
+            let staged = try await artifacts.stage(request.body, limit: min(bodyLimit, allowance), tooLarge: tooLarge)
+            do {
                 guard staged.hash == expected else {
                     throw ProblemResponse(.unprocessableContent, "Hash mismatch", "the body's SHA-256 is \(staged.hash), not \(expected)")
                 }
+                let size = staged.size
                 try await service.performSigned(by: signature.account, nonce: signature.nonce) { market, now throws(MarketplaceError) in
                     ((), try market.recordUpload(hash: expected, size: size, by: signature.account, lease: lease, now: now))
                 }
+                try staged.commit()
+                return size
+            } catch {
+                staged.discard()
+                throw error
             }
-            try staged.commit()
-        } catch {
-            staged.discard()
-            throw error
         }
-        return try JSONResponse.make(["sha256": expected, "size": String(staged.size)], status: .created)
+        return try JSONResponse.make(["sha256": expected, "size": String(size)], status: .created)
     }
 
     /// `GET /v1/artifacts/{sha256}`: unsigned for an artifact of an order whose manifest says

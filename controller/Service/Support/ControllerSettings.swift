@@ -7,8 +7,10 @@ public struct ControllerSettings: Sendable {
     public var dev: Bool
     /// Largest artifact upload. Manifests and profiles are bounded by `TenderDocument.maximumBytes`.
     public var maxBodyBytes: Int
-    /// Largest body for small JSON requests.
-    public var smallBodyLimit: Int = 1 << 20
+    /// Largest body for small JSON requests (transfers, stake, bids, heartbeats, commitments,
+    /// disputes and moves). Kept small because a request that moves money is kept, body and
+    /// all, in the public journal for good.
+    public var smallBodyLimit: Int = 16 << 10
     /// The most one faucet call may mint.
     public var faucetLimit: Amount = (try? Amount.credits(1_000_000)) ?? .zero
     /// The artifact store's directory.
