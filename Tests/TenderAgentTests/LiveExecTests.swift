@@ -30,7 +30,7 @@ struct LiveExecTests {
             size: 1Gi
         pricing:
           maxPrice: 1
-          auctionDuration: 1s
+          auctionDuration: 3s
         verification:
           samples: 1
           challengeWindow: 10m

@@ -94,7 +94,7 @@ struct LiveMarket {
             size: 1Gi
         pricing:
           maxPrice: 1
-          auctionDuration: 1s
+          auctionDuration: 3s
         verification:
           samples: 2
           challengeWindow: 10m

@@ -131,17 +131,21 @@ public struct TenderAPIClient: Sendable {
 
     /// Sends `request` and returns the answer whatever its status; throws only when there is none.
     ///
-    /// A signed request refused for a stale nonce (409) is sent once more, with a nonce above the
-    /// account's last accepted one: another process signing for the same account (the agent and the
-    /// CLI sharing a key) can take a millisecond's nonce first. The refused request changed nothing,
-    /// so sending it again is safe.
+    /// A signed request refused for a stale nonce (409) is sent again, up to twice, with a nonce
+    /// above the account's last accepted one: another process signing for the same account (the
+    /// agent and the CLI sharing a key), or a concurrent request of this one that arrived first,
+    /// can take a nonce first. A nonce refused as stale was never accepted and changed nothing, so
+    /// sending the request again is safe.
     public func send(_ request: APIRequest) async throws(ClientError) -> APIResponse {
-        let response = try await sendOnce(request)
-        guard request.isSigned, response.status == 409, Self.isNonceProblem(response), let account else { return response }
-        if let view = try? await call(.get("/v1/accounts/\(account.hex)"), as: API.AccountView.self) {
-            nonces.advance(past: view.lastNonce)
+        var response = try await sendOnce(request)
+        for _ in 0..<2 {
+            guard request.isSigned, response.status == 409, Self.isNonceProblem(response), let account else { return response }
+            if let view = try? await call(.get("/v1/accounts/\(account.hex)"), as: API.AccountView.self) {
+                nonces.advance(past: view.lastNonce)
+            }
+            response = try await sendOnce(request)
         }
-        return try await sendOnce(request)
+        return response
     }
 
     /// True for a 409 whose problem names the nonce.

@@ -25,14 +25,19 @@ public enum Auction {
     public static func clear(
         bids: [Bid], standings: [AccountID: BidderStanding], rule: PricingTerms.Rule, reserve: Amount, replicas: Int = 1
     ) -> Outcome {
+        clear(candidates: bids.map { Candidate(bid: $0, standing: standings[$0.provider]) }, rule: rule, reserve: reserve, replicas: replicas)
+    }
+
+    /// Clears bids whose standings were read already, as the eligibility pass reads them.
+    public static func clear(candidates: [Candidate], rule: PricingTerms.Rule, reserve: Amount, replicas: Int = 1) -> Outcome {
         guard replicas > 0 else { return .noWinner(eligibleBids: 0) }
         // Only the winners and the first loser matter, and of each provider only its best bid: one
         // pass keeps the best `replicas + 1` providers' best bids, in rank order, instead of
         // sorting every bid. Each bid's standing is looked up once, not at every comparison.
-        var best: [Ranked] = []
+        var best: [Candidate] = []
         best.reserveCapacity(replicas + 2)
-        for bid in bids where bid.price <= reserve && !bid.price.isZero {
-            let candidate = Ranked(bid: bid, standing: standings[bid.provider])
+        for candidate in candidates where candidate.bid.price <= reserve && !candidate.bid.price.isZero {
+            let bid = candidate.bid
             if let index = best.firstIndex(where: { $0.bid.provider == bid.provider }) {
                 guard candidate.isBetter(than: best[index]) else { continue }
                 best.remove(at: index)
@@ -56,19 +61,19 @@ public enum Auction {
     }
 
     /// A bid with what ranks it, read once.
-    struct Ranked {
-        let bid: Bid
+    public struct Candidate: Sendable {
+        public let bid: Bid
         let reputation: Int
         let stake: Amount
 
-        init(bid: Bid, standing: BidderStanding?) {
+        public init(bid: Bid, standing: BidderStanding?) {
             self.bid = bid
             reputation = standing?.reputationBasisPoints ?? 0
             stake = standing?.freeStake ?? .zero
         }
 
         /// The ranking order: lower price, then higher reputation, more stake, earlier, lower id.
-        func isBetter(than other: Ranked) -> Bool {
+        func isBetter(than other: Candidate) -> Bool {
             if bid.price != other.bid.price { return bid.price < other.bid.price }
             if reputation != other.reputation { return reputation > other.reputation }
             if stake != other.stake { return stake > other.stake }

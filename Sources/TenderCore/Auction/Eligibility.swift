@@ -39,18 +39,16 @@ public enum Eligibility {
     public static func isEligible(order: OrderTerms, standing: BidderStanding, price: Amount?, now: Timestamp) -> Bool {
         guard now < order.closesAt, standing.account != order.submitter else { return false }
         if let until = standing.jailedUntil, until > now { return false }
-        guard let profile = standing.profile else { return false }
-        let manifest = order.manifest
         if let price {
-            guard !price.isZero, price <= manifest.pricing.maxPrice else { return false }
+            guard !price.isZero, price <= order.manifest.pricing.maxPrice else { return false }
         }
-        guard standing.freeStake >= manifest.verification.collateral,
-              standing.reputationBasisPoints >= Int((manifest.placement.minReputation * 10_000).rounded()) else { return false }
-        return canRun(manifest, on: profile)
+        guard standing.freeStake >= order.manifest.verification.collateral,
+              standing.reputationBasisPoints >= Int((order.manifest.placement.minReputation * 10_000).rounded()) else { return false }
+        return standing.withProfile { profile in canRun(order.manifest, on: profile) } ?? false
     }
 
     /// Whether `resourceReasons` would be empty, allocating nothing.
-    public static func canRun(_ manifest: JobManifest, on profile: ProviderProfile) -> Bool {
+    public static func canRun(_ manifest: borrowing JobManifest, on profile: borrowing ProviderProfile) -> Bool {
         let wanted = manifest.resources
         let offered = profile.inventory
         guard profile.runtimes.contains(manifest.workload.runtime),

@@ -57,13 +57,13 @@ extension Order {
         guard beaconCommitments.count == replicas else {
             throw .wrongState("clearing order \(id) needs \(replicas) beacon commitment(s)")
         }
-        let stillEligible = bids.filter { bid in
-            guard let standing = standings[bid.provider] else { return false }
-            return Eligibility.isEligible(order: terms, standing: standing, price: bid.price, now: bid.placedAt)
+        let stillEligible = bids.compactMap { bid -> Auction.Candidate? in
+            guard let standing = standings[bid.provider],
+                  Eligibility.isEligible(order: terms, standing: standing, price: bid.price, now: bid.placedAt) else { return nil }
+            return Auction.Candidate(bid: bid, standing: standing)
         }
         let outcome = Auction.clear(
-            bids: stillEligible, standings: standings, rule: manifest.pricing.rule,
-            reserve: manifest.pricing.maxPrice, replicas: replicas
+            candidates: stillEligible, rule: manifest.pricing.rule, reserve: manifest.pricing.maxPrice, replicas: replicas
         )
         guard case .awarded(let awards) = outcome else {
             state = .expired

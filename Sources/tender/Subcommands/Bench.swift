@@ -77,7 +77,7 @@ struct Bench: AsyncParsableCommand {
 
     /// Eligibility checks plus clearing over 20,000 bids, best of five rounds.
     static func auction() -> Row {
-        let submitter = try! AccountID(String(repeating: "a", count: 64))
+        let submitter = KeyPair().account
         let manifest = JobManifest(
             name: "bench", kind: .training,
             workload: .mlpTrain(MLPTrainSpec(dataset: .sha256(String(repeating: "0", count: 64)), trainRows: 1, layers: [1, 1],
@@ -95,8 +95,7 @@ struct Bench: AsyncParsableCommand {
         var standings: [AccountID: BidderStanding] = [:]
         var bids: [Bid] = []
         for index in 0..<count {
-            let hex = String(format: "%064x", index + 1)
-            let account = try! AccountID(hex)
+            let account = KeyPair().account
             standings[account] = BidderStanding(account: account, profile: profile, reputationBasisPoints: index % 10_000,
                                                 freeStake: (try? Amount(micros: Int64(index % 97) * 1_000_000 + 1_000_000)) ?? .zero)
             bids.append(Bid(id: UInt64(index), order: 1, provider: account, price: (try? Amount(micros: Int64((index * 7_919) % 500_000_000 + 1))) ?? .zero,
@@ -107,14 +106,14 @@ struct Bench: AsyncParsableCommand {
         var sink = 0
         for _ in 0..<5 {
             let elapsed = clock.measure {
-                var eligible: [Bid] = []
+                var eligible: [Auction.Candidate] = []
                 eligible.reserveCapacity(count)
                 for bid in bids {
                     guard let standing = standings[bid.provider],
                           Eligibility.isEligible(order: order, standing: standing, price: bid.price, now: Timestamp(millis: 0)) else { continue }
-                    eligible.append(bid)
+                    eligible.append(Auction.Candidate(bid: bid, standing: standing))
                 }
-                if case .awarded(let awards) = Auction.clear(bids: eligible, standings: standings, rule: .secondPrice, reserve: manifest.pricing.maxPrice) {
+                if case .awarded(let awards) = Auction.clear(candidates: eligible, rule: .secondPrice, reserve: manifest.pricing.maxPrice) {
                     sink &+= Int(awards[0].bid.id)
                 }
             }

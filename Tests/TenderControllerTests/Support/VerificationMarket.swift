@@ -91,7 +91,7 @@ final class VerificationMarket: @unchecked Sendable {
             size: 1Gi
         pricing:
           maxPrice: 1
-          auctionDuration: 1s
+          auctionDuration: 3s
         verification:
           mode: \(mode)
           samples: \(samples)

@@ -12,7 +12,7 @@ struct FastAuctionTests {
     /// The definition: rank every bid, each provider's first (best) bid counts.
     static func reference(bids: [Bid], standings: [AccountID: BidderStanding], rule: PricingTerms.Rule, reserve: Amount, replicas: Int) -> Auction.Outcome {
         let ranked = bids.filter { $0.price <= reserve && !$0.price.isZero }
-            .map { Auction.Ranked(bid: $0, standing: standings[$0.provider]) }
+            .map { Auction.Candidate(bid: $0, standing: standings[$0.provider]) }
             .sorted { $0.isBetter(than: $1) }
         var winners: [Bid] = [], losers: [Bid] = []
         var seen = Set<AccountID>()
