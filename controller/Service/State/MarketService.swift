@@ -123,12 +123,20 @@ public actor MarketService {
     /// Uses up the nonce of a request whose signature verified but which a route refused before
     /// or after its command ran. A nonce already used (by `performSigned`'s own refusal, or by a
     /// later request) is left as it is.
-    public func spendNonce(_ nonce: UInt64, for account: AccountID) async {
+    ///
+    /// Throws `ControllerError.storage` when the nonce could not be made durable: the refusal must
+    /// not be answered then, or the same signed bytes could succeed later; the client hears 503
+    /// and sends again.
+    public func spendNonce(_ nonce: UInt64, for account: AccountID) async throws {
         guard market.account(account).lastNonce < nonce else { return }
         do {
             try await perform { market, now throws(MarketplaceError) in ((), try market.acceptNonce(nonce, for: account, now: now)) }
+        } catch let error as MarketplaceError {
+            // Another request took a greater nonce first: this one is used up all the same.
+            logger.debug("a refused request's nonce was passed already", metadata: ["account": "\(account.short)", "error": "\(error)"])
         } catch {
-            logger.warning("could not use up a refused request's nonce", metadata: ["account": "\(account.short)", "error": "\(error)"])
+            logger.error("could not use up a refused request's nonce; answering 503", metadata: ["account": "\(account.short)", "error": "\(error)"])
+            throw ControllerError.storage
         }
     }
 

@@ -69,7 +69,7 @@ struct RequestGate: Sendable {
         do {
             return try await work()
         } catch {
-            if Self.spendsNonce(error) { await service.spendNonce(signature.nonce, for: signature.account) }
+            if Self.spendsNonce(error) { try await service.spendNonce(signature.nonce, for: signature.account) }
             throw error
         }
     }
