@@ -13,30 +13,13 @@ struct LiveExecTests {
 
     /// An exec manifest for the program with this hash, `steps` steps, one checkpoint per step.
     static func manifest(name: String, program: String, steps: Int, stepTimeout: String) -> String {
-        """
-        version: 1
-        name: \(name)
-        kind: training
-        workload:
-          runtime: exec
-          program: sha256:\(program)
-          steps: \(steps)
-          checkpointInterval: 1
-          stepTimeout: \(stepTimeout)
-        resources:
-          cpu:
-            units: 1
-          memory:
-            size: 1Gi
-        pricing:
-          maxPrice: 1
-          auctionDuration: 3s
-        verification:
-          samples: 1
-          challengeWindow: 10m
-          collateral: 1
-        deadline: 10m
-        """
+        LiveMarket.manifest(name: name, samples: 1, workload: """
+              runtime: exec
+              program: sha256:\(program)
+              steps: \(steps)
+              checkpointInterval: 1
+              stepTimeout: \(stepTimeout)
+            """)
     }
 
     @Test("a program that hangs is killed at its step timeout and the slot is free for the next job, whose program cannot read the agent's key")

@@ -70,23 +70,31 @@ struct LiveMarket {
 
     /// A small digits training job: 60 steps, a checkpoint every 10.
     var manifestText: String {
+        Self.manifest(name: "digits-small", samples: 2, workload: """
+              runtime: mlp-train
+              dataset: sha256:\(datasetHash)
+              trainRows: 1437
+              layers: [64, 32, 10]
+              activation: relu
+              steps: 60
+              batch: 32
+              learningRate: 0.1
+              momentum: 0.9
+              seed: 7
+              checkpointInterval: 10
+              inputScale: 16
+            """)
+    }
+
+    /// A one-CPU training manifest with a 3 s auction (time for a loaded machine's agent to bid)
+    /// around `workload`, the lines of the `workload:` mapping indented by two spaces.
+    static func manifest(name: String, samples: Int, workload: String) -> String {
         """
         version: 1
-        name: digits-small
+        name: \(name)
         kind: training
         workload:
-          runtime: mlp-train
-          dataset: sha256:\(datasetHash)
-          trainRows: 1437
-          layers: [64, 32, 10]
-          activation: relu
-          steps: 60
-          batch: 32
-          learningRate: 0.1
-          momentum: 0.9
-          seed: 7
-          checkpointInterval: 10
-          inputScale: 16
+        \(workload)
         resources:
           cpu:
             units: 1
@@ -96,7 +104,7 @@ struct LiveMarket {
           maxPrice: 1
           auctionDuration: 3s
         verification:
-          samples: 2
+          samples: \(samples)
           challengeWindow: 10m
           collateral: 1
         deadline: 10m

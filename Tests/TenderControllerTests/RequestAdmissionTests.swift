@@ -65,6 +65,20 @@ struct RequestAdmissionTests {
         }
     }
 
+    @Test("a signed target padded past 1 KiB is refused (414) at its headers, so the journal never keeps it")
+    func paddedTargetRefused() async throws {
+        let harness = try await ControllerHarness()
+        defer { harness.cleanUp() }
+        let alice = Signer()
+        try await harness.app.test(.router) { client in
+            try await client.fund(alice)
+            let transfer = try json(API.TransferRequest(to: Signer().account, amount: Amount.credits(1)))
+            let padded = "/v1/transfers?pad=" + String(repeating: "x", count: 2_000)
+            #expect(try await client.signed(.post, padded, by: alice, body: transfer).0 == .uriTooLong)
+            #expect(try await client.signed(.post, "/v1/transfers?pad=x", by: alice, body: transfer).0 == .ok)
+        }
+    }
+
     @Test("a refused transfer uses up its nonce, durably: replayed once the money is there, it is still refused")
     func refusedTransferCannotBeReplayed() async throws {
         let harness = try await ControllerHarness()

@@ -5,6 +5,9 @@ import TenderStore
 
 /// The journal, supply and the signed head.
 struct LedgerRoutes: Sendable {
+    /// Request bodies one journal page carries at most.
+    static let pageBodyBytes = 4 << 20
+
     let service: MarketService
     let database: TenderDatabase
 
@@ -15,8 +18,18 @@ struct LedgerRoutes: Sendable {
                   let limit = Int(query["limit"].map(String.init) ?? "500"), (1...5_000).contains(limit) else {
                 throw ProblemResponse(.badRequest, "Bad query", "after must be a sequence number and limit between 1 and 5000")
             }
-            let entries = try await database.read { db in try JournalStore.page(after: after, limit: limit, in: db) }
-            return try JSONResponse.make(API.JournalPage(entries: entries, next: entries.count == limit ? entries.last?.sequence : nil))
+            let fetched = try await database.read { db in try JournalStore.page(after: after, limit: limit, in: db) }
+            // Entries carry their requests' bodies (up to a 64 KiB manifest each): a page also
+            // stops at about 4 MiB of bodies, and `next` says where to go on.
+            var entries: [JournalEntry] = []
+            var bodyBytes = 0
+            for entry in fetched {
+                if !entries.isEmpty && bodyBytes + (entry.request?.body.count ?? 0) > Self.pageBodyBytes { break }
+                bodyBytes += entry.request?.body.count ?? 0
+                entries.append(entry)
+            }
+            let more = entries.count < fetched.count || fetched.count == limit
+            return try JSONResponse.make(API.JournalPage(entries: entries, next: more ? entries.last?.sequence : nil))
         }
         router.get("/v1/ledger/supply") { _, _ in
             try JSONResponse.make(await service.market.ledger.totals)

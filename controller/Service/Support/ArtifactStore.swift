@@ -82,7 +82,11 @@ struct ArtifactStore: Sendable {
     func get(_ hash: String) throws -> Data? {
         let url = directory.appendingPathComponent(hash)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        return try Data(contentsOf: url)
+        do {
+            return try Data(contentsOf: url)
+        } catch {
+            throw ControllerError.storage
+        }
     }
 
     /// The artifact's bytes as a response body read from disk in chunks as the client takes them,

@@ -13,6 +13,9 @@ import TenderCore
 struct RequestGate: Sendable {
     let service: MarketService
 
+    /// The longest path and query a signed request may have.
+    static let maximumTargetBytes = 1_024
+
     /// Which accounts a route serves.
     enum Accounts: Sendable, Equatable {
         /// Accounts the market knows (`Marketplace.isKnown`): everything that costs the controller work.
@@ -42,6 +45,11 @@ struct RequestGate: Sendable {
     /// is read: 401 for missing, malformed or weak headers and unknown accounts, 409 for a used
     /// nonce, 422 for one too far ahead.
     func admit(_ request: Request, accounts: Accounts) async throws -> RequestSignature {
+        // The target as signed is kept in the journal with the request: it may not carry a body's
+        // worth of padding in its query.
+        guard request.signedTarget.utf8.count <= Self.maximumTargetBytes else {
+            throw ProblemResponse(.uriTooLong, "Target too long", "a signed request's path and query are at most \(Self.maximumTargetBytes) bytes")
+        }
         guard let account = request.headers[Request.accountField], let nonce = request.headers[Request.nonceField],
               let signature = request.headers[Request.signatureField] else { throw AuthError.missingHeaders }
         let parsed: RequestSignature

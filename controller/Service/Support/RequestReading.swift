@@ -25,6 +25,9 @@ extension Request {
             return Data(buffer.readableBytesView)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw ProblemResponse(.contentTooLarge, "Body too large", tooLarge ?? "this route accepts a body of at most \(limit) bytes")
+        } catch {
+            // The client broke off or sent a malformed body: its fault, not the controller's.
+            throw ProblemResponse(.badRequest, "Unreadable body", "the request body could not be read: \(error)")
         }
     }
 
