@@ -78,7 +78,7 @@ enum EntryAuthority {
             return asked.account == to && asked.amount == amount ? nil : "the request asked the faucet for \(asked.amount) to \(asked.account), the entry mints \(amount) to \(to)"
         case .lockEscrow(_, _, let amount):
             guard let text = String(data: body, encoding: .utf8), let manifest = try? JobManifest.parse(text),
-                  let escrow = try? manifest.pricing.maxPrice.scaled(by: Int64(manifest.verification.replicas), over: 1) else {
+                  let escrow = try? Order.escrow(for: manifest) else {
                 return "its request body is not a valid manifest"
             }
             return escrow == amount ? nil : "the manifest's escrow is \(escrow), the entry locks \(amount)"

@@ -9,7 +9,8 @@ public struct RequestEvidence: Sendable, Hashable, Codable {
     /// The HTTP method and the exact target as signed (path and query).
     public var method: String
     public var target: String
-    /// The request body as signed; its SHA-256 is in the signed bytes.
+    /// The request body as signed; its SHA-256 is in the signed bytes. Base64 in JSON, as
+    /// `JSONEncoder` writes `Data` by default.
     public var body: Data
     /// The raw 64-byte Ed25519 signature.
     public var signature: Data
@@ -37,34 +38,5 @@ public struct RequestEvidence: Sendable, Hashable, Codable {
     /// The target's path without its query.
     public var path: String {
         String(target.prefix { $0 != "?" })
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case account, nonce, method, target, body, signature
-    }
-
-    /// Body and signature are base64, as on the wire.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        account = try container.decode(AccountID.self, forKey: .account)
-        nonce = try container.decode(UInt64.self, forKey: .nonce)
-        method = try container.decode(String.self, forKey: .method)
-        target = try container.decode(String.self, forKey: .target)
-        guard let body = Data(base64Encoded: try container.decode(String.self, forKey: .body)),
-              let signature = Data(base64Encoded: try container.decode(String.self, forKey: .signature)) else {
-            throw DecodingError.dataCorruptedError(forKey: .body, in: container, debugDescription: "body and signature are base64")
-        }
-        self.body = body
-        self.signature = signature
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(account, forKey: .account)
-        try container.encode(nonce, forKey: .nonce)
-        try container.encode(method, forKey: .method)
-        try container.encode(target, forKey: .target)
-        try container.encode(body.base64EncodedString(), forKey: .body)
-        try container.encode(signature.base64EncodedString(), forKey: .signature)
     }
 }

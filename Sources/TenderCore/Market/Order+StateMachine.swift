@@ -1,11 +1,17 @@
 extension Order {
+    /// An order's escrow: the maximum price for each replica. `ledger verify` re-derives it from
+    /// the signed manifest with this same rule.
+    public static func escrow(for manifest: JobManifest) throws(AmountError) -> Amount {
+        try manifest.pricing.maxPrice.scaled(by: Int64(manifest.verification.replicas), over: 1)
+    }
+
     /// Opens an order: its escrow is the maximum price for each replica, locked now.
     public static func submit(
         id: OrderID, submitter: AccountID, manifest: JobManifest, manifestHash: String, now: Timestamp
     ) throws(MarketError) -> (Order, [MarketAction]) {
         let escrow: Amount
         do {
-            escrow = try manifest.pricing.maxPrice.scaled(by: Int64(manifest.verification.replicas), over: 1)
+            escrow = try Order.escrow(for: manifest)
         } catch {
             throw .amount(error)
         }
