@@ -61,10 +61,19 @@ struct ScriptPricerTests {
         #expect(elapsed < .seconds(4))
         guard case .failed(let reason) = outcome else { Issue.record("expected a failure, got \(outcome)"); return }
         #expect(reason.contains("did not answer within 1s"))
-        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        let left = pids.filter { pid in
-            guard let bytes = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
-            return String(decoding: bytes, as: UTF8.self).contains(marker)
+        #expect(FileManager.default.fileExists(atPath: "/proc/self/cmdline"), "this check reads /proc")
+        // A killed group's members take a moment to go: look again for up to two seconds.
+        func survivors() -> [String] {
+            let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+            return pids.filter { pid in
+                guard let bytes = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+                return String(decoding: bytes, as: UTF8.self).contains(marker)
+            }
+        }
+        var left = survivors()
+        for _ in 0..<40 where !left.isEmpty {
+            try await Task.sleep(for: .milliseconds(50))
+            left = survivors()
         }
         #expect(left.isEmpty, "the script's children outlived it: \(left)")
     }
