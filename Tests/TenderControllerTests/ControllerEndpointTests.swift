@@ -48,7 +48,7 @@ struct ControllerEndpointTests {
                                                          contentType: "application/yaml")
             #expect(status == .conflict)
             #expect(try decode(API.Problem.self, body).detail.contains("available"))
-            #expect(await harness.service.market.orders.isEmpty)
+            #expect(await harness.service.snapshot.orders.isEmpty)
             // The manifest used to be written before the market looked at the order.
             #expect(harness.storedFiles() == before)
             #expect(!harness.storedFiles().contains(Hashing.sha256Hex(ControllerRouteTests.manifest)))

@@ -160,7 +160,7 @@ struct ControllerRouteTests {
         let alice = Signer(), mallory = Signer()
         try await harness.app.test(.router) { client in
             try await client.signed(.post, "/v1/faucet", by: alice, body: json(API.FaucetRequest(account: alice.account, amount: Amount.credits(10))))
-            let before = await harness.service.market.ledger
+            let before = await harness.service.snapshot.ledger
             let transfer = try json(API.TransferRequest(to: mallory.account, amount: Amount.credits(5)))
 
             let unsigned = try await client.execute(uri: "/v1/transfers", method: .post, headers: [.contentType: "application/json"],
@@ -179,10 +179,10 @@ struct ControllerRouteTests {
 
             let nonce = Signer.nextNonce()
             #expect(try await client.signed(.post, "/v1/transfers", by: alice, body: transfer, nonce: nonce).0 == .ok)
-            let afterFirst = await harness.service.market.ledger
+            let afterFirst = await harness.service.snapshot.ledger
             #expect(try await client.signed(.post, "/v1/transfers", by: alice, body: transfer, nonce: nonce).0 == .conflict)
             #expect(try await client.signed(.post, "/v1/transfers", by: alice, body: transfer, nonce: nonce - 1).0 == .conflict)
-            #expect(await harness.service.market.ledger == afterFirst)
+            #expect(await harness.service.snapshot.ledger == afterFirst)
             #expect(afterFirst.sequence == before.sequence + 1)
         }
     }

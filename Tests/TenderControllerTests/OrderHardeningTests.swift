@@ -26,7 +26,7 @@ struct OrderHardeningTests {
                                                        body: Data((ControllerRouteTests.profile + padding).utf8), contentType: "application/yaml")
             #expect(profile == .contentTooLarge)
         }
-        #expect(await harness.service.market.orders.isEmpty)
+        #expect(await harness.service.snapshot.orders.isEmpty)
     }
 
     @Test("an order below the minimum escrow is refused with 422 naming the minimum")
@@ -42,7 +42,7 @@ struct OrderHardeningTests {
             #expect(status == .unprocessableContent)
             #expect(try decode(API.Problem.self, problem).detail.contains("at least 0.010000"))
         }
-        #expect(await harness.service.market.orders.isEmpty)
+        #expect(await harness.service.snapshot.orders.isEmpty)
         #expect(!harness.storedFiles().contains(Hashing.sha256Hex(cheap)))
     }
 
@@ -57,7 +57,7 @@ struct OrderHardeningTests {
             #expect(status == .unprocessableContent)
             #expect(try decode(API.Problem.self, problem).detail.contains(Hashing.sha256Hex(ControllerRouteTests.dataset)))
             #expect(harness.storedFiles().isEmpty)
-            #expect(await harness.service.market.orders.isEmpty)
+            #expect(await harness.service.snapshot.orders.isEmpty)
             #expect(try await client.upload(ControllerRouteTests.dataset, by: alice) == .created)
             #expect(try await client.submit(ControllerRouteTests.manifest, by: alice).0 == .created)
         }

@@ -46,7 +46,7 @@ struct RequestAdmissionTests {
             #expect(try await client.submit(ControllerRouteTests.manifest, by: stranger).0 == .unauthorized)
         }
         #expect(harness.storedFiles().isEmpty)
-        #expect(await harness.service.market.accounts[stranger.account] == nil)
+        #expect(await harness.service.snapshot.accounts[stranger.account] == nil)
     }
 
     @Test("a used nonce is refused (409) before the body is read")
@@ -171,6 +171,6 @@ struct RequestAdmissionTests {
             // Nor can anyone send money where nobody holds the key.
             #expect(try await client.signed(.post, "/v1/faucet", by: alice, body: body).0 == .unprocessableContent)
         }
-        #expect(await harness.service.market.ledger.totals.minted == .zero)
+        #expect(await harness.service.snapshot.ledger.totals.minted == .zero)
     }
 }

@@ -9,22 +9,22 @@ public struct Ledger: Sendable, Equatable {
     // MARK: - State
 
     /// Balances of every account that has ever held money.
-    private(set) var accounts: [AccountID: Balances] = [:]
+    var accounts = UndoableDictionary<AccountID, Balances>()
     /// Every hold ever opened, open or closed, so an id is never reused.
-    private(set) var holds: [HoldID: LedgerHold] = [:]
+    var holds = UndoableDictionary<HoldID, LedgerHold>()
     /// Pending unbonding entries per account, in the order they were made.
-    private(set) var unbonding: [AccountID: [UnbondingEntry]] = [:]
+    var unbonding = UndoableDictionary<AccountID, [UnbondingEntry]>()
 
     /// All money ever created.
-    public private(set) var minted: Amount = .zero
+    public internal(set) var minted: Amount = .zero
     /// All money ever destroyed.
-    public private(set) var burned: Amount = .zero
+    public internal(set) var burned: Amount = .zero
     /// The sequence number of the last entry; 0 before the first.
-    public private(set) var sequence: UInt64 = 0
+    public internal(set) var sequence: UInt64 = 0
     /// The hash of the last entry; `JournalEntry.genesisHash` before the first. The controller signs this.
-    public private(set) var headHash: String = JournalEntry.genesisHash
+    public internal(set) var headHash: String = JournalEntry.genesisHash
     /// The time of the last entry; nil before the first. Later entries may not be earlier.
-    public private(set) var lastTime: Timestamp?
+    public internal(set) var lastTime: Timestamp?
     /// The signed request being carried out, set only for its duration (`Marketplace.onBehalf`):
     /// every entry it causes carries it.
     var request: RequestEvidence?
@@ -47,7 +47,7 @@ public struct Ledger: Sendable, Equatable {
 
     /// The open holds on an account's money, by id.
     public func openHolds(of account: AccountID) -> [HoldID: LedgerHold] {
-        holds.filter { $0.value.owner == account && $0.value.isOpen }
+        holds.dictionary.filter { $0.value.owner == account && $0.value.isOpen }
     }
 
     /// An account's pending unbonding entries, oldest first.

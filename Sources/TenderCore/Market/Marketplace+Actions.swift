@@ -4,11 +4,11 @@ extension Marketplace {
     mutating func transaction(
         now: Timestamp, _ body: (inout Marketplace, inout MarketChange) throws(MarketplaceError) -> Void
     ) throws(MarketplaceError) -> MarketChange {
-        var draft = self
-        var change = MarketChange()
-        try body(&draft, &change)
-        self = draft
-        return change
+        try atomically { draft throws(MarketplaceError) in
+            var change = MarketChange()
+            try body(&draft, &change)
+            return change
+        }
     }
 
     mutating func onLease(

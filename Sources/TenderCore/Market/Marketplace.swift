@@ -1,24 +1,28 @@
 /// The whole market as one value: the ledger, accounts, orders and leases.
 ///
 /// The controller keeps one in memory and persists what each command reports in its
-/// `MarketChange`. Every command is all-or-nothing: it runs on a draft and replaces `self` only if
-/// every step succeeded, so a refused command leaves the market exactly as it was.
+/// `MarketChange`. Every command is all-or-nothing (`atomically`): it changes the market in place
+/// and, if a step fails, takes back what it wrote, so a refused command leaves the market exactly
+/// as it was, and a command costs what it touches rather than what the market holds.
 public struct Marketplace: Sendable {
     public internal(set) var ledger: Ledger
-    public internal(set) var accounts: [AccountID: AccountRecord]
-    public internal(set) var orders: [OrderID: Order]
-    public internal(set) var leases: [LeaseID: Lease]
-    public internal(set) var disputes: [DisputeID: Dispute]
+    public internal(set) var accounts: UndoableDictionary<AccountID, AccountRecord>
+    public internal(set) var orders: UndoableDictionary<OrderID, Order>
+    public internal(set) var leases: UndoableDictionary<LeaseID, Lease>
+    public internal(set) var disputes: UndoableDictionary<DisputeID, Dispute>
     /// What the market knows of each stored artifact, by SHA-256: who uploaded it, which orders it
     /// belongs to. The bytes live in the shell's artifact store.
-    public internal(set) var artifacts: [String: ArtifactRecord]
+    public internal(set) var artifacts: UndoableDictionary<String, ArtifactRecord>
     public internal(set) var counters: Counters
     public var policy: MarketPolicy
     /// The open orders, kept beside `orders` by `put`, so listing them (every agent's poll) costs
     /// what is open, not the whole history.
-    public internal(set) var openOrderIDs: Set<OrderID>
+    public internal(set) var openOrderIDs: UndoableSet<OrderID>
     /// Each submitter's orders in id order, appended at submission.
-    public internal(set) var ordersBySubmitter: [AccountID: [OrderID]]
+    public internal(set) var ordersBySubmitter: UndoableDictionary<AccountID, [OrderID]>
+    /// How many `atomically` calls are running, outermost included: writes are logged for undo
+    /// while it is above zero.
+    var openTransactions = 0
 
     /// The next ids to hand out; persisted so ids are never reused after a restart.
     public struct Counters: Sendable, Equatable, Codable {
@@ -43,15 +47,15 @@ public struct Marketplace: Sendable {
 
     public init(policy: MarketPolicy) {
         self.ledger = Ledger()
-        self.accounts = [:]
-        self.orders = [:]
-        self.leases = [:]
-        self.disputes = [:]
-        self.artifacts = [:]
+        self.accounts = UndoableDictionary()
+        self.orders = UndoableDictionary()
+        self.leases = UndoableDictionary()
+        self.disputes = UndoableDictionary()
+        self.artifacts = UndoableDictionary()
         self.counters = Counters()
         self.policy = policy
-        self.openOrderIDs = []
-        self.ordersBySubmitter = [:]
+        self.openOrderIDs = UndoableSet()
+        self.ordersBySubmitter = UndoableDictionary()
     }
 
     /// Rebuilds a marketplace from what the store kept.
@@ -61,14 +65,14 @@ public struct Marketplace: Sendable {
     ) {
         self.policy = policy
         self.ledger = ledger
-        self.accounts = Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
-        self.orders = [:]
-        self.leases = Dictionary(leases.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
-        self.disputes = Dictionary(disputes.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
-        self.artifacts = Dictionary(artifacts.map { ($0.hash, $0) }, uniquingKeysWith: { $1 })
+        self.accounts = UndoableDictionary(Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { $1 }))
+        self.orders = UndoableDictionary()
+        self.leases = UndoableDictionary(Dictionary(leases.map { ($0.id, $0) }, uniquingKeysWith: { $1 }))
+        self.disputes = UndoableDictionary(Dictionary(disputes.map { ($0.id, $0) }, uniquingKeysWith: { $1 }))
+        self.artifacts = UndoableDictionary(Dictionary(artifacts.map { ($0.hash, $0) }, uniquingKeysWith: { $1 }))
         self.counters = counters
-        self.openOrderIDs = []
-        self.ordersBySubmitter = [:]
+        self.openOrderIDs = UndoableSet()
+        self.ordersBySubmitter = UndoableDictionary()
         for order in orders.sorted(by: { $0.id < $1.id }) {
             put(order)
             ordersBySubmitter[order.submitter, default: []].append(order.id)

@@ -50,7 +50,7 @@ struct OrderPageTests {
     func openIndex() throws {
         let (initial, ids) = try makeMarket()
         var market = initial
-        #expect(market.openOrderIDs == Set(ids).subtracting([ids[1]]))
+        #expect(market.openOrderIDs.elements == Set(ids).subtracting([ids[1]]))
         _ = try market.closeAuction(ids[0], beaconSecrets: [String(repeating: "ab", count: 32)], now: t0.adding(seconds: 30))
         #expect(market.orders[ids[0]]?.state == .expired)
         #expect(!market.openOrderIDs.contains(ids[0]))

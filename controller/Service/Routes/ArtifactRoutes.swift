@@ -38,7 +38,7 @@ struct ArtifactRoutes: Sendable {
         }
         // The request is the account's own from here: any refusal uses up its nonce.
         let size = try await gate.spendingNonce(of: signature) { () async throws -> Int64 in
-            let allowance = try await service.market.uploadAllowance(hash: expected, by: signature.account, lease: lease)
+            let allowance = try await service.read { market throws(MarketplaceError) in try market.uploadAllowance(hash: expected, by: signature.account, lease: lease) }
             let bodyLimit = Int64(settings.maxBodyBytes)
             let tooLarge = allowance < bodyLimit
                 ? "account \(signature.account.short)… has \(allowance) bytes of its artifact quota left"
@@ -69,7 +69,7 @@ struct ArtifactRoutes: Sendable {
         let hash = try artifactHash(context)
         let signing = [Request.accountField, Request.nonceField, Request.signatureField].contains { request.headers[$0] != nil }
         guard signing else {
-            guard await service.market.mayRead(artifact: hash, reader: nil) else { throw AuthError.unsignedRead }
+            guard await service.read({ $0.mayRead(artifact: hash, reader: nil) }) else { throw AuthError.unsignedRead }
             return try await file(hash, context)
         }
         return try await gate.signed(request, limit: 0) { signed in

@@ -32,11 +32,11 @@ struct LedgerRoutes: Sendable {
             return try JSONResponse.make(API.JournalPage(entries: entries, next: more ? entries.last?.sequence : nil))
         }
         router.get("/v1/ledger/supply") { _, _ in
-            try JSONResponse.make(await service.market.ledger.totals)
+            try JSONResponse.make(await service.read { $0.ledger.totals })
         }
         router.get("/v1/ledger/head") { _, _ in
-            let ledger = await service.market.ledger
-            let head = API.LedgerHead(sequence: ledger.sequence, hash: ledger.headHash, signedAt: service.now)
+            let (sequence, hash) = await service.read { ($0.ledger.sequence, $0.ledger.headHash) }
+            let head = API.LedgerHead(sequence: sequence, hash: hash, signedAt: service.now)
             return try JSONResponse.make(try Signed(head, by: service.controllerKey))
         }
     }

@@ -10,15 +10,14 @@ struct MarketRoutes: Sendable {
 
     func register(on router: RouteTable) {
         router.get("/v1/health") { _, _ in
-            let market = await service.market
+            let (sequence, head) = await service.read { ($0.ledger.sequence, $0.ledger.headHash) }
             return try JSONResponse.make(API.Health(
-                status: "ok", ledgerSequence: market.ledger.sequence, ledgerHead: market.ledger.headHash,
-                controller: service.controllerKey.account
+                status: "ok", ledgerSequence: sequence, ledgerHead: head, controller: service.controllerKey.account
             ))
         }
         router.get("/v1/accounts/:id") { _, context in
             let id = try context.parameters.account("id")
-            return try JSONResponse.make(API.AccountView(market: await service.market, account: id))
+            return try JSONResponse.make(await service.read { API.AccountView(market: $0, account: id) })
         }
         // The dev faucet is how accounts come into being on a dev controller, so it serves any
         // account; without --dev it does not exist, and is refused before anything is read.
@@ -34,7 +33,7 @@ struct MarketRoutes: Sendable {
                 try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
                     ((), try market.mint(body.amount, to: body.account, now: now))
                 }
-                return try JSONResponse.make(API.AccountView(market: await service.market, account: body.account))
+                return try JSONResponse.make(await service.read { API.AccountView(market: $0, account: body.account) })
             }
         }
         router.post("/v1/transfers") { request, _ in
@@ -56,7 +55,7 @@ struct MarketRoutes: Sendable {
                 try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
                     ((), market.register(profile: profile, for: id, now: now))
                 }
-                return try JSONResponse.make(API.AccountView(market: await service.market, account: id))
+                return try JSONResponse.make(await service.read { API.AccountView(market: $0, account: id) })
             }
         }
         for (action, command) in [("stake", StakeCommand.stake), ("unstake", .unstake)] {

@@ -9,27 +9,29 @@ struct OperationsRoutes: Sendable {
 
     func register(on router: RouteTable) {
         router.get("/metrics") { _, _ in
-            let market = await service.market
-            var lines: [String] = []
-            lines.append("# TYPE tender_orders gauge")
-            for state in [Order.State.open, .awarded, .expired, .cancelled] {
-                lines.append("tender_orders{state=\"\(state.rawValue)\"} \(market.orders.values.filter { $0.state == state }.count)")
+            var lines = await service.read { market in
+                var lines: [String] = []
+                lines.append("# TYPE tender_orders gauge")
+                for state in [Order.State.open, .awarded, .expired, .cancelled] {
+                    lines.append("tender_orders{state=\"\(state.rawValue)\"} \(market.orders.values.filter { $0.state == state }.count)")
+                }
+                lines.append("# TYPE tender_bids gauge")
+                lines.append("tender_bids \(market.orders.values.reduce(0) { $0 + $1.bids.count })")
+                lines.append("# TYPE tender_leases gauge")
+                for state in [Lease.State.running, .committed, .settled, .failed, .slashed] {
+                    lines.append("tender_leases{state=\"\(state.rawValue)\"} \(market.leases.values.filter { $0.state == state }.count)")
+                }
+                let totals = market.ledger.totals
+                lines.append("# TYPE tender_ledger_micros gauge")
+                lines.append("tender_ledger_micros{bucket=\"minted\"} \(totals.minted.micros)")
+                lines.append("tender_ledger_micros{bucket=\"burned\"} \(totals.burned.micros)")
+                for bucket in Bucket.holderBuckets {
+                    lines.append("tender_ledger_micros{bucket=\"\(bucket.rawValue)\"} \(totals.holdings[bucket].micros)")
+                }
+                lines.append("# TYPE tender_journal_sequence gauge")
+                lines.append("tender_journal_sequence \(market.ledger.sequence)")
+                return lines
             }
-            lines.append("# TYPE tender_bids gauge")
-            lines.append("tender_bids \(market.orders.values.reduce(0) { $0 + $1.bids.count })")
-            lines.append("# TYPE tender_leases gauge")
-            for state in [Lease.State.running, .committed, .settled, .failed, .slashed] {
-                lines.append("tender_leases{state=\"\(state.rawValue)\"} \(market.leases.values.filter { $0.state == state }.count)")
-            }
-            let totals = market.ledger.totals
-            lines.append("# TYPE tender_ledger_micros gauge")
-            lines.append("tender_ledger_micros{bucket=\"minted\"} \(totals.minted.micros)")
-            lines.append("tender_ledger_micros{bucket=\"burned\"} \(totals.burned.micros)")
-            for bucket in Bucket.holderBuckets {
-                lines.append("tender_ledger_micros{bucket=\"\(bucket.rawValue)\"} \(totals.holdings[bucket].micros)")
-            }
-            lines.append("# TYPE tender_journal_sequence gauge")
-            lines.append("tender_journal_sequence \(market.ledger.sequence)")
             let writes = service.writerStatistics
             lines.append("# TYPE tender_store_transactions_total counter")
             lines.append("tender_store_transactions_total \(writes.transactionsCommitted)")

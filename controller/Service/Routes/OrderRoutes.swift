@@ -46,7 +46,8 @@ struct OrderRoutes: Sendable {
                 guard let parsed = try? AccountID(text) else { throw ProblemResponse(.badRequest, "Bad query", "submitter must be an account id") }
                 submitter = parsed
             }
-            let (orders, next) = await service.market.orderPage(state: state, submitter: submitter, after: page.after, limit: page.limit)
+            let (wanted, owner) = (state, submitter)
+            let (orders, next) = await service.read { $0.orderPage(state: wanted, submitter: owner, after: page.after, limit: page.limit) }
             return try JSONResponse.make(API.OrderList(orders: orders, next: next))
         }
         router.get("/v1/orders/:id") { _, context in
@@ -99,10 +100,12 @@ struct OrderRoutes: Sendable {
             throw ProblemResponse(.forbidden, "Forbidden", "the commitment must be signed by the account posting it")
         }
         let claimed: Commitment
-        do { claimed = try envelope.verified() } catch let error as IdentityError {
+        do {
+            claimed = try envelope.verified()
+        } catch {
             throw ProblemResponse(.unprocessableContent, "Invalid commitment", "the commitment's own signature does not verify: \(error.description)")
         }
-        guard let lease = await service.market.leases[id] else { throw MarketplaceError.notFound("lease \(id)") }
+        guard let lease = await service.read({ $0.leases[id] }) else { throw MarketplaceError.notFound("lease \(id)") }
         guard lease.provider == signed.account, lease.state == .running else {
             throw ProblemResponse(.conflict, "Not committable", "lease \(id) is \(lease.state.rawValue) and belongs to \(lease.provider.short)…; only its provider commits, once, while it runs")
         }
@@ -132,8 +135,10 @@ struct OrderRoutes: Sendable {
     }
 
     private func view(_ id: OrderID) async throws -> API.OrderView {
-        let market = await service.market
-        guard let order = market.orders[id] else { throw MarketplaceError.notFound("order \(id)") }
-        return API.OrderView(order: order, leases: market.leases(ofOrder: id))
+        let view = await service.read { market in
+            market.orders[id].map { API.OrderView(order: $0, leases: market.leases(ofOrder: id)) }
+        }
+        guard let view else { throw MarketplaceError.notFound("order \(id)") }
+        return view
     }
 }

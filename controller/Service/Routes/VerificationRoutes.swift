@@ -27,14 +27,15 @@ struct VerificationRoutes: Sendable {
                 guard let id = try? AccountID(String(text)) else { throw ProblemResponse(.badRequest, "Bad query", "submitter must be an account id") }
                 return id
             }
-            let market = await service.market
-            let leases = market.leases.values
-                .filter { lease in
-                    lease.id.rawValue > page.after && (state.map { lease.state == $0 } ?? true) && (provider.map { lease.provider == $0 } ?? true)
-                        && (submitter.map { lease.submitter == $0 } ?? true)
-                }
-                .sorted { $0.id < $1.id }
-                .prefix(page.limit)
+            let leases = await service.read { market in
+                market.leases.values
+                    .filter { lease in
+                        lease.id.rawValue > page.after && (state.map { lease.state == $0 } ?? true)
+                            && (provider.map { lease.provider == $0 } ?? true) && (submitter.map { lease.submitter == $0 } ?? true)
+                    }
+                    .sorted { $0.id < $1.id }
+                    .prefix(page.limit)
+            }
             return try JSONResponse.make(API.LeaseList(
                 leases: leases.map(API.LeaseView.init), next: leases.count == page.limit ? leases.last?.id.rawValue : nil
             ))
@@ -52,10 +53,13 @@ struct VerificationRoutes: Sendable {
                 // The trace is read only for a request the market could accept, so one it will refuse
                 // (unstaked, the provider itself, a lease not under verification) never costs the
                 // controller a read and a hash of it; the market then refuses it for its real reason.
-                let market = await service.market
-                guard let lease = market.leases[id] else { throw MarketplaceError.notFound("lease \(id)") }
-                let mayDispute = lease.isUnderVerification && lease.provider != signed.account
-                    && market.ledger.balances(of: signed.account).staked >= market.policy.challengerMinimumStake
+                let found = await service.read { market in
+                    market.leases[id].map { lease in
+                        (lease, lease.isUnderVerification && lease.provider != signed.account
+                            && market.ledger.balances(of: signed.account).staked >= market.policy.challengerMinimumStake)
+                    }
+                }
+                guard let (lease, mayDispute) = found else { throw MarketplaceError.notFound("lease \(id)") }
                 let trace = mayDispute ? (try lease.commitment.flatMap { try artifacts.get($0.traceHash) } ?? Data()) : Data()
                 let dispute = try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
                     try market.openDispute(lease: id, segment: body.segment, claim: body.claim, trace: trace, by: signed.account, now: now)
@@ -80,19 +84,21 @@ struct VerificationRoutes: Sendable {
             case "true": openOnly = true
             default: throw ProblemResponse(.badRequest, "Bad query", "open must be true or false")
             }
-            let disputes = await service.market.disputes.values
-                .filter { dispute in dispute.id.rawValue > page.after && (lease.map { dispute.lease == $0 } ?? true) }
-                .filter { d in account.map { d.provider == $0 || d.challenger == $0 } ?? true }
-                .filter { !openOnly || !$0.isResolved }
-                .sorted { $0.id < $1.id }
-                .prefix(page.limit)
+            let disputes = await service.read { market in
+                market.disputes.values
+                    .filter { dispute in dispute.id.rawValue > page.after && (lease.map { dispute.lease == $0 } ?? true) }
+                    .filter { d in account.map { d.provider == $0 || d.challenger == $0 } ?? true }
+                    .filter { !openOnly || !$0.isResolved }
+                    .sorted { $0.id < $1.id }
+                    .prefix(page.limit)
+            }
             return try JSONResponse.make(API.DisputeList(
                 disputes: disputes.map(API.DisputeView.init), next: disputes.count == page.limit ? disputes.last?.id.rawValue : nil
             ))
         }
         router.get("/v1/disputes/:id") { _, context in
             let id = (try context.parameters.id("id", what: "dispute") as DisputeID)
-            guard let dispute = await service.market.disputes[id] else { throw MarketplaceError.notFound("dispute \(id)") }
+            guard let dispute = await service.read({ $0.disputes[id] }) else { throw MarketplaceError.notFound("dispute \(id)") }
             return try JSONResponse.make(API.DisputeView(dispute))
         }
         router.post("/v1/disputes/:id/moves") { request, context in
@@ -114,7 +120,7 @@ struct VerificationRoutes: Sendable {
 
     private func lease(_ context: BasicRequestContext) async throws -> Lease {
         let id = (try context.parameters.id("id", what: "lease") as LeaseID)
-        guard let lease = await service.market.leases[id] else { throw MarketplaceError.notFound("lease \(id)") }
+        guard let lease = await service.read({ $0.leases[id] }) else { throw MarketplaceError.notFound("lease \(id)") }
         return lease
     }
 }

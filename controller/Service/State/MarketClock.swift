@@ -68,7 +68,7 @@ public struct MarketClock: Service {
     }
 
     private func closeAuction(_ order: OrderID) async throws {
-        let replicas = await service.market.orders[order]?.manifest.verification.replicas ?? 1
+        let replicas = await service.read { $0.orders[order]?.manifest.verification.replicas } ?? 1
         // The beacon secrets are drawn here, in the shell; the market keeps their hashes in the
         // leases and hands the secrets back to be stored privately in the same transaction.
         var generator = SystemRandomNumberGenerator()
@@ -80,7 +80,7 @@ public struct MarketClock: Service {
     }
 
     private func revealBeacon(_ lease: LeaseID) async throws {
-        guard let current = await service.market.leases[lease], current.audit == nil, current.isUnderVerification else { return }
+        guard let current = await service.read({ $0.leases[lease] }), current.audit == nil, current.isUnderVerification else { return }
         guard let secret = try await service.beaconSecret(lease: lease) else {
             logger.critical("no beacon secret was kept for a committed lease; it cannot be audited", metadata: ["lease": "\(lease)"])
             throw ControllerError.missingInput("beacon secret of lease \(lease)")
@@ -94,14 +94,14 @@ public struct MarketClock: Service {
     /// A dispute's deadline: the referee's ruling when the game is down to one step and the state
     /// is uploaded, otherwise the end of the game for a party that missed its move.
     private func checkDispute(_ id: DisputeID) async throws {
-        let market = await service.market
-        guard let dispute = market.disputes[id], !dispute.isResolved else { return }
+        guard let dispute = await service.read({ $0.disputes[id] }), !dispute.isResolved else { return }
         guard case .awaitingRuling(let range) = dispute.phase else {
             try await service.perform { market, now throws(MarketplaceError) in ((), try market.expireDispute(id, now: now)) }
-            if let ruling = await service.market.disputes[id]?.ruling { log(ruling, id) }
+            if let ruling = await service.read({ $0.disputes[id]?.ruling }) { log(ruling, id) }
             return
         }
-        guard let runners, let lease = market.leases[dispute.lease], let order = market.orders[lease.order] else {
+        let order = await service.read { market in market.leases[dispute.lease].flatMap { market.orders[$0.order] } }
+        guard let runners, let order else {
             throw ControllerError.missingInput("the job of dispute \(id)")
         }
         if case .exec = order.manifest.workload, !runExec {
@@ -124,7 +124,7 @@ public struct MarketClock: Service {
             outcome = .invalidState("the state is no longer in the artifact store")
         }
         try await service.perform { market, now throws(MarketplaceError) in ((), try market.ruleDispute(id, outcome, now: now)) }
-        if let ruling = await service.market.disputes[id]?.ruling { log(ruling, id) }
+        if let ruling = await service.read({ $0.disputes[id]?.ruling }) { log(ruling, id) }
     }
 
     private func log(_ ruling: Dispute.Ruling, _ id: DisputeID) {

@@ -10,7 +10,9 @@ import TenderStore
 /// transaction holding its change has committed. A storage failure reloads the market from the
 /// database so memory never runs ahead of what is durable.
 public actor MarketService {
-    public private(set) var market: Marketplace
+    /// Never handed out whole: a copy held while a command runs would share the market's storage,
+    /// and the command's first write would then copy every account (`read` answers from it).
+    private var market: Marketplace
     /// Pending clock deadlines by subject; the clock service asks for the due ones.
     private var deadlines: [DeadlineKey: Timestamp] = [:]
     private let writer: GroupCommitWriter
@@ -48,14 +50,22 @@ public actor MarketService {
 
     public nonisolated var now: Timestamp { clock() }
 
+    /// Answers a question about the market as it is now. Only the answer leaves the actor.
+    public func read<T: Sendable, E: Error>(_ question: @Sendable (borrowing Marketplace) throws(E) -> T) throws(E) -> T {
+        try question(market)
+    }
+
+    /// A copy of the whole market, for tests and tools. While it lives it shares storage with the
+    /// market, so the next write copies every table it touches: routes use `read`.
+    public var snapshot: Marketplace { market }
+
     /// Runs `command` on the market and makes its change durable before returning its value.
     public func perform<T: Sendable>(
         _ command: @Sendable (inout Marketplace, Timestamp) throws(MarketplaceError) -> (T, MarketChange)
     ) async throws -> T {
         let now = clock()
-        var draft = market
-        let (value, change) = try command(&draft, now)
-        try await commit(draft, change, at: now)
+        let (value, change) = try market.atomically { market throws(MarketplaceError) in try command(&market, now) }
+        try await commit(change, at: now)
         return value
     }
 
@@ -89,29 +99,34 @@ public actor MarketService {
         _ command: @Sendable (inout Marketplace, Timestamp) throws(MarketplaceError) -> (T, MarketChange)
     ) async throws -> T {
         let now = clock()
-        var draft = market
-        var change = try draft.acceptNonce(nonce, for: account, now: now)
-        let value: T
+        let outcome: (T, MarketChange)
         do {
-            let (result, more) = if let request {
-                try draft.onBehalf(of: request) { market throws(MarketplaceError) in try command(&market, now) }
-            } else {
-                try command(&draft, now)
+            outcome = try market.atomically { market throws(any Error) in
+                var change = try market.acceptNonce(nonce, for: account, now: now)
+                let (result, more) = if let request {
+                    try market.onBehalf(of: request) { market throws(MarketplaceError) in try command(&market, now) }
+                } else {
+                    try command(&market, now)
+                }
+                guard request != nil || more.journal.isEmpty else {
+                    logger.critical("a signed command without its request kept tried to move money; refused")
+                    throw ControllerError.storage
+                }
+                change.merge(more)
+                return (result, change)
             }
-            guard request != nil || more.journal.isEmpty else {
-                logger.critical("a signed command without its request kept tried to move money; refused")
-                throw ControllerError.storage
-            }
-            value = result
-            change.merge(more)
         } catch {
-            var spent = market
-            let nonceOnly = try spent.acceptNonce(nonce, for: account, now: now)
-            try await commit(spent, nonceOnly, at: now)
+            // The market is as it was; only the nonce is used up, and that must be durable first.
+            if case MarketplaceError.staleNonce = error { throw error }
+            if case MarketplaceError.futureNonce = error { throw error }
+            let nonceOnly = try market.atomically { market throws(MarketplaceError) in
+                try market.acceptNonce(nonce, for: account, now: now)
+            }
+            try await commit(nonceOnly, at: now)
             throw error
         }
-        try await commit(draft, change, at: now)
-        return value
+        try await commit(outcome.1, at: now)
+        return outcome.0
     }
 
     /// Checks, before a request's body is read, that `account` may send it and that `nonce` could
@@ -140,21 +155,21 @@ public actor MarketService {
         }
     }
 
-    /// Makes `draft` the market and its change durable; on a storage failure reloads the market
+    /// Makes a change already made to the market durable; on a storage failure reloads the market
     /// from the database, so memory never runs ahead of what is durable.
-    private func commit(_ draft: Marketplace, _ change: MarketChange, at now: Timestamp) async throws {
+    private func commit(_ change: MarketChange, at now: Timestamp) async throws {
         var change = change
         do {
             change.journal = try change.journal.map { entry throws(IdentityError) in try entry.signed(by: controllerKey) }
         } catch {
             logger.critical("cannot sign journal entries; the change is dropped", metadata: ["error": "\(error)"])
+            await reload()
             throw ControllerError.storage
         }
-        market = draft
         for deadline in change.deadlines {
             deadlines[DeadlineKey(kind: deadline.kind, subject: deadline.subject)] = deadline.at
         }
-        let rows = MarketStore.Rows(change: change, market: draft)
+        let rows = MarketStore.Rows(change: change, market: market)
         do {
             try await writer.write { db in try rows.write(at: now, in: db) }
         } catch {

@@ -38,20 +38,23 @@ public struct Auditor: Service {
 
     /// Works on every lease with unfinished audit checks, up to the budget's concurrency.
     func tick() async {
-        let market = await service.market
-        let work = market.leases.values
-            .filter { $0.isUnderVerification && $0.audit.map { !$0.isSettled } == true }
-            .sorted { $0.id < $1.id }
+        let work = await service.read { market in
+            market.leases.values
+                .filter { $0.isUnderVerification && $0.audit.map { !$0.isSettled } == true }
+                .sorted { $0.id < $1.id }
+                .compactMap { lease -> (lease: Lease, order: Order, siblings: [Lease])? in
+                    guard let order = market.orders[lease.order] else { return nil }
+                    return (lease, order, market.leases(ofOrder: order.id).filter { $0.id != lease.id })
+                }
+        }
         guard !work.isEmpty else { return }
         await withTaskGroup(of: Void.self) { group in
             var running = 0
-            for lease in work {
-                guard let order = market.orders[lease.order] else { continue }
+            for (lease, order, siblings) in work {
                 if running == budget.concurrentAudits {
                     await group.next()
                     running -= 1
                 }
-                let siblings = market.leases(ofOrder: order.id).filter { $0.id != lease.id }
                 group.addTask { await audit(lease, order: order, siblings: siblings) }
                 running += 1
             }
