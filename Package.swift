@@ -33,7 +33,10 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .target(name: "TenderWorkloads", dependencies: ["TenderCore"]),
+        // The matrix product's tile kernels, one per instruction set, chosen at run time; C so that
+        // each can be compiled for its own target while the rest of the build stays baseline.
+        .target(name: "CTenderKernels"),
+        .target(name: "TenderWorkloads", dependencies: ["TenderCore", "CTenderKernels"]),
         .target(
             name: "TenderStore",
             dependencies: ["TenderCore", .product(name: "GRDB", package: "GRDB.swift")]

@@ -4,17 +4,27 @@
 /// The rules that make that true:
 /// - A matrix product's output `c[i, j]` is `((0 + a[i,0]*b[0,j]) + a[i,1]*b[1,j]) + ...`, summed
 ///   in increasing `k`, each product rounded before it is added. Vector lanes hold *different*
-///   outputs, so no reduction is ever split across lanes and no horizontal sum is needed;
-///   where one is unavoidable, `horizontalSum` fixes the tree.
-/// - No fused multiply-add: Swift never contracts `a * b + c`, and these kernels never call `fma`.
+///   outputs, so no reduction is ever split across lanes, no horizontal sum is needed, and the
+///   order of one output does not depend on how wide the vectors are; where a horizontal sum is
+///   unavoidable, `horizontalSum` fixes the tree.
+/// - No fused multiply-add on any path. A fused operation rounds once where the documented order
+///   rounds twice, and only some CPUs have it, so allowing it anywhere would make the bits (and
+///   with them every committed state) depend on the machine. Swift never contracts `a * b + c`,
+///   these kernels never call `fma`, and the C matrix kernels switch contraction off.
+/// - The instruction set is chosen at run time (`MatmulPath.available`, `MatmulPath.best`), not
+///   at build time: one binary runs everywhere, and because every path does the same operations
+///   per output, the choice changes only the speed.
 /// - Parallelism, if a caller adds it, may only split independent outputs.
 /// - Transcendentals come from `DeterministicMath`, never from the system library.
 ///
-/// Every kernel has a vectorised path (`SIMD8<Float>`, fast once optimised) and a scalar path
-/// (fast in an unoptimised debug build, where generic SIMD code is ~15x slower than scalar code).
-/// Both compute each output by the same operation sequence, and a test pins them bit-equal.
+/// Every kernel has a vectorised path and a scalar path, and tests pin them bit-equal. For the
+/// element-wise kernels the vectorised path is Swift `SIMD8<Float>`, fast once optimised; the
+/// scalar path is fast in an unoptimised debug build, where generic SIMD code is ~15x slower. The
+/// matrix product, where nearly all the time goes, is C (`CTenderKernels`): register-blocked tile
+/// kernels for SSE2, AVX2, AVX-512 and NEON, each compiled for its own instruction set.
 public enum Kernels {
-    /// Which implementation a kernel call uses. Results are identical; only speed differs.
+    /// Which implementation a kernel call uses. Results are identical; only speed differs. For a
+    /// matrix product `.simd` means `MatmulPath.best` and `.scalar` the C scalar loop.
     public enum Path: Sendable, CaseIterable {
         case simd
         case scalar

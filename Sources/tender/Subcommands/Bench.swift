@@ -147,10 +147,11 @@ struct Bench: AsyncParsableCommand {
     // MARK: - Kernels and hashing
 
     static func matmul() -> Row {
-        let ours = WorkloadBench.matmulGFLOPS(size: 256)
+        let path = Kernels.MatmulPath.best
+        let ours = WorkloadBench.matmulGFLOPS(size: 256, path: path)
         let numpy = Baseline.numpyMatmulGFLOPS(size: 256)
         let ratio = numpy.map { ours.value / $0 }
-        return Row(name: "matmul 256x256 float32", value: ours.value, unit: "GFLOP/s", baseline: numpy, ratio: ratio,
+        return Row(name: "matmul 256x256 float32 (\(path.rawValue))", value: ours.value, unit: "GFLOP/s", baseline: numpy, ratio: ratio,
                    target: ">= 1/3 of numpy (1 thread)", met: ratio.map { $0 >= 1.0 / 3.0 }, note: numpy == nil ? "numpy unavailable" : nil)
     }
 
