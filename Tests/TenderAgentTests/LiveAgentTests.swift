@@ -42,6 +42,11 @@ struct LiveAgentTests {
         #expect(view.profile?.name == "live-test")
         #expect(try view.balances.staked.adding(view.balances.lockedCollateral) == Amount.credits(10))
         #expect(await agent.outcomes[lease.id].map { if case .committed = $0 { true } else { false } } == true)
+        // The agent followed the event stream: it listed orders and leases once or twice (at the
+        // start, before the stream connected), not on every poll.
+        let (polls, listings) = (await agent.polls, await agent.listings)
+        #expect(polls >= 5)
+        #expect(listings <= 3, "listed on \(listings) of \(polls) polls")
         await market.stop()
     }
 

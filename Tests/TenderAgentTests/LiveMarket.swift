@@ -135,7 +135,7 @@ struct LiveMarket {
         execIsolation: ExecIsolation = .refused(reason: "no sandbox in this test")
     ) throws -> ProviderAgent {
         var logger = Logger(label: "agent")
-        logger.logLevel = .warning
+        logger.logLevel = ProcessInfo.processInfo.environment["TENDER_TEST_AGENT_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         let configuration = AgentConfiguration(
             profile: try ProviderProfile.parse(profileText), profileText: profileText,
             profileDirectory: directory, key: providerKey, client: provider, stateDirectory: stateDirectory, faults: faults,

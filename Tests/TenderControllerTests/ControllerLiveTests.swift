@@ -46,8 +46,20 @@ struct ControllerLiveTests {
         #expect(try await reader.account(bob).balances.available == (try Amount.credits(30)))
 
         try await alice.putArtifact(ControllerRouteTests.dataset)
+        // The event stream: a new follower hears a reset first, then the order as committed; one
+        // that resumes after the reset hears the order again.
+        var events = reader.events().makeAsyncIterator()
+        let reset = try #require(try await events.next())
+        #expect(reset.kind == .reset)
         let order = try await alice.submitOrder(manifest: ControllerRouteTests.manifest, contentType: "application/yaml")
         #expect(order.order.state == .open)
+        let heard = try #require(try await events.next())
+        #expect(heard.kind == .order && heard.order == order.order && heard.id == reset.id + 1)
+        var resumed = reader.events(after: reset.id).makeAsyncIterator()
+        #expect(try await resumed.next() == heard)
+        await #expect(throws: ClientError.self) {
+            for try await _ in try TenderAPIClient(baseURL: base.appendingPathComponent("nowhere"), timeout: 5).events() {}
+        }
         #expect(try await reader.order(order.order.id).order.submitter == alice.account)
         let escrowed = try await reader.account(try #require(alice.account)).balances.escrowed
         #expect(escrowed == (try Amount.credits(10)))

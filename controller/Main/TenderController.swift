@@ -15,7 +15,7 @@ struct TenderController: AsyncParsableCommand {
           tender-controller serve --dev --db /tmp/tender/tender.sqlite
           tender-controller keygen --key-file /etc/tender/controller.key
         """,
-        subcommands: [Serve.self, CheckConfig.self, Keygen.self]
+        subcommands: [Serve.self, CheckConfig.self, Keygen.self, Populate.self]
     )
 }
 

@@ -30,6 +30,7 @@ public enum ControllerApplication {
         ArtifactRoutes(service: service, settings: settings, artifacts: artifacts, gate: gate).register(on: routes)
         LedgerRoutes(service: service, database: database).register(on: routes)
         OperationsRoutes(service: service, metrics: metrics).register(on: routes)
+        EventRoutes(service: service).register(on: routes)
         return routes
     }
 

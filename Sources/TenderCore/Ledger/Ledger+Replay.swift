@@ -119,7 +119,9 @@ extension Ledger {
         invariantHolds && holdsAgreeWithBalances ? nil : .invariantBroken(sequence: sequence)
     }
 
-    private func checkInvariants() throws(LedgerError) {
+    /// Throws if the supply invariant or the holds' bookkeeping is broken: the last check of a
+    /// replay done entry by entry.
+    public func checkInvariants() throws(LedgerError) {
         if let problem = invariantProblem() { throw .invalidJournal(problem) }
     }
 }

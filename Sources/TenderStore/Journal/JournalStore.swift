@@ -45,6 +45,22 @@ public enum JournalStore {
         try Array(Row.fetchCursor(db, sql: "\(select) ORDER BY sequence").map(entry(from:)))
     }
 
+    /// Calls `body` with every entry after `sequence`, oldest first, reading one row at a time, so
+    /// a long journal is never held in memory whole.
+    public static func forEach(after sequence: UInt64, in db: Database, _ body: (JournalEntry) throws -> Void) throws {
+        let rows = try Row.fetchCursor(
+            db, sql: "\(select) WHERE sequence > ? ORDER BY sequence", arguments: [Int64(clamping: sequence)]
+        )
+        while let row = try rows.next() {
+            try body(try entry(from: row))
+        }
+    }
+
+    /// The entry with this sequence, or nil if there is none.
+    public static func entry(sequence: UInt64, in db: Database) throws -> JournalEntry? {
+        try Row.fetchOne(db, sql: "\(select) WHERE sequence = ?", arguments: [Int64(clamping: sequence)]).map(entry(from:))
+    }
+
     /// The last entry, or nil for an empty journal.
     public static func head(in db: Database) throws -> JournalEntry? {
         try Row.fetchOne(db, sql: "\(select) ORDER BY sequence DESC LIMIT 1").map(entry(from:))

@@ -27,6 +27,9 @@ struct Bench: AsyncParsableCommand {
     @Flag(help: "Skip the API write benchmark (it starts a controller).")
     var skipAPI = false
 
+    @Flag(help: "Skip the large-market and long-journal rows (they build a market of 100,000 accounts and a journal of 1,000,000 entries first, a few minutes).")
+    var skipScale = false
+
     @Option(help: "Concurrent clients for the API write benchmark.")
     var clients = 64
 
@@ -54,7 +57,7 @@ struct Bench: AsyncParsableCommand {
         rows.append(Self.audit())
         rows.append(Self.referee())
         if !skipAPI {
-            rows += await APIWriteBench(clients: clients, seconds: seconds).run()
+            rows += await APIWriteBench(clients: clients, seconds: seconds, scale: !skipScale).run()
         }
         if json {
             try JSONOutput.print(rows)

@@ -13,39 +13,130 @@ import TenderCore
 struct APIWriteBench {
     let clients: Int
     let seconds: Int
+    /// Also measure a large market (writes, memory) and a start-up after a long journal.
+    let scale: Bool
+
+    static let largeAccounts = 100_000
+    static let largeOrders = 10_000
+    static let longJournal = 1_000_000
 
     func run() async -> [Bench.Row] {
         let failed = { (why: String) in
             [Bench.Row(name: "API signed durable writes", value: 0, unit: "writes/s", target: ">= 5,000/s, p99 < 20 ms", met: nil, note: why)]
         }
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent().appendingPathComponent("tender-controller")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            return failed("no tender-controller beside this tender; build the package first")
-        }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let port = 20_000 + Int.random(in: 0..<20_000)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve", "--dev", "--listen", "127.0.0.1:\(port)", "--db", directory.appendingPathComponent("bench.sqlite").path,
-                             "--config", "/nonexistent"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return failed("could not start tender-controller: \(error)") }
-        defer { process.terminate(); process.waitUntilExit() }
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 
-        let base = "http://127.0.0.1:\(port)"
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpMaximumConnectionsPerHost = clients
-        let session = URLSession(configuration: configuration)
-        var up = false
-        for _ in 0..<100 where !up {
-            if let (_, response) = try? await session.data(from: URL(string: "\(base)/v1/health")!),
-               (response as? HTTPURLResponse)?.statusCode == 200 { up = true } else { try? await Task.sleep(for: .milliseconds(100)) }
+        let emptyStart: Double
+        var rows: [Bench.Row]
+        do {
+            let controller = try await BenchController.start(database: directory.appendingPathComponent("empty.sqlite"), connections: clients)
+            defer { controller.stop() }
+            emptyStart = controller.startupSeconds
+            rows = await writeRows(controller)
+        } catch {
+            return failed(error.reason)
         }
-        guard up else { return failed("tender-controller did not come up") }
+        guard scale else { return rows }
+        guard WrkLoad.find(base: "http://127.0.0.1:1") != nil else {
+            return rows + [Bench.Row(name: "API writes, large market", value: 0, unit: "writes/s", target: ">= 0.8 of the empty market", met: nil,
+                                     note: "needs wrk (apt-get install wrk)")]
+        }
+        let emptyRate = rows.first { $0.name == "API signed durable writes (wrk)" }?.value
+        rows += await largeMarketRows(directory, emptyRate: emptyRate)
+        rows += await startupRows(directory, emptyStart: emptyStart)
+        rows += await finishedOrdersRows(directory)
+        return rows
+    }
 
+    /// The controller's memory just after start-up with 100,000 finished (cancelled) orders,
+    /// beside the same with 10,000: it must not grow with orders that can no longer change.
+    private func finishedOrdersRows(_ directory: URL) async -> [Bench.Row] {
+        let name = "memory, 100k finished orders"
+        var resident: [Double] = []
+        for count in [10_000, 100_000] {
+            let database = directory.appendingPathComponent("finished-\(count).sqlite")
+            if let why = BenchController.populate(database: database, accounts: 100, orders: count, transfers: 0, cancelOrders: true) {
+                return [Bench.Row(name: name, value: 0, unit: "MiB", target: "flat in finished orders", met: nil, note: why)]
+            }
+            do {
+                let controller = try await BenchController.start(database: database, connections: 1)
+                let memory = controller.residentMiB
+                controller.stop()
+                guard let memory else {
+                    return [Bench.Row(name: name, value: 0, unit: "MiB", target: "flat in finished orders", met: nil, note: "no /proc here")]
+                }
+                resident.append(memory)
+            } catch {
+                return [Bench.Row(name: name, value: 0, unit: "MiB", target: "flat in finished orders", met: nil, note: error.reason)]
+            }
+        }
+        let ratio = resident[1] / max(resident[0], 1e-9)
+        return [Bench.Row(
+            name: name, value: resident[1], unit: "MiB", baseline: resident[0], ratio: ratio,
+            target: "flat in finished orders (<= 1.1 x 10k's)", met: ratio <= 1.1,
+            note: "baseline: the same market with 10,000 finished orders, in this run"
+        )]
+    }
+
+    /// Signed writes with 100,000 funded accounts and 10,000 open orders loaded first, beside the
+    /// empty market's figure from the same run, and the controller's memory holding them.
+    private func largeMarketRows(_ directory: URL, emptyRate: Double?) async -> [Bench.Row] {
+        let name = "API writes, 100k accounts + 10k orders"
+        let database = directory.appendingPathComponent("large.sqlite")
+        if let why = BenchController.populate(database: database, accounts: Self.largeAccounts, orders: Self.largeOrders, transfers: 0) {
+            return [Bench.Row(name: name, value: 0, unit: "writes/s", target: ">= 0.8 of the empty market", met: nil, note: why)]
+        }
+        do {
+            let controller = try await BenchController.start(database: database, connections: clients)
+            defer { controller.stop() }
+            let measured = await writeRows(controller)
+            guard let rate = measured.first(where: { $0.name == "API signed durable writes (wrk)" })?.value else {
+                return [Bench.Row(name: name, value: 0, unit: "writes/s", target: ">= 0.8 of the empty market", met: nil, note: "wrk did not run")]
+            }
+            let ratio = emptyRate.map { rate / max($0, 1e-9) }
+            var rows = [Bench.Row(
+                name: name, value: rate, unit: "writes/s", baseline: emptyRate, ratio: ratio, target: ">= 0.8 of the empty market",
+                met: ratio.map { $0 >= 0.8 }, note: "baseline: the empty market's rate in this run"
+            )]
+            if let p99 = measured.first(where: { $0.name == "API write latency p99 (wrk)" })?.value {
+                rows.append(Bench.Row(name: "API write p99, large market", value: p99, unit: "ms", target: "< 20 ms", met: p99 < 20))
+            }
+            if let memory = controller.residentMiB {
+                rows.append(Bench.Row(name: "controller memory, large market", value: memory, unit: "MiB", target: "report", met: nil,
+                                      note: "100k accounts and 10k open orders, after the write run"))
+            }
+            return rows
+        } catch {
+            return [Bench.Row(name: name, value: 0, unit: "writes/s", target: ">= 0.8 of the empty market", met: nil, note: error.reason)]
+        }
+    }
+
+    /// Start-up of a controller whose journal holds a million entries, beside an empty one's.
+    private func startupRows(_ directory: URL, emptyStart: Double) async -> [Bench.Row] {
+        let name = "start-up, 1M journal entries"
+        let database = directory.appendingPathComponent("long.sqlite")
+        if let why = BenchController.populate(database: database, accounts: 1_000, orders: 0, transfers: Self.longJournal) {
+            return [Bench.Row(name: name, value: 0, unit: "s", target: "flat past the last snapshot", met: nil, note: why)]
+        }
+        do {
+            let controller = try await BenchController.start(database: database, connections: 1)
+            controller.stop()
+            return [Bench.Row(
+                name: name, value: controller.startupSeconds, unit: "s", baseline: emptyStart, ratio: controller.startupSeconds / max(emptyStart, 1e-9),
+                target: "report; replays only the entries after the last snapshot (every 100,000)", met: nil,
+                note: "baseline: an empty market's start-up in this run"
+            )]
+        } catch {
+            return [Bench.Row(name: name, value: 0, unit: "s", target: "flat past the last snapshot", met: nil, note: error.reason)]
+        }
+    }
+
+    /// Funds one account per connection, then measures signed transfers from them.
+    private func writeRows(_ controller: BenchController) async -> [Bench.Row] {
+        let session = controller.session
+        let base = controller.base
         let keys = (0..<clients).map { _ in KeyPair() }
         let sink = KeyPair().account
         for key in keys {
@@ -55,6 +146,7 @@ struct APIWriteBench {
         if let wrk = WrkLoad.find(base: base) {
             return wrkRows(wrk, keys: keys, sink: sink)
         }
+        // Without wrk, clients in this process sign and send, sharing the controller's cores.
         let tally = Tally()
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .seconds(seconds))
@@ -80,7 +172,9 @@ struct APIWriteBench {
         }
         let total = Bench.seconds(clock.now - start)
         let sorted = tally.latencies.withLock { $0 }.sorted()
-        guard !sorted.isEmpty else { return failed("no write succeeded") }
+        guard !sorted.isEmpty else {
+            return [Bench.Row(name: "API signed durable writes", value: 0, unit: "writes/s", target: ">= 5,000/s", met: nil, note: "no write succeeded")]
+        }
         let rate = Double(sorted.count) / total
         let p50 = sorted[sorted.count / 2] * 1_000
         let p99 = sorted[min(sorted.count - 1, sorted.count * 99 / 100)] * 1_000

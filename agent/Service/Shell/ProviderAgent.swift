@@ -24,12 +24,19 @@ public actor ProviderAgent {
     /// How each lease run ended, for logs and tests.
     public private(set) var outcomes: [LeaseID: LeaseOutcome] = [:]
     var unreachableSince: Int?
+    /// Open orders and our running leases, kept current by the controller's event stream.
+    var mirror: MarketMirror
+    /// Whether the event stream is connected now.
+    var following = false
+    /// How many polls listed open orders and leases rather than reading the mirror.
+    var listings = 0
 
     public init(configuration: AgentConfiguration, logger: Logger) {
         self.configuration = configuration
         var logger = logger
         logger[metadataKey: "account"] = "\(configuration.key.account.hex.prefix(12))"
         self.logger = logger
+        mirror = MarketMirror(account: configuration.key.account)
         planner = AgentPlanner(account: configuration.key.account, profile: configuration.profile,
                                screeningProfile: configuration.screeningProfile,
                                unavailableRuntimes: configuration.unavailableRuntimes)
@@ -55,6 +62,7 @@ public actor ProviderAgent {
             if let id = LeaseID(name.dropFirst(6)) { keptLeases.insert(id) }
         }
         await withDiscardingTaskGroup { group in
+            group.addTask { await self.followEvents() }
             while !Task.isCancelled {
                 if let snapshot = await poll() {
                     for action in planner.plan(snapshot) {
@@ -90,18 +98,57 @@ public actor ProviderAgent {
         }
     }
 
+    // MARK: - Following the market
+
+    /// Follows `GET /v1/events` until cancelled, reconnecting a second after the stream ends
+    /// (resuming after the last event seen) and keeping `mirror` current. While it is not
+    /// connected, or after a `reset`, polls list open orders and our leases instead.
+    func followEvents() async {
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                for try await event in configuration.client.events(after: mirror.lastEventID) {
+                    if !following {
+                        following = true
+                        failures = 0
+                        logger.info("following the market's events")
+                    }
+                    mirror.apply(event)
+                }
+            } catch {
+                failures += 1
+                if !Task.isCancelled, failures == 1 || failures % 60 == 0 {
+                    logger.notice("event stream unavailable; listing on each poll meanwhile", metadata: ["error": "\(error)"])
+                }
+            }
+            following = false
+            mirror.lostStream()
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
     // MARK: - Polling
 
     /// The account, open orders and our leases; nil (logged) when the controller cannot be reached.
-    /// Open orders are asked for by state, page by page, so a poll costs what is open, not the
-    /// market's history.
+    /// Orders and leases come from the event stream's mirror; they are listed (open orders by
+    /// state, page by page) only when the stream is not connected or said it missed something.
     func poll() async -> AgentSnapshot? {
         let client = configuration.client
         do {
             let view: API.AccountView?
             do throws(ClientError) { view = try await client.account(account) } catch where error.status == 404 { view = nil }
-            let open = try await client.allOrders(state: .open)
-            let leases = try await ownLeases()
+            if mirror.needsListing || !following {
+                mirror.beginListing()
+                listings += 1
+                let open = try await client.allOrders(state: .open)
+                let running = try await runningLeases()
+                mirror.relist(openOrders: open, ownLeases: running)
+            }
+            let open = mirror.openOrders.values.sorted { $0.id < $1.id }
+            let leases = mirror.ownLeases.values.sorted { $0.id < $1.id }
+            for lease in leases where orderOfLease[lease.id] == nil {
+                orderOfLease[lease.id] = try await client.order(lease.order).order
+            }
             if unreachableSince != nil {
                 logger.notice("controller reachable again")
                 unreachableSince = nil
@@ -117,8 +164,8 @@ public actor ProviderAgent {
         }
     }
 
-    /// Our running leases (`GET /v1/leases?state=running&provider=me`), with each one's order.
-    func ownLeases() async throws(ClientError) -> [API.LeaseView] {
+    /// Our running leases (`GET /v1/leases?state=running&provider=me`).
+    func runningLeases() async throws(ClientError) -> [API.LeaseView] {
         let client = configuration.client
         var leases: [API.LeaseView] = []
         var after: UInt64?
@@ -127,9 +174,6 @@ public actor ProviderAgent {
             leases += page.leases
             after = page.next
         } while after != nil
-        for lease in leases where orderOfLease[lease.id] == nil {
-            orderOfLease[lease.id] = try await client.order(lease.order).order
-        }
         return leases
     }
 

@@ -20,6 +20,23 @@ public actor MarketService {
     private let clock: @Sendable () -> Timestamp
     private let logger: Logger
     public nonisolated let controllerKey: KeyPair
+    /// The stream of committed changes that agents, challengers and dashboards follow.
+    nonisolated let events: EventHub
+    /// How many journal entries may follow the stored ledger snapshot before another is written.
+    private let snapshotInterval: UInt64
+    /// The sequence of the last snapshot stored or being stored.
+    private var snapshotSequence: UInt64
+    /// How the market was loaded at start-up, for logs and the bench.
+    public nonisolated let startup: Startup
+
+    public struct Startup: Sendable {
+        /// The snapshot the ledger resumed from; nil when the whole journal was replayed.
+        public let snapshotSequence: UInt64?
+        /// Journal entries replayed on top of it.
+        public let replayed: Int
+        /// Seconds spent loading the market.
+        public let seconds: Double
+    }
 
     struct DeadlineKey: Hashable, Sendable {
         var kind: Deadline.Kind
@@ -28,16 +45,28 @@ public actor MarketService {
 
     public init(
         database: TenderDatabase, policy: MarketPolicy, controllerKey: KeyPair,
-        clock: @escaping @Sendable () -> Timestamp, logger: Logger
+        clock: @escaping @Sendable () -> Timestamp, logger: Logger, snapshotInterval: UInt64 = 100_000
     ) async throws {
         self.database = database
         self.writer = GroupCommitWriter(database: database)
         self.clock = clock
         self.logger = logger
         self.controllerKey = controllerKey
-        let (market, deadlines) = try await database.read { db in try MarketStore.load(policy: policy, in: db) }
-        self.market = market
-        for deadline in deadlines { self.deadlines[DeadlineKey(kind: deadline.kind, subject: deadline.subject)] = deadline.at }
+        self.snapshotInterval = max(snapshotInterval, 1)
+        self.events = EventHub(startedAt: clock())
+        let started = ContinuousClock.now
+        let loaded = try await database.read { db in try MarketStore.load(policy: policy, in: db, logger: logger) }
+        let seconds = Double((ContinuousClock.now - started) / .milliseconds(1)) / 1_000
+        self.market = loaded.market
+        self.snapshotSequence = loaded.snapshotSequence ?? 0
+        self.startup = Startup(snapshotSequence: loaded.snapshotSequence, replayed: loaded.replayed, seconds: seconds)
+        for deadline in loaded.deadlines { self.deadlines[DeadlineKey(kind: deadline.kind, subject: deadline.subject)] = deadline.at }
+        logger.notice("market loaded", metadata: [
+            "journal entries replayed": "\(loaded.replayed)", "from snapshot": "\(loaded.snapshotSequence.map(String.init) ?? "none")",
+            "seconds": "\(seconds)",
+        ])
+        // A long tail is replayed once: the next start resumes from here.
+        if UInt64(loaded.replayed) >= self.snapshotInterval / 10, loaded.replayed > 0 { await storeSnapshot() }
         // Time limits that ran out while nobody could be heard get a fresh allowance.
         let resumed = try await perform { market, now throws(MarketplaceError) in
             let change = market.resume(now: now)
@@ -170,12 +199,57 @@ public actor MarketService {
             deadlines[DeadlineKey(kind: deadline.kind, subject: deadline.subject)] = deadline.at
         }
         let rows = MarketStore.Rows(change: change, market: market)
+        publishEvents(for: change)
+        if market.ledger.sequence >= snapshotSequence + snapshotInterval {
+            let ledger = market.ledger
+            snapshotSequence = ledger.sequence
+            Task { await store(ledger) }
+        }
         do {
             try await writer.write { db in try rows.write(at: now, in: db) }
         } catch {
             logger.error("storage failed; reloading the market from the database", metadata: ["error": "\(error)"])
             await reload()
             throw ControllerError.storage
+        }
+    }
+
+    /// One event per order, lease and dispute the change touched, each carrying the record as it
+    /// is now. Sent as the change is queued for the disk rather than after: a storage failure
+    /// reloads the market and sends a `reset`, so followers never keep a state that was lost.
+    private func publishEvents(for change: MarketChange) {
+        let sequence = market.ledger.sequence
+        for id in change.orders.sorted() {
+            guard let order = market.orders[id] else { continue }
+            events.publish { API.MarketEvent(id: $0, kind: .order, ledgerSequence: sequence, order: order) }
+        }
+        for id in change.leases.sorted() {
+            guard let lease = market.leases[id] else { continue }
+            events.publish { API.MarketEvent(id: $0, kind: .lease, ledgerSequence: sequence, lease: API.LeaseView(lease)) }
+        }
+        for id in change.disputes.sorted() {
+            guard let dispute = market.disputes[id] else { continue }
+            events.publish { API.MarketEvent(id: $0, kind: .dispute, ledgerSequence: sequence, dispute: API.DisputeView(dispute)) }
+        }
+    }
+
+    /// Stores the ledger as it is now as the snapshot start-up resumes from. Queued behind the
+    /// writes already made (a storage failure among them makes the snapshot's head hash one the
+    /// journal does not have, and start-up then ignores it), so it never describes entries that are not yet durable; encoded on the
+    /// writer's thread, not on this actor. The copy it takes shares the ledger's storage, so the
+    /// next writes copy what they touch once: a cost paid once per `snapshotInterval` entries.
+    private func storeSnapshot() async {
+        snapshotSequence = market.ledger.sequence
+        await store(market.ledger)
+    }
+
+    private func store(_ ledger: Ledger) async {
+        let now = clock()
+        do {
+            try await writer.write { db in try MarketStore.writeSnapshot(ledger.snapshot, at: now, in: db) }
+            logger.info("ledger snapshot stored", metadata: ["sequence": "\(ledger.sequence)"])
+        } catch {
+            logger.warning("could not store the ledger snapshot; start-up will replay more of the journal", metadata: ["error": "\(error)"])
         }
     }
 
@@ -218,10 +292,11 @@ public actor MarketService {
     private func reload() async {
         do {
             let policy = market.policy
-            let (market, stored) = try await database.read { db in try MarketStore.load(policy: policy, in: db) }
-            self.market = market
+            let loaded = try await database.read { db in try MarketStore.load(policy: policy, in: db) }
+            self.market = loaded.market
+            events.publishReset(ledgerSequence: loaded.market.ledger.sequence)
             deadlines = [:]
-            for deadline in stored { deadlines[DeadlineKey(kind: deadline.kind, subject: deadline.subject)] = deadline.at }
+            for deadline in loaded.deadlines { deadlines[DeadlineKey(kind: deadline.kind, subject: deadline.subject)] = deadline.at }
         } catch {
             logger.critical("cannot reload the market from the database", metadata: ["error": "\(error)"])
         }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import TenderCore
 import TenderStore
 
@@ -16,10 +17,39 @@ enum MarketStore {
     /// What the market knows of each stored artifact (uploaders, orders), by its hash.
     static let artifactKind = "artifact"
     static let countersID = "counters"
+    /// The ledger at a journal sequence (`Ledger.Snapshot`), so start-up replays only the tail.
+    static let snapshotKind = "ledger-snapshot"
+    static let snapshotID = "latest"
 
-    /// Rebuilds the marketplace from the journal (the ledger) and the stored records.
-    static func load(policy: MarketPolicy, in db: Database) throws -> (Marketplace, [Deadline]) {
-        let ledger = try Ledger.replay(JournalStore.all(in: db))
+    /// What `load` found: the market, its pending deadlines, and how the ledger was rebuilt.
+    struct Loaded {
+        var market: Marketplace
+        var deadlines: [Deadline]
+        /// The sequence of the snapshot the ledger resumed from; nil for a replay from the start.
+        var snapshotSequence: UInt64?
+        /// How many journal entries were replayed.
+        var replayed: Int
+    }
+
+    /// Rebuilds the marketplace from the journal (the ledger) and the stored records. The ledger
+    /// resumes from the stored snapshot when it belongs to this journal, so start-up replays only
+    /// the entries after it; otherwise from the first entry.
+    static func load(policy: MarketPolicy, in db: Database, logger: Logger? = nil) throws -> Loaded {
+        var (ledger, snapshotSequence) = (Ledger(), UInt64?.none)
+        if let snapshot = try? DocumentStore.get(Ledger.Snapshot.self, kind: snapshotKind, id: snapshotID, in: db) {
+            if try JournalStore.entry(sequence: snapshot.sequence, in: db)?.hash == snapshot.headHash,
+               let resumed = try? Ledger(resuming: snapshot) {
+                (ledger, snapshotSequence) = (resumed, snapshot.sequence)
+            } else {
+                logger?.warning("the ledger snapshot does not match the journal; replaying the whole journal", metadata: ["sequence": "\(snapshot.sequence)"])
+            }
+        }
+        var replayed = 0
+        try JournalStore.forEach(after: ledger.sequence, in: db) { entry in
+            try ledger.replay(entry)
+            replayed += 1
+        }
+        try ledger.checkInvariants()
         let accounts = try DocumentStore.all(AccountRecord.self, kind: accountKind, in: db).map(\.value)
         let orders = try DocumentStore.all(Order.self, kind: orderKind, in: db).map(\.value)
         let leases = try DocumentStore.all(Lease.self, kind: leaseKind, in: db).map(\.value)
@@ -34,7 +64,12 @@ enum MarketStore {
             policy: policy, ledger: ledger, accounts: accounts, orders: orders, leases: leases, disputes: disputes,
             artifacts: artifacts, counters: counters
         )
-        return (market, deadlines)
+        return Loaded(market: market, deadlines: deadlines, snapshotSequence: snapshotSequence, replayed: replayed)
+    }
+
+    /// Stores `snapshot` as the one the next start-up resumes from.
+    static func writeSnapshot(_ snapshot: Ledger.Snapshot, at now: Timestamp, in db: Database) throws {
+        try DocumentStore.put(kind: snapshotKind, id: snapshotID, value: snapshot, at: now, in: db)
     }
 
     /// The records one change touched, captured on the market's actor so the database write

@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+import Logging
+@testable import TenderControllerService
+import TenderCore
+import TenderStore
+
+import Testing
+
+/// Start-up resumes the ledger from a stored snapshot and replays only the tail (performance
+/// issue: start-up replayed the whole journal each time).
+@Suite("Ledger snapshots")
+struct LedgerSnapshotTests {
+    let key = KeyPair()
+    var policy: MarketPolicy { MarketPolicy(treasury: key.account, auditPool: key.account) }
+
+    func service(_ database: TenderDatabase, interval: UInt64) async throws -> MarketService {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return try await MarketService(
+            database: database, policy: policy, controllerKey: key, clock: { Timestamp(millis: 1_700_000_000_000) },
+            logger: logger, snapshotInterval: interval
+        )
+    }
+
+    /// 60 writes with a snapshot every 16 entries: a restart replays only the entries after the
+    /// last snapshot stored and ends with exactly the ledger a full replay of the journal gives.
+    @Test("a snapshot plus the journal's tail gives the same ledger as replaying the whole journal")
+    func snapshotPlusTailEqualsFullReplay() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-snapshot-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("tender.sqlite")
+        let accounts = (0..<6).map { _ in KeyPair().account }
+        do {
+            let database = try TenderDatabase(path: path)
+            let service = try await service(database, interval: 16)
+            for (index, account) in accounts.enumerated() {
+                _ = try await service.perform { market, now throws(MarketplaceError) in ((), try market.mint(try! .credits(100), to: account, now: now)) }
+                for step in 0..<9 {
+                    let to = accounts[(index + 1 + step % 5) % accounts.count]
+                    _ = try await service.perform { market, now throws(MarketplaceError) in
+                        ((), try market.transfer(try! Amount(micros: Int64(step + 1)), from: account, to: to, now: now))
+                    }
+                }
+            }
+        }
+        let database = try TenderDatabase(path: path)
+        let full = try await database.read { db in try Ledger.replay(JournalStore.all(in: db)) }
+        #expect(full.sequence == 60)
+        let snapshot = try #require(try await database.read { db in
+            try DocumentStore.get(Ledger.Snapshot.self, kind: MarketStore.snapshotKind, id: MarketStore.snapshotID, in: db)
+        })
+        #expect(snapshot.sequence >= 16 && snapshot.sequence < 60)
+
+        let restarted = try await service(database, interval: 16)
+        #expect(restarted.startup.snapshotSequence == snapshot.sequence)
+        #expect(restarted.startup.replayed == Int(60 - snapshot.sequence))
+        #expect(await restarted.snapshot.ledger == full)
+    }
+
+    @Test("a snapshot that does not belong to the journal is ignored and the whole journal replayed")
+    func foreignSnapshotIsIgnored() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-snapshot-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try TenderDatabase(path: directory.appendingPathComponent("tender.sqlite"))
+        let rich = KeyPair().account
+        do {
+            let service = try await service(database, interval: 1_000)
+            for _ in 0..<5 {
+                _ = try await service.perform { market, now throws(MarketplaceError) in ((), try market.mint(try! .credits(1), to: rich, now: now)) }
+            }
+        }
+        // A snapshot claiming a fortune at entry 3, with a head hash the journal does not have.
+        var forged = Ledger()
+        _ = try forged.apply(.mint(to: rich, amount: .credits(1_000_000)), at: Timestamp(millis: 1_700_000_000_000))
+        let fake = forged.snapshot
+        let claimed = Ledger.Snapshot(
+            sequence: 3, headHash: fake.headHash, lastTime: fake.lastTime, minted: fake.minted, burned: fake.burned,
+            accounts: fake.accounts, holds: fake.holds, unbonding: fake.unbonding
+        )
+        _ = try await GroupCommitWriter(database: database).write { db in try MarketStore.writeSnapshot(claimed, at: Timestamp(millis: 0), in: db) }
+        let restarted = try await service(database, interval: 1_000)
+        #expect(restarted.startup.snapshotSequence == nil)
+        #expect(restarted.startup.replayed == 5)
+        #expect(await restarted.snapshot.ledger.balances(of: rich).available == (try Amount.credits(5)))
+    }
+}
