@@ -159,7 +159,9 @@ struct LiveMarket {
             if let lease = try await submitter.order(order).leases.first, condition(lease) { return lease }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw LiveTimeout(what: "lease of order \(order)")
+        let view = try? await submitter.order(order)
+        let state = view.map { "order \($0.order.state.rawValue), \($0.order.bids.count) bids, leases \($0.leases.map { "\($0.id) \($0.state.rawValue) step \($0.lastStep)" })" } ?? "order unreadable"
+        throw LiveTimeout(what: "lease of order \(order) (\(state))")
     }
 
     func stop() async {

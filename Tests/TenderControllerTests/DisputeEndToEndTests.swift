@@ -125,6 +125,9 @@ struct DisputeEndToEndTests {
             seen = try await client.dispute(opened.id)
         }
         #expect(seen.moves.count == 1)
+        // A read can show a change whose commit is still in flight; a later write that is
+        // acknowledged was committed after it (the writer commits in order), so the move is durable.
+        _ = try await client.transfer(try Amount(micros: 1), to: KeyPair().account)
         await market.controller.kill()
         await agent.kill()
         try await market.controller.start()

@@ -48,9 +48,11 @@ struct LedgerSnapshotTests {
         let database = try TenderDatabase(path: path)
         let full = try await database.read { db in try Ledger.replay(JournalStore.all(in: db)) }
         #expect(full.sequence == 60)
-        let snapshot = try #require(try await database.read { db in
-            try DocumentStore.get(Ledger.Snapshot.self, kind: MarketStore.snapshotKind, id: MarketStore.snapshotID, in: db)
+        let stored = try #require(try await database.read { db in
+            try DocumentStore.get(Signed<Ledger.Snapshot>.self, kind: MarketStore.snapshotKind, id: MarketStore.snapshotID, in: db)
         })
+        #expect(stored.signer == key.account)
+        let snapshot = try stored.verified()
         #expect(snapshot.sequence >= 16 && snapshot.sequence < 60)
 
         let restarted = try await service(database, interval: 16)
@@ -59,7 +61,9 @@ struct LedgerSnapshotTests {
         #expect(await restarted.snapshot.ledger == full)
     }
 
-    @Test("a snapshot that does not belong to the journal is ignored and the whole journal replayed")
+    /// A snapshot claiming a fortune: signed by another key, or by the controller's own key but
+    /// resting on a head hash the journal does not have. Both are ignored.
+    @Test("a snapshot that is not the controller's, or does not belong to the journal, is ignored and the whole journal replayed")
     func foreignSnapshotIsIgnored() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-snapshot-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -72,18 +76,31 @@ struct LedgerSnapshotTests {
                 _ = try await service.perform { market, now throws(MarketplaceError) in ((), try market.mint(try! .credits(1), to: rich, now: now)) }
             }
         }
-        // A snapshot claiming a fortune at entry 3, with a head hash the journal does not have.
+        let journal = try await database.read { db in try JournalStore.all(in: db) }
         var forged = Ledger()
         _ = try forged.apply(.mint(to: rich, amount: .credits(1_000_000)), at: Timestamp(millis: 1_700_000_000_000))
         let fake = forged.snapshot
-        let claimed = Ledger.Snapshot(
+        let onTheJournal = Ledger.Snapshot(
+            sequence: 3, headHash: journal[2].hash, lastTime: fake.lastTime, minted: fake.minted, burned: fake.burned,
+            accounts: fake.accounts, holds: fake.holds, unbonding: fake.unbonding
+        )
+        let offTheJournal = Ledger.Snapshot(
             sequence: 3, headHash: fake.headHash, lastTime: fake.lastTime, minted: fake.minted, burned: fake.burned,
             accounts: fake.accounts, holds: fake.holds, unbonding: fake.unbonding
         )
-        _ = try await GroupCommitWriter(database: database).write { db in try MarketStore.writeSnapshot(claimed, at: Timestamp(millis: 0), in: db) }
-        let restarted = try await service(database, interval: 1_000)
-        #expect(restarted.startup.snapshotSequence == nil)
-        #expect(restarted.startup.replayed == 5)
-        #expect(await restarted.snapshot.ledger.balances(of: rich).available == (try Amount.credits(5)))
+        for (snapshot, signer) in [(onTheJournal, KeyPair()), (offTheJournal, key)] {
+            let json = try MarketStore.encodeSnapshot(snapshot, signedBy: signer)
+            _ = try await GroupCommitWriter(database: database).write { db in try MarketStore.writeSnapshot(json: json, at: Timestamp(millis: 0), in: db) }
+            let restarted = try await service(database, interval: 1_000)
+            #expect(restarted.startup.snapshotSequence == nil)
+            #expect(restarted.startup.replayed == 5)
+            #expect(await restarted.snapshot.ledger.balances(of: rich).available == (try Amount.credits(5)))
+        }
+        // The same snapshot signed by the controller and on the journal is taken at its word: the
+        // signature is what stands between the database and the balances.
+        let json = try MarketStore.encodeSnapshot(onTheJournal, signedBy: key)
+        _ = try await GroupCommitWriter(database: database).write { db in try MarketStore.writeSnapshot(json: json, at: Timestamp(millis: 0), in: db) }
+        let trusting = try await service(database, interval: 1_000)
+        #expect(trusting.startup.snapshotSequence == 3)
     }
 }

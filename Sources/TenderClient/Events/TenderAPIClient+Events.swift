@@ -31,10 +31,10 @@ extension TenderAPIClient {
         configuration.timeoutIntervalForRequest = 45
         let session = URLSession(configuration: configuration, delegate: reader, delegateQueue: nil)
         let task = session.dataTask(with: request)
-        // The task is not cancelled from here: on Linux, FoundationNetworking can deadlock every
-        // session of the process when a task is cancelled while the session is still resuming it.
-        // The reader cancels it from its own delegate callback instead, at the next bytes, which the
-        // controller sends at least every 15 s.
+        // The task is never cancelled: on Linux, FoundationNetworking can deadlock every session
+        // of the process when a task is cancelled while the session is busy with it, and a stream
+        // is always busy. A follower that stops listening leaves the connection to be closed by
+        // its process's exit or the controller's shutdown; the reader drops what still arrives.
         continuation.onTermination = { _ in reader.stop() }
         task.resume()
         return stream
@@ -65,7 +65,7 @@ final class EventStreamReader: NSObject, URLSessionDataDelegate, Sendable {
         completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
     ) {
         if stopped.load(ordering: .relaxed) {
-            completionHandler(.cancel)
+            completionHandler(.allow)
             return
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
@@ -74,10 +74,7 @@ final class EventStreamReader: NSObject, URLSessionDataDelegate, Sendable {
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        if stopped.load(ordering: .relaxed) {
-            dataTask.cancel()
-            return
-        }
+        if stopped.load(ordering: .relaxed) { return }
         let refused = refusal.withLock { state -> Bool in
             guard state != nil else { return false }
             if state!.body.count < 64 << 10 { state!.body.append(data) }
@@ -87,12 +84,14 @@ final class EventStreamReader: NSObject, URLSessionDataDelegate, Sendable {
         do {
             let events = try parser.withLock { parser throws(ServerSentEventParser.Failure) in try parser.feed(data) }
             for event in events {
-                let decoded = try JSONDecoder().decode(API.MarketEvent.self, from: Data(event.data.utf8))
+                // A kind this client does not know (a newer controller) is passed over, not fatal:
+                // the same kept event would be sent again on every reconnect.
+                guard let decoded = try? JSONDecoder().decode(API.MarketEvent.self, from: Data(event.data.utf8)) else { continue }
                 continuation.yield(decoded)
             }
         } catch {
+            stop()
             continuation.finish(throwing: ClientError.unexpectedResponse(status: 200, reason: "the event stream sent something that is not a market event: \(error)"))
-            dataTask.cancel()
         }
     }
 

@@ -2,7 +2,8 @@ extension API {
     /// One entry of the market's event stream, `GET /v1/events` (server-sent events).
     ///
     /// Agents, challengers and dashboards follow this one stream instead of listing collections:
-    /// each event carries the record as it is after a committed change. Ids grow across restarts;
+    /// each event carries the record as a change left it, sent as the change is queued for the
+    /// disk (a storage failure is followed by a `reset`). Ids grow across restarts;
     /// a client resumes with `?after=ID` (or `Last-Event-ID`) and receives every later event the
     /// controller still holds, or a `reset` when it holds them no longer (or restarted since),
     /// after which the client lists what it follows once and continues from the reset's id.

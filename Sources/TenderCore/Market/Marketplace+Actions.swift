@@ -1,6 +1,7 @@
 /// How the marketplace carries out the actions its state machines return.
 extension Marketplace {
-    /// Runs `body` on a draft and keeps the draft only if it succeeds.
+    /// Runs `body` on the market as one all-or-nothing change (`atomically`) and returns what it
+    /// reports for the shell to persist.
     mutating func transaction(
         now: Timestamp, _ body: (inout Marketplace, inout MarketChange) throws(MarketplaceError) -> Void
     ) throws(MarketplaceError) -> MarketChange {

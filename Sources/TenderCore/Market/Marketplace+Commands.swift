@@ -88,7 +88,7 @@ extension Marketplace {
                 )
             }
             draft.put(order)
-            draft.ordersBySubmitter[submitter, default: []].append(id)
+            draft.ordersBySubmitter.append(id, at: submitter)
             draft.counters.nextOrder = id.next
             change.orders.insert(id)
             // The manifest and its inputs now belong to the order: the order's readers may read them.

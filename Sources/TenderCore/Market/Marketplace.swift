@@ -15,8 +15,8 @@ public struct Marketplace: Sendable {
     public internal(set) var artifacts: UndoableDictionary<String, ArtifactRecord>
     public internal(set) var counters: Counters
     public var policy: MarketPolicy
-    /// The open orders, kept beside `orders` by `put`, so listing them (every agent's poll) costs
-    /// what is open, not the whole history.
+    /// The open orders, kept beside `orders` by `put`, so listing them (an agent's catch-up after
+    /// a `reset` of the event stream) costs what is open, not the whole history.
     public internal(set) var openOrderIDs: UndoableSet<OrderID>
     /// Each submitter's orders in id order, appended at submission.
     public internal(set) var ordersBySubmitter: UndoableDictionary<AccountID, [OrderID]>
@@ -75,7 +75,7 @@ public struct Marketplace: Sendable {
         self.ordersBySubmitter = UndoableDictionary()
         for order in orders.sorted(by: { $0.id < $1.id }) {
             put(order)
-            ordersBySubmitter[order.submitter, default: []].append(order.id)
+            ordersBySubmitter.append(order.id, at: order.submitter)
         }
     }
 

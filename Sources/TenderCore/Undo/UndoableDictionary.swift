@@ -8,8 +8,8 @@
 public struct UndoableDictionary<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// The current contents.
     public private(set) var dictionary: [Key: Value]
-    /// Each recorded write's key and the value it replaced (nil: the key was absent), oldest first.
-    private var log: [(key: Key, previous: Value?)] = []
+    /// How to take back each recorded write, oldest first.
+    private var log: [Undo] = []
     private var recording = false
 
     public init(_ dictionary: [Key: Value] = [:]) {
@@ -19,7 +19,7 @@ public struct UndoableDictionary<Key: Hashable & Sendable, Value: Sendable>: Sen
     public subscript(key: Key) -> Value? {
         get { dictionary[key] }
         set {
-            if recording { log.append((key, dictionary[key])) }
+            if recording { log.append(.restore(key, dictionary[key])) }
             dictionary[key] = newValue
         }
     }
@@ -27,6 +27,10 @@ public struct UndoableDictionary<Key: Hashable & Sendable, Value: Sendable>: Sen
     public subscript(key: Key, default defaultValue: @autoclosure () -> Value) -> Value {
         get { dictionary[key] ?? defaultValue() }
         set { self[key] = newValue }
+        _modify {
+            if recording { log.append(.restore(key, dictionary[key])) }
+            yield &dictionary[key, default: defaultValue()]
+        }
     }
 
     public var keys: Dictionary<Key, Value>.Keys { dictionary.keys }
@@ -54,10 +58,45 @@ public struct UndoableDictionary<Key: Hashable & Sendable, Value: Sendable>: Sen
     /// Restores every key written since `mark`, newest write first.
     mutating func undo(to mark: Int) {
         while log.count > mark {
-            let write = log.removeLast()
-            dictionary[write.key] = write.previous
+            switch log.removeLast() {
+            case .restore(let key, let previous): dictionary[key] = previous
+            case .run(let undo):
+                undo(&dictionary)
+            }
         }
     }
+
+    /// One recorded write, as what undoes it.
+    private enum Undo: Sendable {
+        /// Put back the value the key had (nil: remove the key).
+        case restore(Key, Value?)
+        /// Undo a write the table cannot restore by value (`append(_:at:)`).
+        case run(@Sendable (inout [Key: Value]) -> Void)
+    }
+}
+
+extension UndoableDictionary where Value: AppendableToEnd {
+    /// Appends to the collection at `key` in place, logging only how to remove it again: saving the
+    /// whole old collection for undo would keep it alive, and the append would then copy it.
+    public mutating func append(_ element: Value.Element, at key: Key) {
+        if recording {
+            let existed = dictionary[key] != nil
+            log.append(.run { dictionary in
+                dictionary[key]?.removeLastElement()
+                if !existed { dictionary[key] = nil }
+            })
+        }
+        dictionary[key, default: Value()].append(element)
+    }
+}
+
+/// A collection `UndoableDictionary.append(_:at:)` can grow and shrink at its end.
+public protocol AppendableToEnd: RangeReplaceableCollection {
+    mutating func removeLastElement()
+}
+
+extension Array: AppendableToEnd {
+    public mutating func removeLastElement() { removeLast() }
 }
 
 extension UndoableDictionary: Sequence {

@@ -19,6 +19,15 @@ public enum DocumentStore {
             """).execute(arguments: [kind, id, body, now.millis])
     }
 
+    /// Inserts or replaces the document at (kind, id) with JSON text encoded beforehand, so a large
+    /// document is encoded before the write transaction rather than inside it.
+    public static func put(kind: String, id: String, json: String, at now: Timestamp, in db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO documents (kind, id, body, updated_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at
+            """).execute(arguments: [kind, id, json, now.millis])
+    }
+
     /// The document at (kind, id) decoded as `T`, or nil if there is none.
     public static func get<T: Decodable>(
         _ type: T.Type = T.self, kind: String, id: String, in db: Database

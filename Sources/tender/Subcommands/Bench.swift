@@ -51,7 +51,8 @@ struct Bench: AsyncParsableCommand {
         var rows: [Row] = []
         rows.append(Self.auction())
         rows.append(Self.ed25519())
-        rows.append(Self.matmul())
+        rows.append(Self.matmul(size: 256))
+        rows.append(Self.matmul(size: 1_024))
         rows.append(Self.sha256())
         rows.append(try Self.commitment())
         rows.append(Self.audit())
@@ -149,13 +150,15 @@ struct Bench: AsyncParsableCommand {
 
     // MARK: - Kernels and hashing
 
-    static func matmul() -> Row {
+    /// Our kernel beside numpy (OpenBLAS, one thread) at `size`, on the fastest path this CPU has.
+    static func matmul(size: Int) -> Row {
         let path = Kernels.MatmulPath.best
-        let ours = WorkloadBench.matmulGFLOPS(size: 256, path: path)
-        let numpy = Baseline.numpyMatmulGFLOPS(size: 256)
+        let repetitions = size >= 1_024 ? 2 : 20
+        let ours = WorkloadBench.matmulGFLOPS(size: size, repetitions: repetitions, path: path)
+        let numpy = Baseline.numpyMatmulGFLOPS(size: size, repetitions: repetitions)
         let ratio = numpy.map { ours.value / $0 }
-        return Row(name: "matmul 256x256 float32 (\(path.rawValue))", value: ours.value, unit: "GFLOP/s", baseline: numpy, ratio: ratio,
-                   target: ">= 1/3 of numpy (1 thread)", met: ratio.map { $0 >= 1.0 / 3.0 }, note: numpy == nil ? "numpy unavailable" : nil)
+        return Row(name: "matmul \(size)x\(size) float32 (\(path.rawValue))", value: ours.value, unit: "GFLOP/s", baseline: numpy, ratio: ratio,
+                   target: ">= 0.5 of numpy (1 thread)", met: ratio.map { $0 >= 0.5 }, note: numpy == nil ? "numpy unavailable" : nil)
     }
 
     static func sha256() -> Row {

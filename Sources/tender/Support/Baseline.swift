@@ -2,8 +2,9 @@ import Foundation
 
 /// Reference figures measured by other programs on this machine, in the same run as ours.
 enum Baseline {
-    /// numpy's 256x256 float32 matmul on one thread, in GFLOP/s; nil if python3 or numpy is missing.
-    static func numpyMatmulGFLOPS(size: Int) -> Double? {
+    /// numpy's `size`x`size` float32 matmul on one thread, in GFLOP/s, best of five rounds of
+    /// `repetitions` products; nil if python3 or numpy is missing.
+    static func numpyMatmulGFLOPS(size: Int, repetitions: Int = 20) -> Double? {
         let script = """
         import time, numpy as np
         n = \(size)
@@ -11,9 +12,9 @@ enum Baseline {
         best = 1e9
         for _ in range(5):
             t = time.perf_counter()
-            for _ in range(20): a @ b
+            for _ in range(\(repetitions)): a @ b
             best = min(best, time.perf_counter() - t)
-        print(2 * n**3 * 20 / best / 1e9)
+        print(2 * n**3 * \(repetitions) / best / 1e9)
         """
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_NUM_THREADS"] = "1"

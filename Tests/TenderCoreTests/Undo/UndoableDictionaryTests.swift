@@ -20,10 +20,11 @@ struct UndoableDictionaryTests {
                     savepoints.append((table.mark, set.mark, table.dictionary, set.elements))
                 }
                 let key = Int.random(in: 0..<8, using: &random)
-                switch Int.random(in: 0..<4, using: &random) {
+                switch Int.random(in: 0..<5, using: &random) {
                 case 0: table[key] = [Int.random(in: 0..<100, using: &random)]
                 case 1: table[key] = nil
                 case 2: table[key, default: []].append(key)
+                case 3: table.append(Int.random(in: 0..<100, using: &random), at: key)
                 default:
                     if Bool.random(using: &random) { set.insert(key) } else { set.remove(key) }
                 }

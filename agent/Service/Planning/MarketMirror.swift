@@ -19,8 +19,9 @@ public struct MarketMirror: Sendable, Equatable {
         self.account = account
     }
 
-    /// Applies one event. An order or lease older than what the mirror holds cannot arrive: the
-    /// stream is in commit order and each event carries the record as committed.
+    /// Applies one event. The stream is in commit order and each event carries the record as it
+    /// was then, so the last event for a record is its latest state; re-applying events over a
+    /// listing that is newer than them (`relist`) is corrected by the events that follow.
     public mutating func apply(_ event: API.MarketEvent) {
         lastEventID = event.id
         sinceListingBegan?.append(event)

@@ -123,7 +123,10 @@ public actor ProviderAgent {
             }
             following = false
             mirror.lostStream()
-            try? await Task.sleep(for: .seconds(1))
+            // Polls list meanwhile, so reconnecting can wait: one second, then longer after each
+            // failure up to half a minute, jittered so agents do not return together.
+            let backoff = min(30.0, Double(1 << min(failures, 5)) / 2) * Double.random(in: 0.5...1)
+            try? await Task.sleep(for: .seconds(max(backoff, 0.5)))
         }
     }
 

@@ -75,22 +75,12 @@ final class EventHub: Sendable {
     /// every `heartbeat` so a dead connection is noticed. Nil when too many streams are open.
     func subscribe(after: UInt64?, ledgerSequence: UInt64, heartbeat: Duration = .seconds(15)) -> AsyncStream<Data>? {
         let (stream, continuation) = AsyncStream<Data>.makeStream(bufferingPolicy: .bufferingOldest(capacity))
-        let key: Int? = state.withLock { state in
-            guard state.subscribers.count < maximumSubscribers else { return nil }
-            let held = state.kept[state.start...]
-            let oldest = held.first?.id ?? state.last + 1
-            if let after, after >= state.base, after <= state.last, after + 1 >= oldest {
-                for event in held where event.id > after { continuation.yield(event.text) }
-            } else {
-                // The reset takes the current id, so resuming after it misses nothing.
-                continuation.yield(Self.encode(API.MarketEvent(id: state.last, kind: .reset, ledgerSequence: ledgerSequence)))
-            }
-            let key = state.nextSubscriber
-            state.nextSubscriber += 1
-            state.subscribers[key] = continuation
-            return key
+        let key = state.withLock { state in
+            defer { state.nextSubscriber += 1 }
+            return state.nextSubscriber
         }
-        guard let key else { return nil }
+        // Set up before the stream is registered, so a stream that `publish` cuts off at once
+        // still stops its heartbeat and leaves the table.
         let beat = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: heartbeat)
@@ -100,6 +90,23 @@ final class EventHub: Sendable {
         continuation.onTermination = { [weak self] _ in
             beat.cancel()
             self?.state.withLock { _ = $0.subscribers.removeValue(forKey: key) }
+        }
+        let registered = state.withLock { state in
+            guard state.subscribers.count < maximumSubscribers else { return false }
+            let held = state.kept[state.start...]
+            let oldest = held.first?.id ?? state.last + 1
+            if let after, after >= state.base, after <= state.last, after + 1 >= oldest {
+                for event in held where event.id > after { continuation.yield(event.text) }
+            } else {
+                // The reset takes the current id, so resuming after it misses nothing.
+                continuation.yield(Self.encode(API.MarketEvent(id: state.last, kind: .reset, ledgerSequence: ledgerSequence)))
+            }
+            state.subscribers[key] = continuation
+            return true
+        }
+        guard registered else {
+            continuation.finish()
+            return nil
         }
         return stream
     }

@@ -6,8 +6,9 @@ import TenderStore
 /// Fills a new database with a synthetic market, for measuring the controller at scale: funded
 /// accounts, open orders, and transfers that lengthen the journal.
 ///
-/// Everything goes through `MarketService`, the path every request takes, so what it writes is a
-/// market the controller could have built: the same journal, records and checks. The artifacts
+/// Everything goes through `MarketService`, the path every command takes, so the journal, records
+/// and checks are the controller's own; but no user signed these requests, so the journal's
+/// entries carry no request evidence and `tender ledger verify` refuses them. The artifacts
 /// the orders name are recorded as uploaded but their bytes are not stored, so the orders can be
 /// listed, bid on and cancelled, not run. The controller key is created next to the database, as
 /// `serve` does, so a controller started on it signs with the key its journal was signed with.
@@ -52,15 +53,20 @@ public enum MarketPopulator {
         }
         logger.info("accounts funded", metadata: ["accounts": "\(accounts.count)"])
 
-        // A hundred orders per submitter, each naming the same two recorded inputs.
-        let submitters = stride(from: 0, to: plan.orders, by: 100).map { index in accounts.isEmpty ? KeyPair().account : accounts[index % accounts.count] }
-        let manifest = try JobManifest.parse(syntheticManifest)
-        let manifestHash = Hashing.sha256Hex(syntheticManifest)
-        let inputs = Set(manifest.workload.storedInputHashes)
-        try await inBatches(submitters) { submitter in
+        // A hundred orders per submitter, each naming its submitter's own manifest and inputs: an
+        // artifact records every order that names it, so one artifact named by every order would
+        // make each submission cost what came before (a limit the closing notes of this work name).
+        let submitters = stride(from: 0, to: plan.orders, by: 100).map { index in accounts.isEmpty ? KeyPair().account : accounts[(index / 100) % accounts.count] }
+        let jobs = try submitters.indices.map { index in
+            let text = syntheticManifest(index)
+            let manifest = try JobManifest.parse(text)
+            return (manifest: manifest, hash: Hashing.sha256Hex(text), inputs: Set(manifest.workload.storedInputHashes))
+        }
+        try await inBatches(Array(submitters.indices)) { index in
+            let (submitter, job) = (submitters[index], jobs[index])
             try await service.perform { market, now throws(MarketplaceError) in
                 var change = try market.mint(try! .credits(100_000), to: submitter, now: now)
-                for hash in [manifestHash] + inputs.sorted() {
+                for hash in [job.hash] + job.inputs.sorted() {
                     change.merge(try market.recordUpload(hash: hash, size: 1_024, by: submitter, lease: nil, now: now))
                 }
                 return ((), change)
@@ -68,9 +74,11 @@ public enum MarketPopulator {
         }
         let cancel = plan.cancelOrders
         try await inBatches(Array(0..<plan.orders)) { index in
-            let submitter = submitters[index / 100]
+            let (submitter, job) = (submitters[index / 100], jobs[index / 100])
             try await service.perform { market, now throws(MarketplaceError) in
-                var (id, change) = try market.submitOrder(manifest: manifest, manifestHash: manifestHash, by: submitter, storedInputs: inputs, now: now)
+                var (id, change) = try market.submitOrder(
+                    manifest: job.manifest, manifestHash: job.hash, by: submitter, storedInputs: job.inputs, now: now
+                )
                 if cancel { change.merge(try market.cancelOrder(id, by: submitter, now: now)) }
                 return ((), change)
             }
@@ -107,14 +115,15 @@ public enum MarketPopulator {
     }
 
     /// An inference order that stays open for a day: its auction closes only if nobody measures.
-    static let syntheticManifest = """
+    static func syntheticManifest(_ submitter: Int) -> String {
+        """
         version: 1
-        name: synthetic-load
+        name: synthetic-load-\(submitter)
         kind: inference
         workload:
           runtime: mlp-infer
-          model: sha256:\(Hashing.sha256Hex("synthetic model"))
-          inputs: sha256:\(Hashing.sha256Hex("synthetic inputs"))
+          model: sha256:\(Hashing.sha256Hex("synthetic model \(submitter)"))
+          inputs: sha256:\(Hashing.sha256Hex("synthetic inputs \(submitter)"))
           batch: 90
           checkpointInterval: 4
           inputScale: 16
@@ -135,4 +144,5 @@ public enum MarketPopulator {
           collateral: 1
         deadline: 48h
         """
+    }
 }

@@ -55,7 +55,7 @@ public actor MarketService {
         self.snapshotInterval = max(snapshotInterval, 1)
         self.events = EventHub(startedAt: clock())
         let started = ContinuousClock.now
-        let loaded = try await database.read { db in try MarketStore.load(policy: policy, in: db, logger: logger) }
+        let loaded = try await database.read { db in try MarketStore.load(policy: policy, controller: controllerKey.account, in: db, logger: logger) }
         let seconds = Double((ContinuousClock.now - started) / .milliseconds(1)) / 1_000
         self.market = loaded.market
         self.snapshotSequence = loaded.snapshotSequence ?? 0
@@ -233,11 +233,12 @@ public actor MarketService {
         }
     }
 
-    /// Stores the ledger as it is now as the snapshot start-up resumes from. Queued behind the
-    /// writes already made (a storage failure among them makes the snapshot's head hash one the
-    /// journal does not have, and start-up then ignores it), so it never describes entries that are not yet durable; encoded on the
-    /// writer's thread, not on this actor. The copy it takes shares the ledger's storage, so the
-    /// next writes copy what they touch once: a cost paid once per `snapshotInterval` entries.
+    /// Stores the ledger as it is now as the snapshot start-up resumes from, signed with the
+    /// controller's key. Queued behind the writes it describes (a storage failure among them makes
+    /// the snapshot's head hash one the journal does not have, and start-up then ignores it);
+    /// encoded and signed off this actor and before it is queued. The copy it takes shares the
+    /// ledger's storage, so the next writes copy what they touch once: a cost paid once per
+    /// `snapshotInterval` entries.
     private func storeSnapshot() async {
         snapshotSequence = market.ledger.sequence
         await store(market.ledger)
@@ -245,8 +246,15 @@ public actor MarketService {
 
     private func store(_ ledger: Ledger) async {
         let now = clock()
+        let key = controllerKey
+        // Encoded and signed before it is queued: the writer's transaction holds other writes.
+        let encoded = await Task.detached(priority: .utility) { try? MarketStore.encodeSnapshot(ledger.snapshot, signedBy: key) }.value
+        guard let encoded else {
+            logger.warning("could not encode the ledger snapshot; start-up will replay more of the journal")
+            return
+        }
         do {
-            try await writer.write { db in try MarketStore.writeSnapshot(ledger.snapshot, at: now, in: db) }
+            try await writer.write { db in try MarketStore.writeSnapshot(json: encoded, at: now, in: db) }
             logger.info("ledger snapshot stored", metadata: ["sequence": "\(ledger.sequence)"])
         } catch {
             logger.warning("could not store the ledger snapshot; start-up will replay more of the journal", metadata: ["error": "\(error)"])
@@ -292,7 +300,7 @@ public actor MarketService {
     private func reload() async {
         do {
             let policy = market.policy
-            let loaded = try await database.read { db in try MarketStore.load(policy: policy, in: db) }
+            let loaded = try await database.read { [controllerKey] db in try MarketStore.load(policy: policy, controller: controllerKey.account, in: db) }
             self.market = loaded.market
             events.publishReset(ledgerSequence: loaded.market.ledger.sequence)
             deadlines = [:]

@@ -34,14 +34,19 @@ enum MarketStore {
     /// Rebuilds the marketplace from the journal (the ledger) and the stored records. The ledger
     /// resumes from the stored snapshot when it belongs to this journal, so start-up replays only
     /// the entries after it; otherwise from the first entry.
-    static func load(policy: MarketPolicy, in db: Database, logger: Logger? = nil) throws -> Loaded {
+    ///
+    /// The snapshot must be signed by `controller` (the journal's balances are not to be changed by
+    /// whoever can write the database, without the key) and sit on the journal: the entry at its
+    /// sequence has its head hash.
+    static func load(policy: MarketPolicy, controller: AccountID, in db: Database, logger: Logger? = nil) throws -> Loaded {
         var (ledger, snapshotSequence) = (Ledger(), UInt64?.none)
-        if let snapshot = try? DocumentStore.get(Ledger.Snapshot.self, kind: snapshotKind, id: snapshotID, in: db) {
-            if try JournalStore.entry(sequence: snapshot.sequence, in: db)?.hash == snapshot.headHash,
+        if let stored = try? DocumentStore.get(Signed<Ledger.Snapshot>.self, kind: snapshotKind, id: snapshotID, in: db) {
+            if stored.signer == controller, let snapshot = try? stored.verified(),
+               try JournalStore.entry(sequence: snapshot.sequence, in: db)?.hash == snapshot.headHash,
                let resumed = try? Ledger(resuming: snapshot) {
                 (ledger, snapshotSequence) = (resumed, snapshot.sequence)
             } else {
-                logger?.warning("the ledger snapshot does not match the journal; replaying the whole journal", metadata: ["sequence": "\(snapshot.sequence)"])
+                logger?.warning("the ledger snapshot is not this controller's or does not match the journal; replaying the whole journal")
             }
         }
         var replayed = 0
@@ -67,9 +72,14 @@ enum MarketStore {
         return Loaded(market: market, deadlines: deadlines, snapshotSequence: snapshotSequence, replayed: replayed)
     }
 
-    /// Stores `snapshot` as the one the next start-up resumes from.
-    static func writeSnapshot(_ snapshot: Ledger.Snapshot, at now: Timestamp, in db: Database) throws {
-        try DocumentStore.put(kind: snapshotKind, id: snapshotID, value: snapshot, at: now, in: db)
+    /// The stored form of a snapshot: signed by the controller, as JSON text ready to write.
+    static func encodeSnapshot(_ snapshot: Ledger.Snapshot, signedBy key: KeyPair) throws -> String {
+        String(decoding: try CanonicalJSON.encode(try Signed(snapshot, by: key)), as: UTF8.self)
+    }
+
+    /// Stores an encoded snapshot as the one the next start-up resumes from.
+    static func writeSnapshot(json: String, at now: Timestamp, in db: Database) throws {
+        try DocumentStore.put(kind: snapshotKind, id: snapshotID, json: json, at: now, in: db)
     }
 
     /// The records one change touched, captured on the market's actor so the database write
