@@ -37,32 +37,7 @@ public enum Eligibility {
     /// of every bid, and most bids are eligible, so the reasons are built only for the rest.
     /// `EligibilityTests` checks the two agree on random inputs.
     public static func isEligible(order: OrderTerms, standing: BidderStanding, price: Amount?, now: Timestamp) -> Bool {
-        guard now < order.closesAt, standing.account != order.submitter else { return false }
-        if let until = standing.jailedUntil, until > now { return false }
-        if let price {
-            guard !price.isZero, price <= order.manifest.pricing.maxPrice else { return false }
-        }
-        guard standing.freeStake >= order.manifest.verification.collateral,
-              standing.reputationBasisPoints >= Int((order.manifest.placement.minReputation * 10_000).rounded()) else { return false }
-        return standing.withProfile { profile in canRun(order.manifest, on: profile) } ?? false
-    }
-
-    /// Whether `resourceReasons` would be empty, allocating nothing.
-    public static func canRun(_ manifest: borrowing JobManifest, on profile: borrowing ProviderProfile) -> Bool {
-        let wanted = manifest.resources
-        let offered = profile.inventory
-        guard profile.runtimes.contains(manifest.workload.runtime),
-              offered.cpuMillis >= wanted.cpuMillis, offered.memoryBytes >= wanted.memoryBytes,
-              offered.storageBytes >= wanted.storageBytes else { return false }
-        if let gpu = wanted.gpu, gpu.units > 0 {
-            var best = 0
-            for group in offered.gpus where group.count > best {
-                if gpu.acceptable.isEmpty || gpu.acceptable.contains(where: { $0.isSatisfied(by: group.spec) }) { best = group.count }
-            }
-            guard best >= gpu.units else { return false }
-        }
-        for (key, value) in manifest.placement.attributes where profile.attributes[key] != value { return false }
-        return true
+        Requirements(order).admit(standing, price: price, now: now)
     }
 
     /// Whether the machine described by `profile` can run `manifest` where it asks to run.

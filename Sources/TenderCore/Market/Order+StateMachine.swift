@@ -63,9 +63,10 @@ extension Order {
         guard beaconCommitments.count == replicas else {
             throw .wrongState("clearing order \(id) needs \(replicas) beacon commitment(s)")
         }
+        let requirements = Eligibility.Requirements(terms)
         let stillEligible = bids.compactMap { bid -> Auction.Candidate? in
             guard let standing = standings[bid.provider],
-                  Eligibility.isEligible(order: terms, standing: standing, price: bid.price, now: bid.placedAt) else { return nil }
+                  requirements.admit(standing, price: bid.price, now: bid.placedAt) else { return nil }
             return Auction.Candidate(bid: bid, standing: standing)
         }
         let outcome = Auction.clear(

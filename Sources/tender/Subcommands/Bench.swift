@@ -110,11 +110,12 @@ struct Bench: AsyncParsableCommand {
         var sink = 0
         for _ in 0..<5 {
             let elapsed = clock.measure {
+                let requirements = Eligibility.Requirements(order)
                 var eligible: [Auction.Candidate] = []
                 eligible.reserveCapacity(count)
                 for bid in bids {
                     guard let standing = standings[bid.provider],
-                          Eligibility.isEligible(order: order, standing: standing, price: bid.price, now: Timestamp(millis: 0)) else { continue }
+                          requirements.admit(standing, price: bid.price, now: Timestamp(millis: 0)) else { continue }
                     eligible.append(Auction.Candidate(bid: bid, standing: standing))
                 }
                 if case .awarded(let awards) = Auction.clear(candidates: eligible, rule: .secondPrice, reserve: manifest.pricing.maxPrice) {
