@@ -1,55 +1,39 @@
-/// A set that can take back its recent inserts and removals; see `UndoableDictionary`.
+/// A set that can take back its recent inserts and removals: the keys of an `UndoableDictionary`,
+/// which keeps the log.
 public struct UndoableSet<Element: Hashable & Sendable>: Sendable {
-    public private(set) var elements: Set<Element>
-    /// Each recorded change's element and whether it was a member before.
-    private var log: [(element: Element, wasMember: Bool)] = []
-    private var recording = false
+    private var members: UndoableDictionary<Element, Bool>
 
     public init(_ elements: Set<Element> = []) {
-        self.elements = elements
+        members = UndoableDictionary(Dictionary(uniqueKeysWithValues: elements.map { ($0, true) }))
     }
 
-    public func contains(_ element: Element) -> Bool { elements.contains(element) }
-    public var count: Int { elements.count }
-    public var isEmpty: Bool { elements.isEmpty }
+    /// The members as a `Set`, built on request.
+    public var elements: Set<Element> { Set(members.keys) }
+    public func contains(_ element: Element) -> Bool { members[element] != nil }
+    public var count: Int { members.count }
+    public var isEmpty: Bool { members.isEmpty }
 
     public mutating func insert(_ element: Element) {
-        let inserted = elements.insert(element).inserted
-        if recording, inserted { log.append((element, false)) }
+        if members[element] == nil { members[element] = true }
     }
 
     public mutating func remove(_ element: Element) {
-        let removed = elements.remove(element) != nil
-        if recording, removed { log.append((element, true)) }
+        if members[element] != nil { members[element] = nil }
     }
 
     // MARK: - Undo
 
-    var mark: Int { log.count }
-
-    mutating func startRecording() {
-        recording = true
-        log.removeAll(keepingCapacity: true)
-    }
-
-    mutating func stopRecording() {
-        recording = false
-        log.removeAll(keepingCapacity: true)
-    }
-
-    mutating func undo(to mark: Int) {
-        while log.count > mark {
-            let change = log.removeLast()
-            if change.wasMember { elements.insert(change.element) } else { elements.remove(change.element) }
-        }
-    }
+    var mark: Int { members.mark }
+    mutating func startRecording() { members.startRecording() }
+    mutating func stopRecording() { members.stopRecording() }
+    mutating func undo(to mark: Int) { members.undo(to: mark) }
 }
 
 extension UndoableSet: Sequence {
-    public func makeIterator() -> Set<Element>.Iterator { elements.makeIterator() }
-    public var underestimatedCount: Int { elements.count }
+    public func makeIterator() -> Dictionary<Element, Bool>.Keys.Iterator { members.keys.makeIterator() }
+    public var underestimatedCount: Int { members.count }
 }
 
 extension UndoableSet: Equatable {
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.elements == rhs.elements }
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.members == rhs.members }
 }
