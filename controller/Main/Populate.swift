@@ -8,10 +8,11 @@ struct Populate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fill a new database with a synthetic market (funded accounts, open orders, transfers) to measure a controller at scale.",
         discussion: """
-        Every record is made through the controller's own write path, so the journal and records are \
-        ones a controller could have made; the inputs the orders name are recorded but not stored, so \
-        the orders can be listed and bid on, not run. Writes only a new database: an existing file is \
-        refused. Start a controller on it afterwards with serve --db.
+        Every record is made through the controller's own write path, but no user signed these \
+        requests, so `tender ledger verify` refuses the journal: the market is for measuring. The \
+        inputs the orders name are recorded but not stored, so the orders can be listed and bid on, \
+        not run. Writes only a new database: an existing file is refused. Start a controller on it \
+        afterwards with serve --dev --db. Exit codes: 0 success, 1 failure, 2 bad input.
 
         Example:
           tender-controller populate --db /tmp/big/tender.sqlite --accounts 100000 --orders 10000
@@ -33,12 +34,13 @@ struct Populate: AsyncParsableCommand {
     @Flag(help: "Cancel each order once submitted: finished orders instead of open ones.")
     var cancelOrders = false
 
-    func validate() throws {
-        guard accounts >= 0, orders >= 0, transfers >= 0 else { throw ValidationError("counts cannot be negative") }
-        guard transfers == 0 || accounts > 0 else { throw ValidationError("--transfers needs --accounts above 0") }
-    }
-
     func run() async throws {
+        let refusal = accounts < 0 || orders < 0 || transfers < 0 ? "counts cannot be negative"
+            : transfers > 0 && accounts == 0 ? "--transfers needs --accounts above 0" : nil
+        if let refusal {
+            FileHandle.standardError.write(Data("error: \(refusal)\n".utf8))
+            throw ExitCode(2)
+        }
         let url = URL(fileURLWithPath: db)
         guard !FileManager.default.fileExists(atPath: url.path) else {
             FileHandle.standardError.write(Data("error: \(url.path) exists; populate writes only a new database\n".utf8))
