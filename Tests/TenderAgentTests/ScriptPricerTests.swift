@@ -11,8 +11,15 @@ struct ScriptPricerTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-pricer-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("price.sh")
-        try ("#!/bin/sh\n" + body + "\n").write(to: file, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file.path)
+        // Written through a descriptor that closes on exec: a child another test starts meanwhile
+        // would otherwise inherit it open for writing, and running the script would then fail
+        // with "Text file busy" for as long as that child lives.
+        let descriptor = open(file.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown) }
+        let bytes = Array(("#!/bin/sh\n" + body + "\n").utf8)
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+        guard written == bytes.count else { throw CocoaError(.fileWriteUnknown) }
         return directory
     }
 

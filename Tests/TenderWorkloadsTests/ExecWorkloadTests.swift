@@ -18,8 +18,13 @@ let counterProgram = """
 private func install(_ script: String) throws -> (URL, String) {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("tender-test-\(UUID().uuidString).sh")
     let bytes = Data(script.utf8)
-    try bytes.write(to: url)
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+    // A descriptor that closes on exec, or a child another test starts meanwhile could hold the
+    // file open for writing and running it would fail with "Text file busy".
+    let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+    guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown) }
+    let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    close(descriptor)
+    guard written == bytes.count else { throw CocoaError(.fileWriteUnknown) }
     return (url, Hashing.sha256Hex(bytes))
 }
 
