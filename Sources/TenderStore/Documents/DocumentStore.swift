@@ -12,11 +12,7 @@ public enum DocumentStore {
     public static func put<T: Encodable>(
         kind: String, id: String, value: T, at now: Timestamp, in db: Database
     ) throws {
-        let body = try StoreJSON.encode(value, what: "document \(kind)/\(id)")
-        try db.cachedStatement(sql: """
-            INSERT INTO documents (kind, id, body, updated_at) VALUES (?, ?, ?, ?)
-            ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at
-            """).execute(arguments: [kind, id, body, now.millis])
+        try put(kind: kind, id: id, json: StoreJSON.encode(value, what: "document \(kind)/\(id)"), at: now, in: db)
     }
 
     /// Inserts or replaces the document at (kind, id) with JSON text encoded beforehand, so a large
