@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // The shared-database backend (several controllers on one PostgreSQL).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Pure domain. Foundation, Crypto, and Yams (a pure parser for the YAML form of manifests).
@@ -39,14 +41,21 @@ let package = Package(
         .target(name: "TenderWorkloads", dependencies: ["TenderCore", "CTenderKernels"]),
         .target(
             name: "TenderStore",
-            dependencies: ["TenderCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "TenderCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(name: "TenderClient", dependencies: ["TenderCore", "TenderWorkloads"]),
         .executableTarget(
             name: "tender",
             dependencies: [
-                "TenderCore", "TenderWorkloads", "TenderClient",
+                // TenderStore only for `tender bench --postgres`, which makes a throwaway database.
+                "TenderCore", "TenderWorkloads", "TenderClient", "TenderStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -55,7 +64,6 @@ let package = Package(
                 "TenderCore", "TenderStore", "TenderWorkloads",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -66,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "tender-controller",
             dependencies: [
-                "TenderControllerService", "TenderCore",
+                "TenderControllerService", "TenderCore", "TenderStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -95,7 +103,11 @@ let package = Package(
         .testTarget(name: "TenderWorkloadsTests", dependencies: ["TenderWorkloads"]),
         .testTarget(
             name: "TenderStoreTests",
-            dependencies: ["TenderStore", "TenderCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "TenderStore", "TenderCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(name: "TenderClientTests", dependencies: ["TenderClient", "TenderWorkloads"]),
         .testTarget(

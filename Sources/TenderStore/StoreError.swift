@@ -13,6 +13,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case synchronousNotFull(found: Int?)
     /// `PRAGMA journal_mode` is not WAL on a file database.
     case journalModeNotWAL(found: String?)
+    /// `--db` names neither a file nor a usable `postgres://` URL.
+    case badLocation(text: String, reason: String)
+    /// The database server could not be reached or refused the connection.
+    case unreachable(location: String, reason: String)
+    /// The PostgreSQL server would not make a commit durable (`fsync` is off).
+    case notDurable(setting: String, found: String?)
     /// A schema migration failed; the database is left at the last migration that committed.
     case migrationFailed(reason: String)
 
@@ -27,6 +33,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case sequenceOutOfRange(UInt64)
 
     // MARK: - Group commit
+
+    /// This controller does not hold the lead of a shared database, so it may not write.
+    case notLeading
 
     /// The transaction holding this caller's work failed to commit; nothing in it was written.
     case commitFailed(reason: String)
@@ -43,6 +52,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "commits would not be durable"
         case .journalModeNotWAL(let found):
             "PRAGMA journal_mode is \(found ?? "unreadable"), not wal"
+        case .badLocation(let text, let reason):
+            "cannot use \(text.isEmpty ? "an empty database location" : text) as a database: \(reason)"
+        case .unreachable(let location, let reason):
+            "cannot reach the database at \(location): \(reason)"
+        case .notDurable(let setting, let found):
+            "the database server has \(setting) = \(found ?? "unreadable"): commits would not be durable"
         case .migrationFailed(let reason):
             "schema migration failed: \(reason)"
         case .encodingFailed(let what, let reason):
@@ -51,6 +66,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "cannot decode stored \(what): \(reason)"
         case .sequenceOutOfRange(let sequence):
             "journal sequence \(sequence) does not fit a signed 64-bit integer"
+        case .notLeading:
+            "this controller does not lead the shared database, so it does not write"
         case .commitFailed(let reason):
             "the transaction failed to commit, nothing in it was written: \(reason)"
         case .batchAborted(let reason):

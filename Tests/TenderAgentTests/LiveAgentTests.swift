@@ -14,6 +14,7 @@ struct LiveAgentTests {
         let agent = try market.agent(stateDirectory: stateDirectory)
         let running = Task { await agent.run() }
         defer { running.cancel() }
+        try await market.waitUntilStaked()
 
         let order = try await market.submitter.submitOrder(manifest: market.manifestText, contentType: "application/yaml").order
         let lease = try await market.waitForLease(order: order.id) { $0.commitment != nil }
@@ -57,6 +58,7 @@ struct LiveAgentTests {
         let first = try market.agent(stateDirectory: stateDirectory, stopAfterLeaf: 2)
         let firstRun = Task { await first.run() }
         defer { firstRun.cancel() }
+        try await market.waitUntilStaked()
 
         let order = try await market.submitter.submitOrder(manifest: market.manifestText, contentType: "application/yaml").order
         let running = try await market.waitForLease(order: order.id) { $0.state == .running }
@@ -98,6 +100,7 @@ struct LiveAgentTests {
                                      faults: try FaultPlan.parse(["wrong-result", "withhold-artifacts"]))
         let running = Task { await agent.run() }
         defer { running.cancel() }
+        try await market.waitUntilStaked()
         let order = try await market.submitter.submitOrder(manifest: market.manifestText, contentType: "application/yaml").order
         let lease = try await market.waitForLease(order: order.id) { $0.commitment != nil }
         running.cancel()
@@ -119,6 +122,7 @@ struct LiveAgentTests {
                                      faults: try FaultPlan.parse(["miss-deadline"]))
         let running = Task { await agent.run() }
         defer { running.cancel() }
+        try await market.waitUntilStaked()
         let order = try await market.submitter.submitOrder(manifest: market.manifestText, contentType: "application/yaml").order
         let lease = try await market.waitForLease(order: order.id) { $0.state == .running }
         let deadline = Date().addingTimeInterval(60)

@@ -51,6 +51,7 @@ struct LiveExecTests {
         let agent = try market.agent(stateDirectory: stateDirectory, profileText: Self.profileText, execIsolation: isolation)
         let running = Task { await agent.run() }
         defer { running.cancel() }
+        try await market.waitUntilStaked()
 
         let first = try await market.submitter.submitOrder(
             manifest: Self.manifest(name: "hangs", program: hangHash, steps: 2, stepTimeout: "2s"), contentType: "application/yaml"

@@ -26,17 +26,17 @@ struct LiveMarket {
     static func start() async throws -> LiveMarket {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-agent-live-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let database = try TenderDatabase(path: directory.appendingPathComponent("tender.sqlite"))
+        let storage = try SQLiteMarketStorage(path: directory.appendingPathComponent("tender.sqlite"))
         let key = KeyPair()
         var logger = Logger(label: "controller")
         logger.logLevel = .critical  // shutdown at the end of a test logs a cancelled child channel
         let service = try await MarketService(
-            database: database, policy: MarketPolicy(treasury: key.account, auditPool: key.account),
+            storage: storage, policy: MarketPolicy(treasury: key.account, auditPool: key.account),
             controllerKey: key, clock: { .wallClock }, logger: logger
         )
         let settings = ControllerSettings(dev: true, maxBodyBytes: 64 << 20, artifactsDirectory: directory.appendingPathComponent("artifacts"))
         let metrics = RequestMetrics()
-        let router = try ControllerApplication.router(service: service, database: database, settings: settings, metrics: metrics)
+        let router = try ControllerApplication.router(service: service, settings: settings, metrics: metrics)
         let port = PortBox()
         let app = Application(
             router: router,
@@ -162,6 +162,17 @@ struct LiveMarket {
         let view = try? await submitter.order(order)
         let state = view.map { "order \($0.order.state.rawValue), \($0.order.bids.count) bids, leases \($0.leases.map { "\($0.id) \($0.state.rawValue) step \($0.lastStep)" })" } ?? "order unreadable"
         throw LiveTimeout(what: "lease of order \(order) (\(state))")
+    }
+
+    /// Waits until the agent has staked (it registers and stakes before it can bid), so an order
+    /// submitted next meets a bidder within its auction even on a loaded machine.
+    func waitUntilStaked(seconds: Double = 60) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let view = try? await provider.account(providerKey.account), view.balances.staked > .zero { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw LiveTimeout(what: "the agent's stake")
     }
 
     func stop() async {

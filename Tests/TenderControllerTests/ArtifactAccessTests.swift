@@ -50,9 +50,7 @@ struct ArtifactAccessTests {
         }
         #expect(harness.storedFiles() == [Hashing.sha256Hex(first)])
         let id = alice.account.hex
-        let stored = try await harness.database.read { db in
-            try DocumentStore.get(AccountRecord.self, kind: MarketStore.accountKind, id: id, in: db)
-        }
+        let stored = try await harness.storage.document(AccountRecord.self, kind: MarketDocuments.accountKind, id: id)
         #expect(stored?.artifactBytes == 600)
     }
 

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import Synchronization
 import Testing
 import TenderClient
 import TenderCore
@@ -41,7 +42,10 @@ struct ControllerCrashTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-crash-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let controller = try ControllerProcess(executable: executable, database: directory.appendingPathComponent("db.sqlite"))
+        let store = try await TestStore.controllerDatabase(in: directory)
+        let controller = try ControllerProcess(
+            executable: executable, database: directory.appendingPathComponent("db.sqlite"), db: store.db, arguments: store.arguments
+        )
         defer { controller.cleanUp() }
 
         var generator = SplitMix64(seed: 0x7E2D_E2C4_A5B1)
@@ -52,10 +56,17 @@ struct ControllerCrashTests {
             try await controller.start()
             let killAfter = Duration.milliseconds(Int.random(in: 150...900, using: &generator))
             let base = controller.baseURL
+            let acknowledged = Tally()
             let burst = try await withThrowingTaskGroup(of: ClientRun.self) { group in
                 for index in 0..<Self.clientsPerCycle {
                     let amount = try Amount(micros: Int64(1_000 + index))
-                    group.addTask { try await Self.drive(base: base, amount: amount) }
+                    group.addTask { try await Self.drive(base: base, amount: amount, acknowledged: acknowledged) }
+                }
+                // The kill lands mid-burst: after the first transfer is acknowledged (a loaded
+                // machine may take a while to get there), plus a random delay.
+                let started = ContinuousClock.now
+                while acknowledged.count == 0 && ContinuousClock.now - started < .seconds(20) {
+                    try await Task.sleep(for: .milliseconds(10))
                 }
                 try await Task.sleep(for: killAfter)
                 await controller.kill()
@@ -75,7 +86,7 @@ struct ControllerCrashTests {
 
     /// One client: faucet into its own account, then transfers to its own recipient, one at a time,
     /// until the controller stops answering.
-    static func drive(base: URL, amount: Amount) async throws -> ClientRun {
+    static func drive(base: URL, amount: Amount, acknowledged: Tally) async throws -> ClientRun {
         let payer = KeyPair()
         var run = ClientRun(payer: payer, recipient: KeyPair().account, amount: amount)
         let client = try TenderAPIClient(baseURL: base, key: payer, timeout: 20)
@@ -91,12 +102,20 @@ struct ControllerCrashTests {
             do {
                 let receipt = try await client.transfer(amount, to: run.recipient)
                 run.acknowledged.append(receipt.journal)
+                acknowledged.add()
             } catch {
                 record(error, in: &run)
                 return run
             }
         }
         return run
+    }
+
+    /// Acknowledged transfers across every client of a burst.
+    final class Tally: Sendable {
+        private let value = Mutex(0)
+        var count: Int { value.withLock { $0 } }
+        func add() { value.withLock { $0 += 1 } }
     }
 
     private static func record(_ error: any Error, in run: inout ClientRun) {
@@ -150,7 +169,10 @@ extension ControllerCrashTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-fuzz-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let controller = try ControllerProcess(executable: executable, database: directory.appendingPathComponent("db.sqlite"))
+        let store = try await TestStore.controllerDatabase(in: directory)
+        let controller = try ControllerProcess(
+            executable: executable, database: directory.appendingPathComponent("db.sqlite"), db: store.db, arguments: store.arguments
+        )
         defer { controller.cleanUp() }
         try await controller.start()
 

@@ -54,7 +54,7 @@ struct ControllerFuzzTests {
             #expect(health == .ok)
         }
         // Whatever the fuzzer's valid requests did, the stored journal still verifies.
-        let entries = try await harness.database.read { db in try JournalStore.all(in: db) }
+        let entries = try await harness.storage.wholeJournal()
         #expect(Ledger.verify(entries).isValid)
     }
 

@@ -22,7 +22,7 @@ struct ControllerLiveTests {
         var logger = Logger(label: "live-test")
         logger.logLevel = .critical
         let app = try await ControllerApplication.make(
-            config: config, dev: true, databasePath: directory.appendingPathComponent("tender.sqlite"),
+            config: config, dev: true, store: .sqlite(directory.appendingPathComponent("tender.sqlite")),
             artifactsDirectory: directory.appendingPathComponent("artifacts"), logger: logger
         )
         let server = Task { try await app.run() }
@@ -85,11 +85,17 @@ struct ControllerDurabilityTests {
             let (status, _) = try await client.signed(.post, "/v1/faucet", by: alice, body: json(API.FaucetRequest(account: alice.account, amount: Amount.credits(1))))
             #expect(status == .ok)
         }
-        let (synchronous, journalMode) = try await harness.database.read { db in
+        if let postgres = harness.storage as? PostgresMarketStorage {
+            // Each write transaction sets synchronous_commit itself; the server must fsync.
+            try await postgres.checkDurability()
+            return
+        }
+        let database = try #require((harness.storage as? SQLiteMarketStorage)?.database)
+        let (synchronous, journalMode) = try await database.read { db in
             (try Int.fetchOne(db, sql: "PRAGMA synchronous"), try String.fetchOne(db, sql: "PRAGMA journal_mode"))
         }
         #expect(synchronous == TenderDatabase.synchronousFull)
         #expect(journalMode?.lowercased() == "wal")
-        try harness.database.checkDurability()
+        try database.checkDurability()
     }
 }

@@ -254,7 +254,7 @@ struct ControllerRouteTests {
                 for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") }
             }
             let served = try ControllerApplication.routeTable(
-                service: harness.service, database: harness.database,
+                service: harness.service,
                 settings: ControllerSettings(dev: true, maxBodyBytes: 1 << 20, artifactsDirectory: harness.directory.appendingPathComponent("a2")),
                 metrics: RequestMetrics()
             ).entries

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 @testable import TenderControllerService
 import TenderCore
@@ -14,11 +13,11 @@ struct LedgerSnapshotTests {
     let key = KeyPair()
     var policy: MarketPolicy { MarketPolicy(treasury: key.account, auditPool: key.account) }
 
-    func service(_ database: TenderDatabase, interval: UInt64) async throws -> MarketService {
+    func service(_ storage: any MarketStorage, interval: UInt64) async throws -> MarketService {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         return try await MarketService(
-            database: database, policy: policy, controllerKey: key, clock: { Timestamp(millis: 1_700_000_000_000) },
+            storage: storage, policy: policy, controllerKey: key, clock: { Timestamp(millis: 1_700_000_000_000) },
             logger: logger, snapshotInterval: interval
         )
     }
@@ -29,12 +28,11 @@ struct LedgerSnapshotTests {
     func snapshotPlusTailEqualsFullReplay() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-snapshot-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = try await TestStore.make(in: directory)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("tender.sqlite")
         let accounts = (0..<6).map { _ in KeyPair().account }
         do {
-            let database = try TenderDatabase(path: path)
-            let service = try await service(database, interval: 16)
+            let service = try await service(store.storage, interval: 16)
             for (index, account) in accounts.enumerated() {
                 _ = try await service.perform { market, now throws(MarketplaceError) in ((), try market.mint(try! .credits(100), to: account, now: now)) }
                 for step in 0..<9 {
@@ -45,20 +43,24 @@ struct LedgerSnapshotTests {
                 }
             }
         }
-        let database = try TenderDatabase(path: path)
-        let full = try await database.read { db in try Ledger.replay(JournalStore.all(in: db)) }
+        let full = try Ledger.replay(try await store.storage.wholeJournal())
         #expect(full.sequence == 60)
-        let stored = try #require(try await database.read { db in
-            try DocumentStore.get(Signed<Ledger.Snapshot>.self, kind: MarketStore.snapshotKind, id: MarketStore.snapshotID, in: db)
-        })
-        #expect(stored.signer == key.account)
-        let snapshot = try stored.verified()
+        // The snapshot is stored behind the writes it describes; wait for it.
+        var stored: Signed<Ledger.Snapshot>?
+        for _ in 0..<100 {
+            stored = try await store.storage.document(Signed<Ledger.Snapshot>.self, kind: MarketDocuments.snapshotKind, id: MarketDocuments.snapshotID)
+            if let stored, try stored.verified().sequence >= 48 { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let snapshot = try #require(stored).verified()
+        #expect(try #require(stored).signer == key.account)
         #expect(snapshot.sequence >= 16 && snapshot.sequence < 60)
 
-        let restarted = try await service(database, interval: 16)
+        let restarted = try await service(store.storage, interval: 16)
         #expect(restarted.startup.snapshotSequence == snapshot.sequence)
         #expect(restarted.startup.replayed == Int(60 - snapshot.sequence))
         #expect(await restarted.snapshot.ledger == full)
+        await store.discard()
     }
 
     /// A snapshot claiming a fortune: signed by another key, or by the controller's own key but
@@ -67,16 +69,17 @@ struct LedgerSnapshotTests {
     func foreignSnapshotIsIgnored() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-snapshot-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = try await TestStore.make(in: directory)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let database = try TenderDatabase(path: directory.appendingPathComponent("tender.sqlite"))
+        let storage = store.storage
         let rich = KeyPair().account
         do {
-            let service = try await service(database, interval: 1_000)
+            let service = try await service(storage, interval: 1_000)
             for _ in 0..<5 {
                 _ = try await service.perform { market, now throws(MarketplaceError) in ((), try market.mint(try! .credits(1), to: rich, now: now)) }
             }
         }
-        let journal = try await database.read { db in try JournalStore.all(in: db) }
+        let journal = try await storage.wholeJournal()
         var forged = Ledger()
         _ = try forged.apply(.mint(to: rich, amount: .credits(1_000_000)), at: Timestamp(millis: 1_700_000_000_000))
         let fake = forged.snapshot
@@ -89,18 +92,19 @@ struct LedgerSnapshotTests {
             accounts: fake.accounts, holds: fake.holds, unbonding: fake.unbonding
         )
         for (snapshot, signer) in [(onTheJournal, KeyPair()), (offTheJournal, key)] {
-            let json = try MarketStore.encodeSnapshot(snapshot, signedBy: signer)
-            _ = try await GroupCommitWriter(database: database).write { db in try MarketStore.writeSnapshot(json: json, at: Timestamp(millis: 0), in: db) }
-            let restarted = try await service(database, interval: 1_000)
+            let json = try MarketService.encodeSnapshot(snapshot, signedBy: signer)
+            try await storage.write(.snapshot(json: json), at: Timestamp(millis: 0))
+            let restarted = try await service(storage, interval: 1_000)
             #expect(restarted.startup.snapshotSequence == nil)
             #expect(restarted.startup.replayed == 5)
             #expect(await restarted.snapshot.ledger.balances(of: rich).available == (try Amount.credits(5)))
         }
         // The same snapshot signed by the controller and on the journal is taken at its word: the
         // signature is what stands between the database and the balances.
-        let json = try MarketStore.encodeSnapshot(onTheJournal, signedBy: key)
-        _ = try await GroupCommitWriter(database: database).write { db in try MarketStore.writeSnapshot(json: json, at: Timestamp(millis: 0), in: db) }
-        let trusting = try await service(database, interval: 1_000)
+        let json = try MarketService.encodeSnapshot(onTheJournal, signedBy: key)
+        try await storage.write(.snapshot(json: json), at: Timestamp(millis: 0))
+        let trusting = try await service(storage, interval: 1_000)
         #expect(trusting.startup.snapshotSequence == 3)
+        await store.discard()
     }
 }

@@ -91,9 +91,7 @@ struct RequestAdmissionTests {
             #expect(try await client.signed(.post, "/v1/transfers", by: alice, body: transfer, nonce: nonce).0 == .conflict)
             // The refusal's nonce is in the database, not only in memory.
             let id = alice.account.hex
-            let stored = try await harness.database.read { db in
-                try DocumentStore.get(AccountRecord.self, kind: MarketStore.accountKind, id: id, in: db)
-            }
+            let stored = try await harness.storage.document(AccountRecord.self, kind: MarketDocuments.accountKind, id: id)
             #expect(stored?.lastNonce == nonce)
             // Alice is paid later; the refused request, replayed byte for byte, would now succeed.
             try await client.fund(alice, credits: 10)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TenderControllerService
+import TenderStore
 
 @main
 struct TenderController: AsyncParsableCommand {
@@ -39,10 +40,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on, HOST:PORT (overrides the config file).")
     var listen: String?
 
-    @Option(help: "SQLite database file (overrides the config file).")
+    @Option(help: "SQLite database file, or postgres://USER@HOST:PORT/DATABASE for a database several controllers share (overrides the config file).")
     var db: String?
 
-    @Option(help: "Artifact directory (default: 'artifacts' next to the database).")
+    @Option(help: "Artifact directory (default: 'artifacts' next to an SQLite database, or in the current directory for PostgreSQL).")
     var artifacts: String?
 
     @Option(help: ArgumentHelp(
@@ -50,6 +51,12 @@ struct Serve: AsyncParsableCommand {
         valueName: "path"
     ))
     var keyFile: String?
+
+    @Option(help: ArgumentHelp(
+        "Where other controllers on a shared (PostgreSQL) database send writes while this one leads (default: http:// and the listen address).",
+        valueName: "url"
+    ))
+    var advertise: String?
 
     @Option(help: "Configuration file; the built-in defaults apply when it is absent.")
     var config: String = "controller/tender-controller.yaml"
@@ -68,26 +75,36 @@ struct Serve: AsyncParsableCommand {
         if let listen { loaded.listen = listen }
         if let db { loaded.database = db }
         if let keyFile { loaded.keyFile = keyFile }
+        if let advertise { loaded.advertise = advertise }
         let problems = loaded.problems()
         guard problems.isEmpty else {
             FileHandle.standardError.write(Data("error: \(problems.joined(separator: "; "))\n".utf8))
             throw ExitCode(2)
         }
-        let databaseURL = URL(fileURLWithPath: loaded.database)
+        let store: StoreLocation
+        do { store = try StoreLocation(loaded.database) } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        // Beside an SQLite file; a shared database has no directory, so the current one.
         let artifactsURL = artifacts.map { URL(fileURLWithPath: $0, isDirectory: true) }
-            ?? databaseURL.deletingLastPathComponent().appendingPathComponent(loaded.artifacts, isDirectory: true)
+            ?? (store.file?.deletingLastPathComponent() ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                .appendingPathComponent(loaded.artifacts, isDirectory: true)
         var logger = Logger(label: "tender-controller")
         logger.logLevel = .info
         do {
             let app = try await ControllerApplication.make(
-                config: loaded, dev: dev, databasePath: databaseURL, artifactsDirectory: artifactsURL,
+                config: loaded, dev: dev, store: store, artifactsDirectory: artifactsURL,
                 keyFile: loaded.keyFile.map { URL(fileURLWithPath: $0) }, logger: logger
             )
-            logger.info("tender-controller listening", metadata: ["listen": "\(loaded.listen)", "db": "\(databaseURL.path)", "dev": "\(dev)"])
+            logger.info("tender-controller listening", metadata: ["listen": "\(loaded.listen)", "db": "\(store)", "dev": "\(dev)"])
             try await app.runService()
         } catch let error as ControllerKeyError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(error.isUserInput ? 2 : 1)
+        } catch let error as StoreError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
         }
     }
 }

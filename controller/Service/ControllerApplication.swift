@@ -10,25 +10,26 @@ import TenderWorkloads
 public enum ControllerApplication {
     /// The router with every `/v1` route, `/metrics` and the OpenAPI document.
     public static func router(
-        service: MarketService, database: TenderDatabase, settings: ControllerSettings, metrics: RequestMetrics
+        service: MarketService, settings: ControllerSettings, metrics: RequestMetrics
     ) throws -> Router<BasicRequestContext> {
-        try routeTable(service: service, database: database, settings: settings, metrics: metrics).router
+        try routeTable(service: service, settings: settings, metrics: metrics).router
     }
 
     static func routeTable(
-        service: MarketService, database: TenderDatabase, settings: ControllerSettings, metrics: RequestMetrics
+        service: MarketService, settings: ControllerSettings, metrics: RequestMetrics
     ) throws -> RouteTable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: metrics.middleware())
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: LeaderRedirect(service: service))
         let routes = RouteTable(router: router)
-        let artifacts = try ArtifactStore(directory: settings.artifactsDirectory)
+        let artifacts = try DirectoryArtifactStore(directory: settings.artifactsDirectory)
         let gate = RequestGate(service: service)
         MarketRoutes(service: service, settings: settings, gate: gate).register(on: routes)
         OrderRoutes(service: service, settings: settings, artifacts: artifacts, gate: gate).register(on: routes)
         VerificationRoutes(service: service, settings: settings, artifacts: artifacts, gate: gate).register(on: routes)
         ArtifactRoutes(service: service, settings: settings, artifacts: artifacts, gate: gate).register(on: routes)
-        LedgerRoutes(service: service, database: database).register(on: routes)
+        LedgerRoutes(service: service).register(on: routes)
         OperationsRoutes(service: service, metrics: metrics).register(on: routes)
         EventRoutes(service: service).register(on: routes)
         return routes
@@ -52,8 +53,9 @@ public enum ControllerApplication {
                 logger.notice("auditor and referee: \(isolation.summary)")
             }
         }
-        let runners = JobRunners(artifacts: try ArtifactStore(directory: artifactsDirectory), exec: isolation)
+        let runners = JobRunners(artifacts: try DirectoryArtifactStore(directory: artifactsDirectory), exec: isolation)
         return [
+            Replication(service: service),
             MarketClock(
                 service: service, runners: runners, referee: metrics.referee, runExec: budget.runExec, interval: clockInterval, logger: logger
             ),
@@ -64,24 +66,27 @@ public enum ControllerApplication {
     /// Opens the store, loads the market, and returns the application ready to run.
     ///
     /// `keyFile` is the operator's signing key kept outside the data directory; it must exist (a
-    /// `ControllerKeyError` says how to make one). Without it the key is `controller.key` next to the
-    /// database, created on first start.
+    /// `ControllerKeyError` says how to make one). Without it the key is `controller.key` next to an
+    /// SQLite database, created on first start; a PostgreSQL database needs `keyFile`.
     public static func make(
-        config: ControllerConfig, dev: Bool, databasePath: URL, artifactsDirectory: URL, keyFile: URL? = nil, logger: Logger
+        config: ControllerConfig, dev: Bool, store: StoreLocation, artifactsDirectory: URL, keyFile: URL? = nil, logger: Logger
     ) async throws -> some ApplicationProtocol {
         // Read before the database is opened, so a missing key file leaves no empty database behind.
-        var operatorKey: KeyPair?
-        if let keyFile { operatorKey = try ControllerKey.load(from: keyFile) }
-        let database = try TenderDatabase(path: databasePath)
-        let key = try operatorKey ?? ControllerKey.loadOrCreate(next: databasePath)
-        logger.notice("controller key", metadata: [
-            "account": "\(key.account)", "file": "\((keyFile ?? ControllerKey.defaultURL(next: databasePath)).path)",
-        ])
+        guard let keyPath = keyFile ?? store.file.map({ ControllerKey.defaultURL(next: $0) }) else {
+            throw ControllerKeyError.sharedDatabaseNeedsKeyFile
+        }
+        let operatorKey = try keyFile.map { try ControllerKey.load(from: $0) }
+        let storage = try await store.open(logger: logger)
+        let key = try operatorKey ?? ControllerKey.loadOrCreate(at: keyPath)
+        logger.notice("controller key", metadata: ["account": "\(key.account)", "file": "\(keyPath.path)"])
         let policy = config.policy(treasury: key.account, auditPool: key.account)
-        let service = try await MarketService(database: database, policy: policy, controllerKey: key, clock: { .wallClock }, logger: logger)
+        let advertised = config.advertise ?? ListenAddress(config.listen).map { "http://\($0.host):\($0.port)" }
+        let service = try await MarketService(
+            storage: storage, policy: policy, controllerKey: key, clock: { .wallClock }, logger: logger, advertisedURL: advertised
+        )
         let settings = ControllerSettings(dev: dev, maxBodyBytes: config.maxBodyBytes, artifactsDirectory: artifactsDirectory)
         let metrics = RequestMetrics()
-        let router = try router(service: service, database: database, settings: settings, metrics: metrics)
+        let router = try router(service: service, settings: settings, metrics: metrics)
         guard let address = ListenAddress(config.listen) else { throw ConfigError.invalid("--listen", ["expected HOST:PORT"]) }
         return Application(
             router: router,

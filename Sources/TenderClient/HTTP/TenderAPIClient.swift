@@ -82,13 +82,17 @@ public struct TenderAPIClient: Sendable {
             configuration.urlCache = nil
             configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
             configuration.timeoutIntervalForRequest = timeout
-            let session = URLSession(configuration: configuration)
+            let session = URLSession(configuration: configuration, delegate: redirects, delegateQueue: nil)
             sessions[timeout] = session
             return session
         }
     }
 
     private static let sessions = Mutex<[TimeInterval: URLSession]>([:])
+    private static let redirects = RedirectPolicy()
+
+    /// How many redirects a request follows (a follower's 307 to the leader is one).
+    static let maximumRedirects = 3
 
     // MARK: - Requests
 
@@ -155,7 +159,19 @@ public struct TenderAPIClient: Sendable {
     }
 
     private func sendOnce(_ request: APIRequest) async throws(ClientError) -> APIResponse {
-        let urlRequest = try urlRequest(for: request)
+        var urlRequest = try urlRequest(for: request)
+        var response = try await transmit(urlRequest)
+        // A follower of a shared database sends writes to its leader: the same bytes go there.
+        for _ in 0..<Self.maximumRedirects {
+            guard [307, 308].contains(response.status), let location = response.headers["location"],
+                  let next = URL(string: location, relativeTo: urlRequest.url)?.absoluteURL else { break }
+            urlRequest.url = next
+            response = try await transmit(urlRequest)
+        }
+        return response
+    }
+
+    private func transmit(_ urlRequest: URLRequest) async throws(ClientError) -> APIResponse {
         let data: Data
         let response: URLResponse
         // The request runs in a task of its own that no cancellation reaches: on Linux,

@@ -10,8 +10,11 @@ public enum API {
         public var ledgerSequence: UInt64
         public var ledgerHead: String
         public var controller: AccountID
+        /// "leader" or "follower": on a shared database one controller leads and the others follow.
+        public var role: String?
 
-        public init(status: String, ledgerSequence: UInt64, ledgerHead: String, controller: AccountID) {
+        public init(status: String, ledgerSequence: UInt64, ledgerHead: String, controller: AccountID, role: String? = nil) {
+            self.role = role
             self.status = status
             self.ledgerSequence = ledgerSequence
             self.ledgerHead = ledgerHead

@@ -11,7 +11,8 @@ struct Bench: AsyncParsableCommand {
         discussion: """
         Each figure is a ratio to a baseline measured in the same run on the same machine: \
         numpy's single-thread matmul, `openssl speed -evp sha256`, the run without commitments, \
-        the controller's own unsigned GET /v1/health rate. The API figures start a tender-controller \
+        the controller's own unsigned GET /v1/health rate, SQLite's write rate beside PostgreSQL's \
+        (with --postgres). The API figures start a tender-controller \
         from the same build directory on a free port and load it with wrk (Debian: apt-get install \
         wrk) in its own process, every write signed in advance; one core's Ed25519 verify rate is \
         printed too, since every signed write costs one.
@@ -36,6 +37,12 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Seconds to run the API write benchmark.")
     var seconds = 5
 
+    @Option(help: ArgumentHelp(
+        "A PostgreSQL server the bench may create a throwaway database on, to measure signed writes there beside SQLite's (scripts/postgres-scratch-cluster start prints one).",
+        valueName: "postgres://USER@HOST:PORT/postgres"
+    ))
+    var postgres: String?
+
     struct Row: Encodable {
         var name: String
         var value: Double
@@ -58,7 +65,7 @@ struct Bench: AsyncParsableCommand {
         rows.append(Self.audit())
         rows.append(Self.referee())
         if !skipAPI {
-            rows += await APIWriteBench(clients: clients, seconds: seconds, scale: !skipScale).run()
+            rows += await APIWriteBench(clients: clients, seconds: seconds, scale: !skipScale, postgres: postgres).run()
         }
         if json {
             try JSONOutput.print(rows)

@@ -2,8 +2,10 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import Logging
 import Synchronization
 import TenderCore
+import TenderStore
 
 /// Signed, durable writes per second over loopback: a fresh `tender-controller` on a temporary
 /// database, `clients` connections each sending signed transfers for `seconds`, from `wrk` in its
@@ -15,6 +17,8 @@ struct APIWriteBench {
     let seconds: Int
     /// Also measure a large market (writes, memory) and a start-up after a long journal.
     let scale: Bool
+    /// A PostgreSQL server to measure the same writes on, beside SQLite's.
+    var postgres: String? = nil
 
     static let largeAccounts = 100_000
     static let largeOrders = 10_000
@@ -38,6 +42,8 @@ struct APIWriteBench {
         } catch {
             return failed(error.reason)
         }
+        let sqliteRate = rows.first { $0.name == "API signed durable writes (wrk)" }?.value
+        rows += await postgresRows(directory, sqliteRate: sqliteRate)
         guard scale else { return rows }
         guard WrkLoad.find(base: "http://127.0.0.1:1") != nil else {
             return rows + [Bench.Row(name: "API writes, large market", value: 0, unit: "writes/s", target: ">= 0.8 of the empty market", met: nil,
@@ -48,6 +54,65 @@ struct APIWriteBench {
         rows += await startupRows(directory, emptyStart: emptyStart)
         rows += await finishedOrdersRows(directory)
         return rows
+    }
+
+    /// The same signed writes with the controller on a new PostgreSQL database, beside SQLite's
+    /// rate from this run. Without `--postgres`, one row says how to get it.
+    private func postgresRows(_ directory: URL, sqliteRate: Double?) async -> [Bench.Row] {
+        let name = "API writes, PostgreSQL (wrk)"
+        let target = "report, beside SQLite's"
+        guard let postgres else {
+            return [Bench.Row(name: name, value: 0, unit: "writes/s", target: target, met: nil,
+                              note: "skipped: pass --postgres postgres://USER@HOST:PORT/postgres (scripts/postgres-scratch-cluster start prints one)")]
+        }
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical
+        let scratch: PostgresLocation
+        do {
+            let server = try PostgresLocation(url: postgres)
+            scratch = try await PostgresAdmin.createDatabase("tender_bench_\(UInt32.random(in: 0...UInt32.max))", on: server, logger: logger)
+        } catch {
+            return [Bench.Row(name: name, value: 0, unit: "writes/s", target: target, met: nil, note: "\(error)")]
+        }
+        let rows = await postgresRows(on: scratch, directory, sqliteRate: sqliteRate, name: name, target: target)
+        if let server = try? PostgresLocation(url: postgres) {
+            try? await PostgresAdmin.dropDatabase(scratch.database, on: server, logger: logger)
+        }
+        return rows
+    }
+
+    private func postgresRows(
+        on scratch: PostgresLocation, _ directory: URL, sqliteRate: Double?, name: String, target: String
+    ) async -> [Bench.Row] {
+        // A shared database needs the controller's key named: a throwaway one.
+        let keyFile = directory.appendingPathComponent("postgres-controller.key")
+        guard FileManager.default.createFile(
+            atPath: keyFile.path, contents: Data(KeyPair().rawPrivateKey.base64EncodedString().utf8), attributes: [.posixPermissions: 0o600]
+        ) else {
+            return [Bench.Row(name: name, value: 0, unit: "writes/s", target: target, met: nil, note: "cannot write \(keyFile.path)")]
+        }
+        do {
+            let controller = try await BenchController.start(
+                db: scratch.url,
+                arguments: ["--key-file", keyFile.path, "--artifacts", directory.appendingPathComponent("postgres-artifacts").path],
+                connections: clients
+            )
+            defer { controller.stop() }
+            let measured = await writeRows(controller)
+            guard let rate = measured.first(where: { $0.name == "API signed durable writes (wrk)" })?.value, rate > 0 else {
+                return [Bench.Row(name: name, value: 0, unit: "writes/s", target: target, met: nil, note: "needs wrk (apt-get install wrk)")]
+            }
+            var rows = [Bench.Row(
+                name: name, value: rate, unit: "writes/s", baseline: sqliteRate, ratio: sqliteRate.map { rate / max($0, 1e-9) },
+                target: target, met: nil, note: "baseline: SQLite's rate in this run; \(clients) connections, server \(scratch.host):\(scratch.port)"
+            )]
+            if let p99 = measured.first(where: { $0.name == "API write latency p99 (wrk)" }) {
+                rows.append(Bench.Row(name: "API write latency p99, PostgreSQL", value: p99.value, unit: "ms", target: "-", met: nil))
+            }
+            return rows
+        } catch {
+            return [Bench.Row(name: name, value: 0, unit: "writes/s", target: target, met: nil, note: error.reason)]
+        }
     }
 
     /// The controller's memory just after start-up with 100,000 finished (cancelled) orders,

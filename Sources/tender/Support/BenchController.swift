@@ -34,11 +34,16 @@ struct BenchController {
 
     /// Starts a dev controller on `database` and waits (up to `patience`) until it answers.
     static func start(database: URL, connections: Int, patience: Duration = .seconds(120)) async throws(BenchFailure) -> BenchController {
+        try await start(db: database.path, arguments: [], connections: connections, patience: patience)
+    }
+
+    /// Starts a dev controller with `--db db` and more `serve` options.
+    static func start(db: String, arguments: [String], connections: Int, patience: Duration = .seconds(120)) async throws(BenchFailure) -> BenchController {
         guard let binary else { throw BenchFailure("no tender-controller beside this tender; build the package first") }
         let port = 20_000 + Int.random(in: 0..<20_000)
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["serve", "--dev", "--listen", "127.0.0.1:\(port)", "--db", database.path, "--config", "/nonexistent"]
+        process.arguments = ["serve", "--dev", "--listen", "127.0.0.1:\(port)", "--db", db, "--config", "/nonexistent"] + arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         let clock = ContinuousClock()

@@ -12,7 +12,8 @@ import TenderStore
 struct ControllerHarness {
     let directory: URL
     let service: MarketService
-    let database: TenderDatabase
+    /// The store under the controller: SQLite, or PostgreSQL with `TENDER_TEST_STORE=postgres`.
+    let store: ScratchStore
     let app: Application<RouterResponder<BasicRequestContext>>
     let clock: TestClock
 
@@ -26,22 +27,29 @@ struct ControllerHarness {
     init(dev: Bool = true, maxBodyBytes: Int = 1 << 20, artifactQuotaBytes: Int64 = 1 << 30) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-controller-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        database = try TenderDatabase(path: directory.appendingPathComponent("tender.sqlite"))
+        store = try await TestStore.make(in: directory)
         let key = KeyPair()
         let clock = TestClock()
         self.clock = clock
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         service = try await MarketService(
-            database: database, policy: MarketPolicy(treasury: key.account, auditPool: key.account, artifactQuotaBytes: artifactQuotaBytes),
+            storage: store.storage, policy: MarketPolicy(treasury: key.account, auditPool: key.account, artifactQuotaBytes: artifactQuotaBytes),
             controllerKey: key, clock: { clock.now }, logger: logger
         )
         let settings = ControllerSettings(dev: dev, maxBodyBytes: maxBodyBytes, artifactsDirectory: directory.appendingPathComponent("artifacts"))
-        let router = try ControllerApplication.router(service: service, database: database, settings: settings, metrics: RequestMetrics())
+        let router = try ControllerApplication.router(service: service, settings: settings, metrics: RequestMetrics())
         app = Application(router: router, logger: logger)
     }
 
-    func cleanUp() { try? FileManager.default.removeItem(at: directory) }
+    /// Removes the directory; a PostgreSQL database is dropped in the background.
+    func cleanUp() {
+        try? FileManager.default.removeItem(at: directory)
+        if TestStore.usesPostgres { Task { [store] in await store.discard() } }
+    }
+
+    /// The store, for tests that read what was written.
+    var storage: any MarketStorage { store.storage }
 
     /// The artifact store's directory.
     var artifactsDirectory: URL { directory.appendingPathComponent("artifacts") }

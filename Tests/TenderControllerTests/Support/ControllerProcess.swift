@@ -23,6 +23,8 @@ final class ControllerProcess: @unchecked Sendable {
 
     let executable: URL
     let database: URL
+    /// What `--db` names: `database`'s path, or a PostgreSQL URL.
+    let db: String
     let port: Int
     let log: URL
     /// A configuration file, or nil for the built-in defaults.
@@ -34,12 +36,13 @@ final class ControllerProcess: @unchecked Sendable {
     var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
     /// A controller on `database` at a free port; nothing runs until `start()`.
-    init(executable: URL, database: URL, config: URL? = nil, arguments: [String] = []) throws {
+    init(executable: URL, database: URL, db: String? = nil, config: URL? = nil, arguments: [String] = []) throws {
         guard let port = FreePort.next() else { throw ProcessFailure("no free loopback port") }
         self.executable = executable
         self.config = config
         self.arguments = arguments
         self.database = database
+        self.db = db ?? database.path
         self.port = port
         self.log = database.deletingLastPathComponent().appendingPathComponent("controller.log")
     }
@@ -51,7 +54,7 @@ final class ControllerProcess: @unchecked Sendable {
         output.seekToEndOfFile()
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["serve", "--dev", "--listen", "127.0.0.1:\(port)", "--db", database.path, "--config", config?.path ?? "/nonexistent"]
+        process.arguments = ["serve", "--dev", "--listen", "127.0.0.1:\(port)", "--db", db, "--config", config?.path ?? "/nonexistent"]
             + arguments
         process.standardOutput = output
         process.standardError = output

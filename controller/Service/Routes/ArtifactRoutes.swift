@@ -8,7 +8,7 @@ import TenderCore
 struct ArtifactRoutes: Sendable {
     let service: MarketService
     let settings: ControllerSettings
-    let artifacts: ArtifactStore
+    let artifacts: any ArtifactStorage
     let gate: RequestGate
 
     func register(on router: RouteTable) {

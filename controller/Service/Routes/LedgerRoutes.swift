@@ -9,7 +9,6 @@ struct LedgerRoutes: Sendable {
     static let pageBodyBytes = 4 << 20
 
     let service: MarketService
-    let database: TenderDatabase
 
     func register(on router: RouteTable) {
         router.get("/v1/ledger/journal") { request, _ in
@@ -18,7 +17,7 @@ struct LedgerRoutes: Sendable {
                   let limit = Int(query["limit"].map(String.init) ?? "500"), (1...5_000).contains(limit) else {
                 throw ProblemResponse(.badRequest, "Bad query", "after must be a sequence number and limit between 1 and 5000")
             }
-            let fetched = try await database.read { db in try JournalStore.page(after: after, limit: limit, in: db) }
+            let fetched = try await service.storage.journal(after: after, limit: limit)
             // Entries carry their requests' bodies (up to a 64 KiB manifest each): a page also
             // stops at about 4 MiB of bodies, and `next` says where to go on.
             var entries: [JournalEntry] = []

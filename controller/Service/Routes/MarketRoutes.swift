@@ -12,7 +12,8 @@ struct MarketRoutes: Sendable {
         router.get("/v1/health") { _, _ in
             let (sequence, head) = await service.read { ($0.ledger.sequence, $0.ledger.headHash) }
             return try JSONResponse.make(API.Health(
-                status: "ok", ledgerSequence: sequence, ledgerHead: head, controller: service.controllerKey.account
+                status: "ok", ledgerSequence: sequence, ledgerHead: head, controller: service.controllerKey.account,
+                role: service.isLeading ? "leader" : "follower"
             ))
         }
         router.get("/v1/accounts/:id") { _, context in

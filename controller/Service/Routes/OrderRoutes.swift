@@ -6,7 +6,7 @@ import TenderCore
 struct OrderRoutes: Sendable {
     let service: MarketService
     let settings: ControllerSettings
-    let artifacts: ArtifactStore
+    let artifacts: any ArtifactStorage
     let gate: RequestGate
 
     func register(on router: RouteTable) {

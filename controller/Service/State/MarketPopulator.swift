@@ -42,10 +42,10 @@ public enum MarketPopulator {
         databasePath: URL, plan: Plan, config: ControllerConfig = ControllerConfig(), logger: Logger
     ) async throws -> Summary {
         let started = ContinuousClock.now
-        let database = try TenderDatabase(path: databasePath)
+        let storage = try SQLiteMarketStorage(path: databasePath)
         let key = try ControllerKey.loadOrCreate(next: databasePath)
         let policy = config.policy(treasury: key.account, auditPool: key.account)
-        let service = try await MarketService(database: database, policy: policy, controllerKey: key, clock: { .wallClock }, logger: logger)
+        let service = try await MarketService(storage: storage, policy: policy, controllerKey: key, clock: { .wallClock }, logger: logger)
 
         let accounts = (0..<plan.accounts).map { _ in KeyPair().account }
         try await inBatches(accounts) { account in

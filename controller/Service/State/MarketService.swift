@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import TenderCore
 import TenderStore
 
@@ -15,8 +16,8 @@ public actor MarketService {
     private var market: Marketplace
     /// Pending clock deadlines by subject; the clock service asks for the due ones.
     private var deadlines: [DeadlineKey: Timestamp] = [:]
-    private let writer: GroupCommitWriter
-    private let database: TenderDatabase
+    /// Where the market is kept: SQLite on one machine, PostgreSQL for several controllers.
+    public nonisolated let storage: any MarketStorage
     private let clock: @Sendable () -> Timestamp
     private let logger: Logger
     public nonisolated let controllerKey: KeyPair
@@ -28,6 +29,15 @@ public actor MarketService {
     private var snapshotSequence: UInt64
     /// How the market was loaded at start-up, for logs and the bench.
     public nonisolated let startup: Startup
+    /// Where this controller tells others to send writes when it leads (`--advertise`).
+    public nonisolated let advertisedURL: String?
+    /// True while this controller leads its store and has caught up: only then does it write,
+    /// run the clock and audit. Always true on SQLite.
+    private nonisolated let leads = Mutex(false)
+    /// The leader's URL as a follower last read it, for redirects; nil when none is known.
+    private nonisolated let leaderAddress = Mutex<String?>(nil)
+    /// The store's revision the follower's market was loaded at.
+    private var loadedRevision: StoreRevision?
 
     public struct Startup: Sendable {
         /// The snapshot the ledger resumed from; nil when the whole journal was replayed.
@@ -44,37 +54,109 @@ public actor MarketService {
     }
 
     public init(
-        database: TenderDatabase, policy: MarketPolicy, controllerKey: KeyPair,
-        clock: @escaping @Sendable () -> Timestamp, logger: Logger, snapshotInterval: UInt64 = 100_000
+        storage: any MarketStorage, policy: MarketPolicy, controllerKey: KeyPair,
+        clock: @escaping @Sendable () -> Timestamp, logger: Logger, snapshotInterval: UInt64 = 100_000,
+        advertisedURL: String? = nil
     ) async throws {
-        self.database = database
-        self.writer = GroupCommitWriter(database: database)
+        self.storage = storage
         self.clock = clock
         self.logger = logger
         self.controllerKey = controllerKey
         self.snapshotInterval = max(snapshotInterval, 1)
         self.events = EventHub(startedAt: clock())
+        self.advertisedURL = advertisedURL
+        // The lock before the load: a leader must see every write of the one before it.
+        let leading = await storage.tryToLead(advertising: advertisedURL)
+        let revision = leading ? nil : try? await storage.revision()
         let started = ContinuousClock.now
-        let loaded = try await database.read { db in try MarketStore.load(policy: policy, controller: controllerKey.account, in: db, logger: logger) }
+        let loaded = try await storage.load(policy: policy, controller: controllerKey.account)
+        if loaded.snapshotRejected {
+            logger.warning("the ledger snapshot is not this controller's or does not match the journal; replayed the whole journal")
+        }
         let seconds = Double((ContinuousClock.now - started) / .milliseconds(1)) / 1_000
         self.market = loaded.market
         self.snapshotSequence = loaded.snapshotSequence ?? 0
         self.startup = Startup(snapshotSequence: loaded.snapshotSequence, replayed: loaded.replayed, seconds: seconds)
         for deadline in loaded.deadlines { self.deadlines[DeadlineKey(kind: deadline.kind, subject: deadline.subject)] = deadline.at }
+        self.loadedRevision = revision
         logger.notice("market loaded", metadata: [
             "journal entries replayed": "\(loaded.replayed)", "from snapshot": "\(loaded.snapshotSequence.map(String.init) ?? "none")",
             "seconds": "\(seconds)",
         ])
+        if leading {
+            try await takeOver(replayed: loaded.replayed)
+        } else {
+            logger.notice("another controller leads this database: following it", metadata: ["store": "\(storage.location)"])
+            leaderAddress.withLock { $0 = nil }
+        }
+    }
+
+    /// Starts leading a market just loaded: stores a snapshot after a long replay, and gives the
+    /// time limits that ran out while nobody led a fresh allowance.
+    private func takeOver(replayed: Int) async throws {
+        leads.withLock { $0 = true }
         // A long tail is replayed once: the next start resumes from here.
-        if UInt64(loaded.replayed) >= self.snapshotInterval / 10, loaded.replayed > 0 { await storeSnapshot() }
-        // Time limits that ran out while nobody could be heard get a fresh allowance.
+        if UInt64(replayed) >= snapshotInterval / 10, replayed > 0 { await storeSnapshot() }
         let resumed = try await perform { market, now throws(MarketplaceError) in
             let change = market.resume(now: now)
             return (change.leases.count + change.disputes.count, change)
         }
         if resumed > 0 {
-            logger.notice("extended the time limits that fell due while the controller was down", metadata: ["leases and disputes": "\(resumed)"])
+            logger.notice("extended the time limits that fell due while no controller led", metadata: ["leases and disputes": "\(resumed)"])
         }
+    }
+
+    // MARK: - Leading and following (several controllers on one database)
+
+    /// True while this controller writes, runs the clock and audits.
+    public nonisolated var isLeading: Bool { leads.withLock { $0 } }
+
+    /// Where writes go when this controller follows: the leader's advertised URL, if known.
+    public nonisolated var leaderURL: String? { leaderAddress.withLock { $0 } }
+
+    /// One step of following a shared store, run by `Replication`: a leader that lost its lock
+    /// steps down; a follower tries to take the lead, and otherwise reloads the market when the
+    /// store changed.
+    func replicate() async {
+        if isLeading {
+            guard !storage.isLeading else { return }
+            logger.critical("lost the leader lock (its database connection is gone): following from now on")
+            leads.withLock { $0 = false }
+            loadedRevision = nil
+        }
+        if await storage.tryToLead(advertising: advertisedURL) {
+            logger.notice("took the lead of the shared database: catching up from the journal")
+            do {
+                let loaded = try await storage.load(policy: market.policy, controller: controllerKey.account)
+                install(loaded)
+                try await takeOver(replayed: loaded.replayed)
+                logger.notice("leading", metadata: ["ledger sequence": "\(market.ledger.sequence)"])
+            } catch {
+                logger.error("could not take over the market; trying again", metadata: ["error": "\(error)"])
+                leads.withLock { $0 = false }
+                try? await storage.close()
+            }
+            return
+        }
+        do {
+            let url = try await storage.leaderURL()
+            leaderAddress.withLock { $0 = url }
+            let revision = try await storage.revision()
+            guard revision != loadedRevision else { return }
+            install(try await storage.load(policy: market.policy, controller: controllerKey.account))
+            loadedRevision = revision
+        } catch {
+            logger.warning("could not follow the shared database", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Replaces the market with one loaded from the store, and tells followers of events so.
+    private func install(_ loaded: LoadedMarket) {
+        market = loaded.market
+        events.publishReset(ledgerSequence: loaded.market.ledger.sequence)
+        deadlines = [:]
+        for deadline in loaded.deadlines { deadlines[DeadlineKey(kind: deadline.kind, subject: deadline.subject)] = deadline.at }
+        snapshotSequence = max(snapshotSequence, loaded.snapshotSequence ?? 0)
     }
 
     public nonisolated var now: Timestamp { clock() }
@@ -92,6 +174,7 @@ public actor MarketService {
     public func perform<T: Sendable>(
         _ command: @Sendable (inout Marketplace, Timestamp) throws(MarketplaceError) -> (T, MarketChange)
     ) async throws -> T {
+        guard isLeading else { throw ControllerError.notLeading(leaderURL) }
         let now = clock()
         let (value, change) = try market.atomically { market throws(MarketplaceError) in try command(&market, now) }
         try await commit(change, at: now)
@@ -127,6 +210,7 @@ public actor MarketService {
         by account: AccountID, nonce: UInt64, request: RequestEvidence?,
         _ command: @Sendable (inout Marketplace, Timestamp) throws(MarketplaceError) -> (T, MarketChange)
     ) async throws -> T {
+        guard isLeading else { throw ControllerError.notLeading(leaderURL) }
         let now = clock()
         let outcome: (T, MarketChange)
         do {
@@ -198,7 +282,7 @@ public actor MarketService {
         for deadline in change.deadlines {
             deadlines[DeadlineKey(kind: deadline.kind, subject: deadline.subject)] = deadline.at
         }
-        let rows = MarketStore.Rows(change: change, market: market)
+        let records = MarketRecords(change: change, market: market)
         publishEvents(for: change)
         if market.ledger.sequence >= snapshotSequence + snapshotInterval {
             let ledger = market.ledger
@@ -206,7 +290,7 @@ public actor MarketService {
             Task { await store(ledger) }
         }
         do {
-            try await writer.write { db in try rows.write(at: now, in: db) }
+            try await storage.write(records, at: now)
         } catch {
             logger.error("storage failed; reloading the market from the database", metadata: ["error": "\(error)"])
             await reload()
@@ -248,22 +332,24 @@ public actor MarketService {
         let now = clock()
         let key = controllerKey
         // Encoded and signed before it is queued: the writer's transaction holds other writes.
-        let encoded = await Task.detached(priority: .utility) { try? MarketStore.encodeSnapshot(ledger.snapshot, signedBy: key) }.value
+        let encoded = await Task.detached(priority: .utility) { try? Self.encodeSnapshot(ledger.snapshot, signedBy: key) }.value
         guard let encoded else {
             logger.warning("could not encode the ledger snapshot; start-up will replay more of the journal")
             return
         }
         do {
-            try await writer.write { db in try MarketStore.writeSnapshot(json: encoded, at: now, in: db) }
+            try await storage.write(.snapshot(json: encoded), at: now)
             logger.info("ledger snapshot stored", metadata: ["sequence": "\(ledger.sequence)"])
         } catch {
             logger.warning("could not store the ledger snapshot; start-up will replay more of the journal", metadata: ["error": "\(error)"])
         }
     }
 
-    /// Deadlines due at `now`, earliest first; they stay pending until handled.
+    /// Deadlines due at `now`, earliest first; they stay pending until handled. None on a
+    /// follower: the leader's clock runs them.
     func dueDeadlines(at now: Timestamp) -> [Deadline] {
-        deadlines.filter { $0.value <= now }
+        guard isLeading else { return [] }
+        return deadlines.filter { $0.value <= now }
             .map { Deadline(kind: $0.key.kind, subject: $0.key.subject, at: $0.value) }
             .sorted { ($0.at, $0.subject) < ($1.at, $1.subject) }
     }
@@ -274,9 +360,7 @@ public actor MarketService {
         guard let pending = deadlines[key], pending <= deadline.at else { return }
         deadlines[key] = nil
         do {
-            try await writer.write { db in
-                _ = try DeadlineStore.remove(kind: deadline.kind.rawValue, id: String(deadline.subject), in: db)
-            }
+            try await storage.write(.removingDeadline(kind: deadline.kind.rawValue, id: String(deadline.subject)), at: clock())
         } catch {
             logger.warning("could not remove a handled deadline; it will be re-run harmlessly", metadata: ["error": "\(error)"])
         }
@@ -289,9 +373,7 @@ public actor MarketService {
         guard let pending = deadlines[key], pending <= deadline.at else { return }
         deadlines[key] = retryAt
         do {
-            try await writer.write { db in
-                try DeadlineStore.upsert(StoredDeadline(kind: deadline.kind.rawValue, id: String(deadline.subject), dueAt: retryAt), in: db)
-            }
+            try await storage.write(.deadline(StoredDeadline(kind: deadline.kind.rawValue, id: String(deadline.subject), dueAt: retryAt)), at: clock())
         } catch {
             logger.warning("could not store a postponed deadline; it is retried from memory", metadata: ["error": "\(error)"])
         }
@@ -300,11 +382,7 @@ public actor MarketService {
     private func reload() async {
         do {
             let policy = market.policy
-            let loaded = try await database.read { [controllerKey] db in try MarketStore.load(policy: policy, controller: controllerKey.account, in: db) }
-            self.market = loaded.market
-            events.publishReset(ledgerSequence: loaded.market.ledger.sequence)
-            deadlines = [:]
-            for deadline in loaded.deadlines { deadlines[DeadlineKey(kind: deadline.kind, subject: deadline.subject)] = deadline.at }
+            install(try await storage.load(policy: policy, controller: controllerKey.account))
         } catch {
             logger.critical("cannot reload the market from the database", metadata: ["error": "\(error)"])
         }
@@ -312,11 +390,16 @@ public actor MarketService {
 
     /// The beacon secret kept privately for a lease since its award.
     public func beaconSecret(lease: LeaseID) async throws -> String? {
-        try await database.read { db in try MarketStore.beaconSecret(lease: lease, in: db) }
+        try await storage.beaconSecret(lease: lease)
     }
 
     /// Group-commit counters for metrics.
-    public nonisolated var writerStatistics: GroupCommitStatistics { writer.statistics }
+    public nonisolated var writerStatistics: GroupCommitStatistics { storage.statistics }
+
+    /// The stored form of a snapshot: signed by the controller, as JSON text ready to write.
+    static func encodeSnapshot(_ snapshot: Ledger.Snapshot, signedBy key: KeyPair) throws -> String {
+        String(decoding: try CanonicalJSON.encode(try Signed(snapshot, by: key)), as: UTF8.self)
+    }
 }
 
 /// Failures of the controller itself, as opposed to refusals of a request.
@@ -325,4 +408,6 @@ public enum ControllerError: Error, Sendable {
     case storage
     /// An input a job names is not in the artifact store, so its workload cannot be built here.
     case missingInput(String)
+    /// Another controller leads the shared database (at this URL, when known): writes go there.
+    case notLeading(String?)
 }

@@ -63,6 +63,9 @@ public struct ControllerConfig: Codable, Equatable, Sendable {
     public var artifacts: String = "artifacts"
     /// The controller's signing key, kept outside the data directory; nil: `controller.key` next to the database.
     public var keyFile: String?
+    /// The URL other controllers on a shared database send writes to while this one leads;
+    /// nil: `http://` and the listen address.
+    public var advertise: String?
     public var maxBodyBytes: Int = 64 << 20
     public var market = Market()
     public var audit = Audit()
@@ -76,6 +79,7 @@ public struct ControllerConfig: Codable, Equatable, Sendable {
         database = try c.decodeIfPresent(String.self, forKey: .database) ?? defaults.database
         artifacts = try c.decodeIfPresent(String.self, forKey: .artifacts) ?? defaults.artifacts
         keyFile = try c.decodeIfPresent(String.self, forKey: .keyFile)
+        advertise = try c.decodeIfPresent(String.self, forKey: .advertise)
         maxBodyBytes = try c.decodeIfPresent(Int.self, forKey: .maxBodyBytes) ?? defaults.maxBodyBytes
         market = try c.decodeIfPresent(Market.self, forKey: .market) ?? defaults.market
         audit = try c.decodeIfPresent(Audit.self, forKey: .audit) ?? defaults.audit
@@ -109,6 +113,9 @@ public struct ControllerConfig: Codable, Equatable, Sendable {
         var problems: [String] = []
         if ListenAddress(listen) == nil { problems.append("listen: expected HOST:PORT, found '\(listen)'") }
         if let keyFile, keyFile.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("keyFile: expected a path") }
+        if let advertise, !(advertise.hasPrefix("http://") || advertise.hasPrefix("https://")) || URL(string: advertise)?.host == nil {
+            problems.append("advertise: expected a URL like http://10.0.0.5:8080, found '\(advertise)'")
+        }
         if !(1_024...(1 << 30)).contains(maxBodyBytes) { problems.append("maxBodyBytes: must be between 1024 and 1073741824") }
         if !(0...10_000).contains(market.feeBasisPoints) { problems.append("market.feeBasisPoints: must be 0...10000") }
         if !(0...10_000).contains(market.feeBurnBasisPoints) { problems.append("market.feeBurnBasisPoints: must be 0...10000") }

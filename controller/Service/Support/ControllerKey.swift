@@ -17,7 +17,11 @@ public enum ControllerKey {
 
     /// The key beside the database, created there if there is none.
     static func loadOrCreate(next databasePath: URL) throws -> KeyPair {
-        let url = defaultURL(next: databasePath)
+        try loadOrCreate(at: defaultURL(next: databasePath))
+    }
+
+    /// The key at `url` (the default place beside the database), created there if there is none.
+    static func loadOrCreate(at url: URL) throws -> KeyPair {
         if let data = FileManager.default.contents(atPath: url.path), let raw = Data(base64Encoded: data.trimmedWhitespace) {
             return try KeyPair(rawPrivateKey: raw)
         }
@@ -78,11 +82,14 @@ public enum ControllerKeyError: Error, Sendable, Equatable, CustomStringConverti
     case unreadable(String)
     case malformed(String)
     case unwritable(String, String)
+    /// A shared (PostgreSQL) database has no directory to keep a key beside, and every controller
+    /// on it must sign as the same key.
+    case sharedDatabaseNeedsKeyFile
 
     /// True when the operator named a wrong or unsuitable file, which exits 2 rather than 1.
     public var isUserInput: Bool {
         switch self {
-        case .missing, .exists, .tooOpen, .malformed: true
+        case .missing, .exists, .tooOpen, .malformed, .sharedDatabaseNeedsKeyFile: true
         case .unreadable, .unwritable: false
         }
     }
@@ -99,6 +106,9 @@ public enum ControllerKeyError: Error, Sendable, Equatable, CustomStringConverti
         case .unreadable(let path): "cannot read the key file \(path)"
         case .malformed(let path): "\(path) is not a controller key: expected the base64 of a 32-byte Ed25519 private key"
         case .unwritable(let path, let reason): "could not write \(path): \(reason)"
+        case .sharedDatabaseNeedsKeyFile:
+            "with a PostgreSQL database, every controller on it signs as one key: name it with --key-file "
+                + "(or keyFile in the config); make one with: tender-controller keygen --key-file PATH"
         }
     }
 }

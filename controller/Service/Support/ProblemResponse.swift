@@ -49,6 +49,10 @@ struct ProblemResponse: HTTPResponseError {
             return ProblemResponse(.contentTooLarge, "Body too large", "the request body is larger than the controller accepts")
         case let error as any HTTPResponseError:
             return ProblemResponse(error.status, error.status.reasonPhrase, error.status.reasonPhrase)
+        case ControllerError.notLeading(let leader):
+            let detail = leader.map { "this controller follows a shared database; send writes to the leader at \($0)" }
+                ?? "this controller follows a shared database and no controller leads it at the moment; try again shortly"
+            return ProblemResponse(.serviceUnavailable, "Not the leader", detail)
         case ControllerError.storage:
             return ProblemResponse(.serviceUnavailable, "Storage unavailable", "the change was not saved; try again")
         default:

@@ -3,7 +3,7 @@ import Foundation
 /// An artifact's bytes on disk under a temporary name, synced, until the request that brought
 /// them is accepted: `commit` moves them under their hash, `discard` removes them. A refused
 /// request so leaves nothing in the store.
-struct StagedArtifact: Sendable {
+struct StagedArtifact: ArtifactUpload {
     /// The SHA-256 of the bytes, lowercase hex.
     let hash: String
     let size: Int64

@@ -6,7 +6,7 @@ import TenderWorkloads
 /// Builds the `WorkloadRunner` of an order from the controller's own artifact store, for the
 /// auditor and the referee, and keeps it per order: loading a dataset costs more than a step.
 final class JobRunners: Sendable {
-    let artifacts: ArtifactStore
+    let artifacts: any ArtifactStorage
     private let cache = Mutex<[OrderID: WorkloadRunner]>([:])
     private let traces = Mutex<[LeaseID: CheckedTrace]>([:])
 
@@ -19,7 +19,7 @@ final class JobRunners: Sendable {
     /// How an `exec` job's program runs when the auditor or the referee re-executes it.
     let exec: ExecIsolation
 
-    init(artifacts: ArtifactStore, exec: ExecIsolation) {
+    init(artifacts: any ArtifactStorage, exec: ExecIsolation) {
         self.artifacts = artifacts
         self.exec = exec
     }
@@ -44,8 +44,7 @@ final class JobRunners: Sendable {
         if let runner = cache.withLock({ $0[order.id] }) { return runner }
         let workload = try WorkloadFactory.make(order.manifest.workload, exec: exec) { reference in
             guard case .sha256(let hash) = reference else { throw ControllerError.missingInput("\(reference)") }
-            let url = self.artifacts.url(for: hash)
-            guard FileManager.default.fileExists(atPath: url.path) else { throw ControllerError.missingInput("sha256:\(hash)") }
+            guard let url = try self.artifacts.localFile(for: hash) else { throw ControllerError.missingInput("sha256:\(hash)") }
             return url
         }
         let runner = try WorkloadRunner(workload)

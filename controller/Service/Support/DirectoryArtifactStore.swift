@@ -5,9 +5,8 @@ import TenderCore
 /// Content-addressed files: each artifact is stored under the hex of its SHA-256.
 ///
 /// Writes go to a temporary file that is synced and renamed, so a crash never leaves a partial
-/// artifact under a real name. Who may store and read what is the market's business
-/// (`Marketplace+Artifacts`); this only keeps bytes.
-struct ArtifactStore: Sendable {
+/// artifact under a real name, and several controllers can share the directory.
+struct DirectoryArtifactStore: ArtifactStorage {
     let directory: URL
 
     init(directory: URL) throws {
@@ -43,7 +42,7 @@ struct ArtifactStore: Sendable {
     ///
     /// The writes are plain blocking `FileHandle` calls of one chunk each (tens of KiB, into the
     /// page cache); the one slow call, the final sync, is the same the whole-body write made.
-    func stage(_ body: RequestBody, limit: Int64, tooLarge: String) async throws -> StagedArtifact {
+    func stage(_ body: RequestBody, limit: Int64, tooLarge: String) async throws -> any ArtifactUpload {
         let temporary = temporaryURL()
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else { throw ControllerError.storage }
         do {
@@ -77,6 +76,10 @@ struct ArtifactStore: Sendable {
 
     func contains(_ hash: String) -> Bool {
         Hashing.isSHA256Hex(hash) && FileManager.default.fileExists(atPath: url(for: hash).path)
+    }
+
+    func localFile(for hash: String) throws -> URL? {
+        contains(hash) ? url(for: hash) : nil
     }
 
     func get(_ hash: String) throws -> Data? {

@@ -28,12 +28,25 @@ public enum DocumentStore {
     public static func get<T: Decodable>(
         _ type: T.Type = T.self, kind: String, id: String, in db: Database
     ) throws -> T? {
-        let body = try String.fetchOne(
+        guard let body = try body(kind: kind, id: id, in: db) else { return nil }
+        return try StoreJSON.decode(type, from: body, what: "document \(kind)/\(id)")
+    }
+
+    /// The JSON text of the document at (kind, id), or nil if there is none.
+    public static func body(kind: String, id: String, in db: Database) throws -> String? {
+        try String.fetchOne(
             db.cachedStatement(sql: "SELECT body FROM documents WHERE kind = ? AND id = ?"),
             arguments: [kind, id]
         )
-        guard let body else { return nil }
-        return try StoreJSON.decode(type, from: body, what: "document \(kind)/\(id)")
+    }
+
+    /// Calls `body` with the id and JSON text of every document of a kind, ordered by id, reading
+    /// one row at a time.
+    public static func forEachBody(kind: String, in db: Database, _ body: (String, String) throws -> Void) throws {
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, body FROM documents WHERE kind = ? ORDER BY id", arguments: [kind])
+        while let row = try rows.next() {
+            try body(row[0], row[1])
+        }
     }
 
     /// Every document of a kind decoded as `T`, ordered by id.

@@ -6,8 +6,7 @@ import TenderCore
 ///
 /// Functions on a `Database` rather than a connection of their own, so the controller writes an
 /// operation's state change and its journal entries in one transaction (DESIGN section 10).
-/// `operation` and `postings` are stored as `CanonicalJSON`, the same bytes the entry's hash covers,
-/// so what is read back re-hashes to the stored hash and `Ledger.replay` accepts it.
+/// Entries are stored as `JournalColumns`.
 public enum JournalStore {
     /// Appends entries in order. Each must extend the stored head (next sequence, previous hash),
     /// or the schema's trigger refuses it and the statement changes nothing.
@@ -17,15 +16,9 @@ public enum JournalStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for entry in entries {
-            guard let sequence = Int64(exactly: entry.sequence) else {
-                throw StoreError.sequenceOutOfRange(entry.sequence)
-            }
-            let operation = try StoreJSON.encode(entry.operation, what: "journal operation \(entry.sequence)")
-            let postings = try StoreJSON.encode(entry.postings, what: "journal postings \(entry.sequence)")
-            let request = try entry.request.map { try StoreJSON.encode($0, what: "journal request \(entry.sequence)") }
-            let cause = try entry.cause.map { try StoreJSON.encode($0, what: "journal cause \(entry.sequence)") }
+            let c = try JournalColumns(entry)
             try statement.execute(arguments: [
-                sequence, entry.time.millis, operation, postings, entry.previousHash, entry.hash, request, cause, entry.signature,
+                c.sequence, c.time, c.operation, c.postings, c.previousHash, c.hash, c.request, c.cause, c.signature,
             ])
         }
     }
@@ -77,25 +70,12 @@ public enum JournalStore {
     private static let select = "SELECT sequence, time, operation, postings, previous_hash, hash, request, cause, signature FROM journal"
 
     private static func entry(from row: Row) throws -> JournalEntry {
-        let sequence = try row.decode(Int64.self, atIndex: 0)
-        let what = "journal entry \(sequence)"
-        guard let unsigned = UInt64(exactly: sequence) else {
-            throw StoreError.decodingFailed(what: what, reason: "negative sequence")
-        }
-        let operationText = try row.decode(String.self, atIndex: 2)
-        let postingsText = try row.decode(String.self, atIndex: 3)
-        let requestText = try row.decode(String?.self, atIndex: 6)
-        let causeText = try row.decode(String?.self, atIndex: 7)
-        return JournalEntry(
-            sequence: unsigned,
-            time: Timestamp(millis: try row.decode(Int64.self, atIndex: 1)),
-            operation: try StoreJSON.decode(LedgerOperation.self, from: operationText, what: what),
-            postings: try StoreJSON.decode([Posting].self, from: postingsText, what: what),
-            previousHash: try row.decode(String.self, atIndex: 4),
-            request: try requestText.map { try StoreJSON.decode(RequestEvidence.self, from: $0, what: what) },
-            cause: try causeText.map { try StoreJSON.decode(EntryCause.self, from: $0, what: what) },
-            hash: try row.decode(String.self, atIndex: 5),
-            signature: try row.decode(String?.self, atIndex: 8)
-        )
+        try JournalColumns(
+            sequence: row.decode(Int64.self, atIndex: 0), time: row.decode(Int64.self, atIndex: 1),
+            operation: row.decode(String.self, atIndex: 2), postings: row.decode(String.self, atIndex: 3),
+            previousHash: row.decode(String.self, atIndex: 4), hash: row.decode(String.self, atIndex: 5),
+            request: row.decode(String?.self, atIndex: 6), cause: row.decode(String?.self, atIndex: 7),
+            signature: row.decode(String?.self, atIndex: 8)
+        ).entry()
     }
 }

@@ -1,0 +1,114 @@
+import Foundation
+import PostgresNIO
+
+/// A PostgreSQL database named by a URL: `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`,
+/// with `?sslmode=disable|prefer|require` (default `prefer`, as libpq) and `?host=/socket/dir`
+/// for a Unix socket (`postgres://USER@/DATABASE?host=/var/run/postgresql`).
+public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
+    public enum TLSMode: String, Sendable, Equatable {
+        case disable, prefer, require
+    }
+
+    public var host: String
+    public var port: Int
+    public var username: String
+    public var password: String?
+    public var database: String
+    /// The directory of a Unix socket, which replaces host and port when set.
+    public var socketDirectory: String?
+    public var tls: TLSMode
+
+    /// True for text that names a PostgreSQL database rather than a file.
+    public static func isURL(_ text: String) -> Bool {
+        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
+    }
+
+    public init(url text: String) throws(StoreError) {
+        func refuse(_ reason: String) -> StoreError {
+            .badLocation(text: Self.redacted(text), reason: reason)
+        }
+        guard Self.isURL(text), let components = URLComponents(string: text) else {
+            throw refuse("expected postgres://USER@HOST:PORT/DATABASE")
+        }
+        guard let user = components.user, !user.isEmpty else { throw refuse("name the user: postgres://USER@HOST/DATABASE") }
+        let database = String(components.path.drop { $0 == "/" })
+        guard !database.isEmpty, !database.contains("/") else { throw refuse("name one database after the host: postgres://USER@HOST/DATABASE") }
+        username = user.removingPercentEncoding ?? user
+        password = components.password.map { $0.removingPercentEncoding ?? $0 }
+        self.database = database.removingPercentEncoding ?? database
+        port = components.port ?? 5432
+        guard (1...65_535).contains(port) else { throw refuse("the port must be between 1 and 65535") }
+        host = components.host.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost"
+        tls = .prefer
+        for item in components.queryItems ?? [] {
+            switch item.name {
+            case "sslmode":
+                guard let mode = item.value.flatMap(TLSMode.init(rawValue:)) else {
+                    throw refuse("sslmode must be disable, prefer or require")
+                }
+                tls = mode
+            case "host":
+                guard let directory = item.value, directory.hasPrefix("/") else { throw refuse("host= must be a socket directory") }
+                socketDirectory = directory
+            default:
+                throw refuse("unknown parameter \(item.name) (known: sslmode, host)")
+            }
+        }
+    }
+
+    /// The URL without its password, for logs and messages.
+    public var description: String {
+        let place = socketDirectory.map { "?host=\($0)" } ?? ""
+        let server = socketDirectory == nil ? "\(host):\(port)" : ""
+        return "postgres://\(username)@\(server)/\(database)\(place)"
+    }
+
+    /// The URL that names this location, password included (for a child process's `--db`).
+    public var url: String {
+        var components = URLComponents()
+        components.scheme = "postgres"
+        components.user = username
+        components.password = password
+        components.host = socketDirectory == nil ? host : ""
+        components.port = socketDirectory == nil ? port : nil
+        components.path = "/" + database
+        components.queryItems = [URLQueryItem(name: "sslmode", value: tls.rawValue)]
+            + (socketDirectory.map { [URLQueryItem(name: "host", value: $0)] } ?? [])
+        return components.string ?? description
+    }
+
+    /// A copy naming another database on the same server (tests create one per run).
+    public func database(_ name: String) -> PostgresLocation {
+        var copy = self
+        copy.database = name
+        return copy
+    }
+
+    var clientConfiguration: PostgresClient.Configuration {
+        var configuration: PostgresClient.Configuration
+        if let socketDirectory {
+            configuration = .init(
+                unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: username, password: password, database: database
+            )
+        } else {
+            let mode: PostgresClient.Configuration.TLS = switch tls {
+            case .disable: .disable
+            case .prefer: .prefer(.makeClientConfiguration())
+            case .require: .require(.makeClientConfiguration())
+            }
+            configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: mode)
+        }
+        configuration.options.connectTimeout = .seconds(5)
+        // Reads of the market come from memory; the database serves the writer, journal pages and
+        // the odd private record.
+        configuration.options.maximumConnections = 8
+        return configuration
+    }
+
+    /// `text` with any password replaced, so a refusal never prints a secret.
+    static func redacted(_ text: String) -> String {
+        guard var components = URLComponents(string: text), components.password != nil else { return text }
+        components.password = "…"
+        return components.string ?? "postgres://…"
+    }
+}

@@ -1,0 +1,217 @@
+import Foundation
+import PostgresNIO
+import TenderCore
+
+/// The market in a PostgreSQL database, which several controllers can share.
+///
+/// The same tables and checks as on SQLite (`PostgresSchema`), written through a
+/// `PostgresGroupCommitWriter` with `synchronous_commit = on`; start-up refuses a server with
+/// `fsync` off. Connections come from a `PostgresClient` pool that this storage runs until `close`.
+public final class PostgresMarketStorage: MarketStorage {
+    public let postgres: PostgresLocation
+    let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let writer: PostgresGroupCommitWriter
+    private let leadership: PostgresLeadership
+    private let logger: Logger
+
+    /// Connects, migrates and checks durability; throws a `StoreError` that names the server.
+    public init(_ location: PostgresLocation, logger: Logger) async throws {
+        self.postgres = location
+        self.logger = logger
+        let client = PostgresClient(configuration: location.clientConfiguration, backgroundLogger: logger)
+        self.client = client
+        self.runner = Task { await client.run() }
+        self.leadership = PostgresLeadership(location: location, logger: logger)
+        self.writer = PostgresGroupCommitWriter(leadership: leadership, logger: logger)
+        do {
+            try await Self.reachable(location, logger: logger)
+            try await client.withConnection { connection in
+                try await PostgresSchema.migrate(on: connection, logger: logger)
+                try await Self.checkDurability(on: connection, logger: logger)
+            }
+        } catch {
+            runner.cancel()
+            if let error = error as? StoreError { throw error }
+            throw StoreError.unreachable(location: location.description, reason: Self.describe(error))
+        }
+    }
+
+    public var location: String { "postgres \(postgres)" }
+
+    /// Fails fast, with the server's own words, when it cannot be reached or refuses us: the pool
+    /// would otherwise keep retrying until its timeout.
+    static func reachable(_ location: PostgresLocation, logger: Logger) async throws {
+        let connection = try await connect(location, logger: logger)
+        try? await connection.close()
+    }
+
+    /// A connection of its own, outside the pool (the leader lock's session).
+    static func connect(_ location: PostgresLocation, logger: Logger) async throws -> PostgresConnection {
+        do {
+            var configuration: PostgresConnection.Configuration
+            if let directory = location.socketDirectory {
+                configuration = .init(
+                    unixSocketPath: "\(directory)/.s.PGSQL.\(location.port)", username: location.username,
+                    password: location.password, database: location.database
+                )
+            } else {
+                let tls: PostgresConnection.Configuration.TLS = switch location.tls {
+                case .disable: .disable
+                case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                }
+                configuration = .init(
+                    host: location.host, port: location.port, username: location.username,
+                    password: location.password, database: location.database, tls: tls
+                )
+            }
+            configuration.options.connectTimeout = .seconds(5)
+            return try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        } catch {
+            throw StoreError.unreachable(location: location.description, reason: describe(error))
+        }
+    }
+
+    /// Refuses a server that would acknowledge a commit it could lose: `fsync` must be on. Each
+    /// write transaction sets `synchronous_commit = on` itself.
+    static func checkDurability(on connection: PostgresConnection, logger: Logger) async throws {
+        var fsync: String?
+        for try await value in try await connection.query("SHOW fsync", logger: logger).decode(String.self) { fsync = value }
+        guard fsync == "on" else { throw StoreError.notDurable(setting: "fsync", found: fsync) }
+    }
+
+    /// Throws unless the server fsyncs its commits (a health check, or a test, runs it any time).
+    public func checkDurability() async throws {
+        try await client.withConnection { connection in try await Self.checkDurability(on: connection, logger: logger) }
+    }
+
+    public func load(policy: MarketPolicy, controller: AccountID) async throws -> LoadedMarket {
+        try await client.withConnection { connection in
+            // One snapshot of the database for the whole load, as SQLite's single read.
+            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            do {
+                let loaded = try await load(policy: policy, controller: controller, on: connection)
+                try await connection.query("COMMIT", logger: logger)
+                return loaded
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    private func load(policy: MarketPolicy, controller: AccountID, on connection: PostgresConnection) async throws -> LoadedMarket {
+        let storedJSON = try await document(kind: MarketDocuments.snapshotKind, id: MarketDocuments.snapshotID, on: connection)
+        let stored = storedJSON.flatMap { try? StoreJSON.decode(Signed<Ledger.Snapshot>.self, from: $0, what: "ledger snapshot") }
+        let snapshot = MarketLoad.trustedSnapshot(stored, controller: controller)
+        var hash: String?
+        if let snapshot, let sequence = Int64(exactly: snapshot.sequence) {
+            let rows = try await connection.query("SELECT hash FROM journal WHERE sequence = \(sequence)", logger: logger)
+            for try await value in rows.decode(String.self) { hash = value }
+        }
+        var load = MarketLoad(snapshot: snapshot, hashAtSnapshot: hash, storedSnapshot: storedJSON != nil)
+        let after = Int64(clamping: load.ledger.sequence)
+        let entries = try await connection.query("\(unescaped: Self.selectJournal) WHERE sequence > \(after) ORDER BY sequence", logger: logger)
+        for try await row in entries.decode(JournalRow.self) {
+            try load.replay(try Self.columns(row).entry())
+        }
+        var records = MarketLoad.Records()
+        let documents = try await connection.query(
+            "SELECT kind, id, body FROM documents WHERE kind = ANY(\(MarketLoad.Records.kinds)) ORDER BY kind, id", logger: logger
+        )
+        for try await (kind, id, body) in documents.decode((String, String, String).self) {
+            try records.add(kind: kind, id: id, json: body)
+        }
+        let deadlines = try await connection.query("SELECT kind, id, due_at FROM deadlines ORDER BY due_at, kind, id", logger: logger)
+        for try await (kind, id, dueAt) in deadlines.decode((String, String, Int64).self) {
+            records.deadlines.append(StoredDeadline(kind: kind, id: id, dueAt: Timestamp(millis: dueAt)))
+        }
+        return try load.finish(policy: policy, records: records)
+    }
+
+    public nonisolated(nonsending) func write(_ records: MarketRecords, at now: Timestamp) async throws {
+        try await writer.write(records, at: now)
+    }
+
+    public func journal(after sequence: UInt64, limit: Int) async throws -> [JournalEntry] {
+        let (after, limit) = (Int64(clamping: sequence), Int64(max(limit, 0)))
+        let rows = try await client.query(
+            "\(unescaped: Self.selectJournal) WHERE sequence > \(after) ORDER BY sequence LIMIT \(limit)", logger: logger
+        )
+        var entries: [JournalEntry] = []
+        for try await row in rows.decode(JournalRow.self) { entries.append(try Self.columns(row).entry()) }
+        return entries
+    }
+
+    public func document(kind: String, id: String) async throws -> String? {
+        try await client.withConnection { connection in try await document(kind: kind, id: id, on: connection) }
+    }
+
+    private func document(kind: String, id: String, on connection: PostgresConnection) async throws -> String? {
+        var body: String?
+        let rows = try await connection.query("SELECT body FROM documents WHERE kind = \(kind) AND id = \(id)", logger: logger)
+        for try await value in rows.decode(String.self) { body = value }
+        return body
+    }
+
+    public func tryToLead(advertising url: String?) async -> Bool {
+        await leadership.tryToLead(advertising: url, at: Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down)))
+    }
+
+    public var isLeading: Bool { leadership.isLeading }
+
+    public func leaderURL() async throws -> String? {
+        var url: String?
+        let rows = try await client.query("SELECT url FROM tender_leader WHERE id = 1", logger: logger)
+        for try await value in rows.decode(String?.self) { url = value }
+        return url
+    }
+
+    public func revision() async throws -> StoreRevision {
+        var revision = StoreRevision(journal: 0, documents: 0)
+        let rows = try await client.query(
+            "SELECT coalesce((SELECT max(sequence) FROM journal), 0), coalesce((SELECT max(revision) FROM documents), 0)", logger: logger
+        )
+        for try await (journal, documents) in rows.decode((Int64, Int64).self) {
+            revision = StoreRevision(journal: UInt64(clamping: journal), documents: documents)
+        }
+        return revision
+    }
+
+    public var statistics: GroupCommitStatistics { writer.statistics }
+
+    public func close() async throws {
+        await leadership.resign()
+        runner.cancel()
+        await runner.value
+    }
+
+    /// Runs `body` on a pooled connection (tests and tools that need raw SQL).
+    public func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in try await body(connection) }
+    }
+
+    // MARK: - Rows
+
+    private typealias JournalRow = (Int64, Int64, String, String, String, String, String?, String?, String?)
+
+    private static let selectJournal = "SELECT sequence, time, operation, postings, previous_hash, hash, request, cause, signature FROM journal"
+
+    private static func columns(_ row: JournalRow) -> JournalColumns {
+        JournalColumns(
+            sequence: row.0, time: row.1, operation: row.2, postings: row.3, previousHash: row.4, hash: row.5,
+            request: row.6, cause: row.7, signature: row.8
+        )
+    }
+
+    /// The server's message for a refused statement, or the error's own words.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] { return message }
+            if let underlying = error.underlying { return String(describing: underlying) }
+            return "\(error.code)"
+        }
+        return String(describing: error)
+    }
+}

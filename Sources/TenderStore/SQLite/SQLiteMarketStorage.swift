@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+import TenderCore
+
+/// The market in one SQLite file (or in memory, for tests): the embedded default, for one
+/// controller on one machine.
+public final class SQLiteMarketStorage: MarketStorage {
+    public let database: TenderDatabase
+    private let writer: GroupCommitWriter
+
+    public init(database: TenderDatabase) {
+        self.database = database
+        self.writer = GroupCommitWriter(database: database)
+    }
+
+    /// Opens (creating and migrating) the database file at `path`.
+    public convenience init(path: URL) throws(StoreError) {
+        self.init(database: try TenderDatabase(path: path))
+    }
+
+    public var location: String { "sqlite \(database.location.displayPath)" }
+
+    public func load(policy: MarketPolicy, controller: AccountID) async throws -> LoadedMarket {
+        try await database.read { db in try Self.load(policy: policy, controller: controller, in: db) }
+    }
+
+    /// Loads inside one read, so the journal and the records are of the same moment.
+    static func load(policy: MarketPolicy, controller: AccountID, in db: Database) throws -> LoadedMarket {
+        let stored = try? DocumentStore.get(
+            Signed<Ledger.Snapshot>.self, kind: MarketDocuments.snapshotKind, id: MarketDocuments.snapshotID, in: db
+        )
+        let snapshot = MarketLoad.trustedSnapshot(stored, controller: controller)
+        let hash = try snapshot.flatMap { try JournalStore.entry(sequence: $0.sequence, in: db)?.hash }
+        var load = MarketLoad(snapshot: snapshot, hashAtSnapshot: hash, storedSnapshot: stored != nil)
+        try JournalStore.forEach(after: load.ledger.sequence, in: db) { try load.replay($0) }
+        var records = MarketLoad.Records()
+        for kind in MarketLoad.Records.kinds {
+            try DocumentStore.forEachBody(kind: kind, in: db) { id, json in try records.add(kind: kind, id: id, json: json) }
+        }
+        records.deadlines = try DeadlineStore.all(in: db)
+        return try load.finish(policy: policy, records: records)
+    }
+
+    public nonisolated(nonsending) func write(_ records: MarketRecords, at now: Timestamp) async throws {
+        try await writer.write { db in try records.write(at: now, in: db) }
+    }
+
+    public func journal(after sequence: UInt64, limit: Int) async throws -> [JournalEntry] {
+        try await database.read { db in try JournalStore.page(after: sequence, limit: limit, in: db) }
+    }
+
+    public func document(kind: String, id: String) async throws -> String? {
+        try await database.read { db in try DocumentStore.body(kind: kind, id: id, in: db) }
+    }
+
+    /// One controller owns an SQLite file: it always leads.
+    public func tryToLead(advertising url: String?) async -> Bool { true }
+
+    public var isLeading: Bool { true }
+
+    public func leaderURL() async throws -> String? { nil }
+
+    public func revision() async throws -> StoreRevision {
+        try await database.read { db in
+            StoreRevision(journal: try JournalStore.head(in: db)?.sequence ?? 0, documents: Int64(db.totalChangesCount))
+        }
+    }
+
+    public var statistics: GroupCommitStatistics { writer.statistics }
+
+    public func close() async throws { try database.close() }
+}
+
+extension MarketRecords {
+    /// Writes the records inside the writer's transaction.
+    func write(at now: Timestamp, in db: Database) throws {
+        try JournalStore.append(journal, in: db)
+        try forEachDocument { kind, id, json in try DocumentStore.put(kind: kind, id: id, json: json, at: now, in: db) }
+        for deadline in deadlines { try DeadlineStore.upsert(deadline, in: db) }
+        for (kind, id) in removedDeadlines { try DeadlineStore.remove(kind: kind, id: id, in: db) }
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+import TenderCore
+import TenderStore
+
+/// The storage protocol's promises, on every backend: what is written loads back as the same
+/// market, a write is all or nothing, the journal only grows at its head, writes keep their order.
+@Suite("Market storage on every backend")
+struct MarketStorageTests {
+    let policy = MarketPolicy(treasury: StoreFixtures.treasury, auditPool: StoreFixtures.treasury)
+    let now = Timestamp(millis: 1_700_000_000_000)
+
+    /// Mints to `accounts` one by one, writing each change as the controller does.
+    func mintEach(_ accounts: [AccountID], into market: inout Marketplace, storage: any MarketStorage) async throws {
+        for (index, account) in accounts.enumerated() {
+            let change = try market.mint(StoreFixtures.micros(Int64(index + 1) * 1_000_000), to: account, now: now)
+            try await storage.write(MarketRecords(change: change, market: market), at: now)
+        }
+    }
+
+    @Test("what is written loads back as the same market: ledger, accounts, deadlines and private records", arguments: StoreBackend.available)
+    func roundTrip(backend: StoreBackend) async throws {
+        try await backend.withScratchStore { store in
+            var market = Marketplace(policy: policy)
+            try await mintEach([StoreFixtures.alice, StoreFixtures.bob, StoreFixtures.carol], into: &market, storage: store.storage)
+            var records = MarketRecords()
+            records.beaconSecrets = [(lease: 7, secret: "s3cret")]
+            records.deadlines = [
+                StoredDeadline(Deadline(kind: .auctionClose, subject: 1, at: now.adding(seconds: 5))),
+                StoredDeadline(Deadline(kind: .leaseCheck, subject: 2, at: now.adding(seconds: 9))),
+            ]
+            try await store.storage.write(records, at: now)
+            // A deadline moved, another handled.
+            try await store.storage.write(.deadline(StoredDeadline(Deadline(kind: .auctionClose, subject: 1, at: now.adding(seconds: 6)))), at: now)
+            try await store.storage.write(.removingDeadline(kind: Deadline.Kind.leaseCheck.rawValue, id: "2"), at: now)
+
+            let loaded = try await store.storage.load(policy: policy, controller: StoreFixtures.treasury)
+            #expect(loaded.market.ledger == market.ledger)
+            #expect(loaded.replayed == 3)
+            #expect(loaded.snapshotSequence == nil && !loaded.snapshotRejected)
+            for account in [StoreFixtures.alice, StoreFixtures.bob, StoreFixtures.carol] {
+                #expect(loaded.market.account(account) == market.account(account))
+            }
+            #expect(loaded.deadlines == [Deadline(kind: .auctionClose, subject: 1, at: now.adding(seconds: 6))])
+            #expect(try await store.storage.beaconSecret(lease: 7) == "s3cret")
+            #expect(try await store.storage.beaconSecret(lease: 8) == nil)
+        }
+    }
+
+    @Test("the journal pages in order from any sequence", arguments: StoreBackend.available)
+    func journalPages(backend: StoreBackend) async throws {
+        try await backend.withScratchStore { store in
+            var market = Marketplace(policy: policy)
+            try await mintEach((0..<7).map { _ in KeyPair().account }, into: &market, storage: store.storage)
+            #expect(try await store.storage.journal(after: 0, limit: 3).map(\.sequence) == [1, 2, 3])
+            #expect(try await store.storage.journal(after: 5, limit: 10).map(\.sequence) == [6, 7])
+            #expect(try await store.storage.journal(after: 7, limit: 10).isEmpty)
+            let whole = try await store.storage.wholeJournal()
+            #expect(whole.count == 7)
+            #expect(try Ledger.replay(whole) == market.ledger)
+        }
+    }
+
+    /// A write whose journal entry does not extend the head is refused whole (its records are
+    /// not stored either), and writes queued beside it are not affected.
+    @Test("a write that does not extend the journal's head is refused whole; the writes beside it land", arguments: StoreBackend.available)
+    func refusedWriteIsWhole(backend: StoreBackend) async throws {
+        try await backend.withScratchStore { store in
+            var market = Marketplace(policy: policy)
+            try await mintEach([StoreFixtures.alice], into: &market, storage: store.storage)
+            // An entry replaying sequence 1 again, with a record riding along.
+            var forged = MarketRecords()
+            forged.journal = [try #require(try await store.storage.journal(after: 0, limit: 1).first)]
+            forged.beaconSecrets = [(lease: 1, secret: "should not be stored")]
+            var honest = MarketRecords()
+            honest.beaconSecrets = [(lease: 2, secret: "stored")]
+            let storage = store.storage
+            let first = Task { try await storage.write(forged, at: now) }
+            let second = Task { try await storage.write(honest, at: now) }
+            await #expect(throws: (any Error).self) { try await first.value }
+            try await second.value
+            #expect(try await store.storage.beaconSecret(lease: 1) == nil)
+            #expect(try await store.storage.beaconSecret(lease: 2) == "stored")
+            #expect(try await store.storage.wholeJournal().count == 1)
+            // The journal still takes its next entry.
+            try await mintEach([StoreFixtures.bob], into: &market, storage: store.storage)
+            #expect(try await store.storage.wholeJournal().count == 2)
+        }
+    }
+
+    /// 200 writes made by an actor for 200 concurrent callers, each extending the journal: they
+    /// land in the order the actor made them (each entry needs the one before), as the market's
+    /// actor relies on, and share transactions.
+    @Test("concurrent writes keep their call order and share transactions", arguments: StoreBackend.available)
+    func groupCommitKeepsOrder(backend: StoreBackend) async throws {
+        try await backend.withScratchStore { store in
+            var market = Marketplace(policy: policy)
+            var batches: [MarketRecords] = []
+            for _ in 0..<200 {
+                let change = try market.mint(StoreFixtures.micros(1), to: KeyPair().account, now: now)
+                batches.append(MarketRecords(change: change, market: market))
+            }
+            let storage = store.storage
+            let sequencer = Sequencer(batches: batches, storage: storage)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in batches {
+                    group.addTask { try await sequencer.writeNext(at: now) }
+                }
+                try await group.waitForAll()
+            }
+            let loaded = try await storage.load(policy: policy, controller: StoreFixtures.treasury)
+            #expect(loaded.market.ledger == market.ledger)
+            #expect(storage.statistics.itemsCommitted >= 200)
+            #expect(storage.statistics.transactionsCommitted < 200)
+        }
+    }
+
+    @Test("a snapshot signed by the controller resumes the load; one signed by another key is reported and ignored", arguments: StoreBackend.available)
+    func snapshotResume(backend: StoreBackend) async throws {
+        try await backend.withScratchStore { store in
+            let controller = KeyPair()
+            var market = Marketplace(policy: policy)
+            try await mintEach((0..<5).map { _ in KeyPair().account }, into: &market, storage: store.storage)
+            let snapshot = market.ledger.snapshot
+            try await mintEach((0..<2).map { _ in KeyPair().account }, into: &market, storage: store.storage)
+            for (signer, resumes) in [(KeyPair(), false), (controller, true)] {
+                let json = String(decoding: try CanonicalJSON.encode(try Signed(snapshot, by: signer)), as: UTF8.self)
+                try await store.storage.write(.snapshot(json: json), at: now)
+                let loaded = try await store.storage.load(policy: policy, controller: controller.account)
+                #expect(loaded.market.ledger == market.ledger)
+                #expect(loaded.snapshotSequence == (resumes ? 5 : nil))
+                #expect(loaded.snapshotRejected == !resumes)
+                #expect(loaded.replayed == (resumes ? 2 : 7))
+            }
+        }
+    }
+}
+
+/// Hands each caller the next batch and writes it in the same actor turn, as `MarketService` does.
+private actor Sequencer {
+    private var next = 0
+    private let batches: [MarketRecords]
+    private let storage: any MarketStorage
+
+    init(batches: [MarketRecords], storage: any MarketStorage) {
+        self.batches = batches
+        self.storage = storage
+    }
+
+    func writeNext(at now: Timestamp) async throws {
+        let records = batches[next]
+        next += 1
+        try await storage.write(records, at: now)
+    }
+}

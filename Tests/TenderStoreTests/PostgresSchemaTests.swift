@@ -1,0 +1,68 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+import TenderCore
+import TenderStore
+
+/// What only PostgreSQL needs checking: the journal's triggers against raw SQL, migrations run
+/// once when several controllers start together, and clear refusals. Runs when
+/// `TENDER_TEST_POSTGRES` names a server.
+@Suite("PostgreSQL schema", .enabled(if: StoreBackend.postgresServer != nil, "TENDER_TEST_POSTGRES names no server"))
+struct PostgresSchemaTests {
+    let policy = MarketPolicy(treasury: StoreFixtures.treasury, auditPool: StoreFixtures.treasury)
+    let now = Timestamp(millis: 1_700_000_000_000)
+
+    @Test("journal rows cannot be updated, deleted or truncated, even with raw SQL")
+    func journalIsAppendOnly() async throws {
+        try await StoreBackend.postgres.withScratchStore { store in
+            var market = Marketplace(policy: policy)
+            let change = try market.mint(StoreFixtures.micros(5), to: StoreFixtures.alice, now: now)
+            try await store.storage.write(MarketRecords(change: change, market: market), at: now)
+            let postgres = try #require(store.storage as? PostgresMarketStorage)
+            let logger = StoreBackend.logger
+            for statement in ["UPDATE journal SET time = 0", "DELETE FROM journal", "TRUNCATE journal"] {
+                let refusal = await #expect(throws: PSQLError.self) {
+                    try await postgres.withConnection { try await $0.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+                }
+                #expect(refusal?.serverInfo?[.message]?.contains("append-only") == true, "\(statement)")
+            }
+            #expect(try await store.storage.wholeJournal().count == 1)
+        }
+    }
+
+    @Test("three controllers opening a new database at once run its migrations once")
+    func concurrentMigrations() async throws {
+        let server = try #require(StoreBackend.postgresServer)
+        let logger = StoreBackend.logger
+        let name = "tender_scratch_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let location = try await PostgresAdmin.createDatabase(name, on: server, logger: logger)
+        defer { Task { try? await PostgresAdmin.dropDatabase(name, on: server, logger: logger) } }
+        let opened = try await withThrowingTaskGroup(of: PostgresMarketStorage.self) { group in
+            for _ in 0..<3 { group.addTask { try await PostgresMarketStorage(location, logger: logger) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let migrations = try await opened[0].withConnection { connection in
+            try await connection.query("SELECT count(*) FROM tender_migrations", logger: logger).collect().first?.decode(Int64.self)
+        }
+        #expect(migrations == 1)
+        for storage in opened { try await storage.close() }
+    }
+}
+
+/// A `postgres://` location is parsed with clear refusals, on any machine.
+@Suite("PostgreSQL locations")
+struct PostgresLocationTests {
+    @Test("a URL that names no user or database, or a server that is not there, is refused with what to fix")
+    func refusals() async throws {
+        #expect(throws: StoreError.self) { try PostgresLocation(url: "postgres://localhost/db") }
+        #expect(throws: StoreError.self) { try PostgresLocation(url: "postgres://me@localhost/") }
+        #expect(throws: StoreError.self) { try PostgresLocation(url: "postgres://me@localhost/db?sslmode=maybe") }
+        let secret = try #require(throws: StoreError.self) { try PostgresLocation(url: "postgres://me:hunter2@localhost:99999/db") }
+        #expect(!secret.description.contains("hunter2"))
+        let location = try PostgresLocation(url: "postgres://me:pw@127.0.0.1:1/db?sslmode=disable")
+        #expect(location.description == "postgres://me@127.0.0.1:1/db")
+        let unreachable = await #expect(throws: StoreError.self) { try await PostgresMarketStorage(location, logger: StoreBackend.logger) }
+        #expect(unreachable?.description.contains("cannot reach the database at postgres://me@127.0.0.1:1/db") == true)
+    }
+}

@@ -1,0 +1,42 @@
+import Hummingbird
+import TenderCore
+
+/// On a controller that follows a shared database, sends what only the leader may handle to the
+/// leader: every write, every signed request (a signed read spends a nonce, which is a write) and
+/// the event stream (events are the leader's changes as it makes them). Unsigned reads are
+/// answered here from the follower's copy of the market.
+///
+/// The answer is `307 Temporary Redirect` to the same path on the leader's advertised URL: the
+/// method and body are kept, and the signature covers neither host nor port, so the request
+/// verifies there as sent. With no leader known (a failover in progress) the answer is 503 with
+/// `Retry-After: 1`.
+struct LeaderRedirect<Context: RequestContext>: RouterMiddleware {
+    let service: MarketService
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard !service.isLeading, Self.needsLeader(request) else { return try await next(request, context) }
+        return Self.redirect(request, to: service.leaderURL)
+    }
+
+    static func needsLeader(_ request: Request) -> Bool {
+        if request.method != .get && request.method != .head { return true }
+        let signature = RequestSignature.signatureHeader.lowercased()
+        if request.headers.contains(where: { $0.name.canonicalName == signature }) { return true }
+        return request.uri.path == "/v1/events"
+    }
+
+    static func redirect(_ request: Request, to leader: String?) -> Response {
+        guard let leader, !leader.isEmpty else {
+            var response = ProblemResponse.response(for: API.Problem(
+                title: "No leader", status: 503,
+                detail: "this controller follows a shared database and no controller leads it at the moment; try again shortly"
+            ))
+            response.headers[.retryAfter] = "1"
+            return response
+        }
+        let base = leader.hasSuffix("/") ? String(leader.dropLast()) : leader
+        var headers = HTTPFields()
+        headers[.location] = base + request.uri.description
+        return Response(status: .temporaryRedirect, headers: headers)
+    }
+}
