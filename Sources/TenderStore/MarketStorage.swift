@@ -40,11 +40,19 @@ public protocol MarketStorage: Sendable {
     /// True while this controller holds the lead; false once the connection that held it is gone.
     var isLeading: Bool { get }
 
+    /// Lets the lead go, so another controller can take it (a takeover that failed half way).
+    func resign() async
+
     /// Where the current leader said writes should go, if any controller leads.
     func leaderURL() async throws -> String?
 
     /// Changes whenever a write commits: what a following controller polls to know when to reload.
     func revision() async throws -> StoreRevision
+
+    /// What changed since `revision`: the journal's entries after its head and the records
+    /// written since, for `Marketplace.follow`, with the revision they bring a follower to; nil
+    /// when this store cannot tell (the follower then reloads the whole market).
+    func changes(since revision: StoreRevision) async throws -> (update: Marketplace.StoredUpdate, revision: StoreRevision)?
 
     /// Group-commit counters, for metrics and tests.
     var statistics: GroupCommitStatistics { get }

@@ -19,6 +19,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreachable(location: String, reason: String)
     /// The PostgreSQL server would not make a commit durable (`fsync` is off).
     case notDurable(setting: String, found: String?)
+    /// The database refused or failed a read.
+    case readFailed(location: String, reason: String)
     /// A schema migration failed; the database is left at the last migration that committed.
     case migrationFailed(reason: String)
 
@@ -58,6 +60,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "cannot reach the database at \(location): \(reason)"
         case .notDurable(let setting, let found):
             "the database server has \(setting) = \(found ?? "unreadable"): commits would not be durable"
+        case .readFailed(let location, let reason):
+            "cannot read the database at \(location): \(reason)"
         case .migrationFailed(let reason):
             "schema migration failed: \(reason)"
         case .encodingFailed(let what, let reason):

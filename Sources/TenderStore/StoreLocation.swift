@@ -12,6 +12,11 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
             self = .postgres(try PostgresLocation(url: text))
         } else {
             guard !text.isEmpty else { throw .badLocation(text: text, reason: "name an SQLite file or a postgres:// URL") }
+            // A mistyped URL must not quietly become a market of its own in a file of that name.
+            let lowered = text.lowercased()
+            if text.contains("://") || lowered.hasPrefix("postgres:") || lowered.hasPrefix("postgresql:") {
+                throw .badLocation(text: PostgresLocation.redacted(text), reason: "only postgres://USER@HOST:PORT/DATABASE URLs are understood; a file path has no ://")
+            }
             self = .sqlite(URL(fileURLWithPath: text))
         }
     }

@@ -50,6 +50,7 @@ struct FailoverTests {
         let acks = AckLog()
         let bases = controllers.map(\.baseURL)
         var resumptions: [Duration] = []
+        var stalled = Duration.zero
         let runs = try await withThrowingTaskGroup(of: Writer.self) { group in
             for index in 0..<Self.writers {
                 let amount = try Amount(micros: Int64(2_000 + index))
@@ -68,6 +69,21 @@ struct FailoverTests {
                 resumptions.append(resumed - killedAt)
                 try await leader.start()
             }
+            // A leader that is alive but stuck (SIGSTOP) is fenced: its heartbeat goes stale, a
+            // follower ends its database session and leads; woken up, it follows.
+            try await acks.waitForNext(after: .now, within: .seconds(30))
+            let stuck = try #require(try await Self.leader(among: controllers), "no controller says it leads")
+            stuck.send(SIGSTOP)
+            let stoppedAt = ContinuousClock.now
+            // Answers it sent before it stopped are read within moments; after that, only a new
+            // leader can acknowledge anything.
+            try await Task.sleep(for: .milliseconds(500))
+            let resumed = try await acks.waitForNext(after: .now, within: .seconds(60))
+            stalled = resumed - stoppedAt
+            stuck.send(SIGCONT)
+            try await Task.sleep(for: .seconds(1))
+            let stuckRole = try? await TenderAPIClient(baseURL: stuck.baseURL, timeout: 5).health().role
+            #expect(stuckRole == "follower", "a fenced leader that wakes up follows")
             try await Task.sleep(for: .milliseconds(500))
             acks.stop()
             return try await group.reduce(into: []) { $0.append($1) }
@@ -75,6 +91,8 @@ struct FailoverTests {
         let slowest = try #require(resumptions.max())
         print("failover: writes resumed \(resumptions.map { String(format: "%.2f s", Double($0 / .milliseconds(1)) / 1_000) }) after each SIGKILL of the leader")
         #expect(slowest < .seconds(15))
+        print("failover: a stopped leader was fenced and writes resumed after \(String(format: "%.2f s", Double(stalled / .milliseconds(1)) / 1_000))")
+        #expect(stalled < .seconds(30))
 
         // Any controller answers reads; the journal is the leader's, verified end to end.
         let reader = try TenderAPIClient(baseURL: bases[0], timeout: 20)

@@ -115,6 +115,41 @@ struct MarketStorageTests {
         }
     }
 
+    /// What a follower of a shared store reads: everything written since its revision, which
+    /// brings a copy loaded then to the same market. A store nobody follows (SQLite) says nil.
+    @Test("changes since a revision bring a copy loaded then up to the store", arguments: StoreBackend.available)
+    func changesSinceRevision(backend: StoreBackend) async throws {
+        try await backend.withScratchStore { store in
+            var market = Marketplace(policy: policy)
+            try await mintEach([StoreFixtures.alice], into: &market, storage: store.storage)
+            let before = try await store.storage.revision()
+            var copy = try await store.storage.load(policy: policy, controller: StoreFixtures.treasury).market
+            try await mintEach([StoreFixtures.bob, StoreFixtures.carol], into: &market, storage: store.storage)
+            let change = try market.transfer(StoreFixtures.micros(7), from: StoreFixtures.bob, to: StoreFixtures.alice, now: now)
+            var records = MarketRecords(change: change, market: market)
+            records.accounts = [market.account(StoreFixtures.bob)]
+            records.counters = market.counters
+            try await store.storage.write(records, at: now)
+
+            guard let (update, reached) = try await store.storage.changes(since: before) else {
+                #expect(backend == .sqlite, "only a store nobody follows may decline")
+                return
+            }
+            #expect(update.journal.map(\.sequence) == [2, 3, 4])
+            #expect(update.accounts.map(\.id) == [StoreFixtures.bob])
+            #expect(update.counters == market.counters)
+            #expect(reached == (try await store.storage.revision()))
+            try copy.follow(update)
+            #expect(copy.ledger == market.ledger)
+            for account in [StoreFixtures.alice, StoreFixtures.bob, StoreFixtures.carol] {
+                #expect(copy.account(account) == market.account(account))
+            }
+            // Nothing new: an empty update at the same revision.
+            let (nothing, same) = try #require(try await store.storage.changes(since: reached))
+            #expect(nothing.isEmpty && same == reached)
+        }
+    }
+
     @Test("a snapshot signed by the controller resumes the load; one signed by another key is reported and ignored", arguments: StoreBackend.available)
     func snapshotResume(backend: StoreBackend) async throws {
         try await backend.withScratchStore { store in

@@ -50,6 +50,46 @@ struct PostgresSchemaTests {
     }
 }
 
+extension PostgresSchemaTests {
+    /// The lead is the lock's session: ended from outside (an administrator, a server restart, a
+    /// network that ate it), the leader finds out at its next heartbeat and stops writing, the
+    /// leader's URL is no longer handed out, and another controller can lead.
+    @Test("a leader whose lock session is ended stops writing; nobody is named leader until another takes the lock", .timeLimit(.minutes(1)))
+    func endedLockSession() async throws {
+        let server = try #require(StoreBackend.postgresServer)
+        let logger = StoreBackend.logger
+        let name = "tender_scratch_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let location = try await PostgresAdmin.createDatabase(name, on: server, logger: logger)
+        defer { Task { try? await PostgresAdmin.dropDatabase(name, on: server, logger: logger) } }
+        let first = try await PostgresMarketStorage(location, logger: logger)
+        let second = try await PostgresMarketStorage(location, logger: logger)
+        #expect(await first.tryToLead(advertising: "http://first:1"))
+        #expect(await !second.tryToLead(advertising: "http://second:1"))
+        #expect(try await second.leaderURL() == "http://first:1")
+        #expect(first.isLeading)
+
+        let ended = try await second.withConnection { connection in
+            try await connection.query("""
+                SELECT pg_terminate_backend(pid) FROM pg_locks
+                WHERE locktype = 'advisory' AND granted AND objid = \(0x0000_0002 as Int64)::oid AND pid <> pg_backend_pid()
+                  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                """, logger: logger).collect().count
+        }
+        #expect(ended == 1)
+        // The leader's next heartbeat finds its session gone.
+        for _ in 0..<100 where first.isLeading { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!first.isLeading)
+        var records = MarketRecords()
+        records.beaconSecrets = [(lease: 1, secret: "late")]
+        await #expect(throws: StoreError.notLeading) { try await first.write(records, at: Timestamp(millis: 0)) }
+        #expect(try await second.leaderURL() == nil)
+        #expect(await second.tryToLead(advertising: "http://second:1"))
+        #expect(try await first.leaderURL() == "http://second:1")
+        try await first.close()
+        try await second.close()
+    }
+}
+
 /// A `postgres://` location is parsed with clear refusals, on any machine.
 @Suite("PostgreSQL locations")
 struct PostgresLocationTests {
@@ -60,6 +100,15 @@ struct PostgresLocationTests {
         #expect(throws: StoreError.self) { try PostgresLocation(url: "postgres://me@localhost/db?sslmode=maybe") }
         let secret = try #require(throws: StoreError.self) { try PostgresLocation(url: "postgres://me:hunter2@localhost:99999/db") }
         #expect(!secret.description.contains("hunter2"))
+        // A password a URL parser trips on is not printed either.
+        let awkward = try #require(throws: StoreError.self) { try PostgresLocation(url: "postgres://me:p@ss#w/rd@db/tender") }
+        #expect(!awkward.description.contains("ss#w/rd"), "\(awkward)")
+        #expect(try PostgresLocation(url: "POSTGRES://me@db/tender").database == "tender")
+        // A mistyped URL is refused, not taken as the name of a new SQLite file.
+        for typo in ["postgres:/me@db/tender", "pg://me@db/tender", "postgresql:me@db"] {
+            #expect(throws: StoreError.self, "\(typo)") { try StoreLocation(typo) }
+        }
+        #expect(try StoreLocation("postgres.sqlite").file?.lastPathComponent == "postgres.sqlite")
         let location = try PostgresLocation(url: "postgres://me:pw@127.0.0.1:1/db?sslmode=disable")
         #expect(location.description == "postgres://me@127.0.0.1:1/db")
         let unreachable = await #expect(throws: StoreError.self) { try await PostgresMarketStorage(location, logger: StoreBackend.logger) }

@@ -61,6 +61,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Configuration file; the built-in defaults apply when it is absent.")
     var config: String = "controller/tender-controller.yaml"
 
+    @Flag(help: "On a shared (PostgreSQL) database, start even though the journal was signed by another key: a deliberate key rotation (clients then re-pin with tender ledger verify --accept-new-key).")
+    var acceptNewKey = false
+
     @Flag(help: "Development mode: opens the faucet (POST /v1/faucet).")
     var dev = false
 
@@ -95,7 +98,7 @@ struct Serve: AsyncParsableCommand {
         do {
             let app = try await ControllerApplication.make(
                 config: loaded, dev: dev, store: store, artifactsDirectory: artifactsURL,
-                keyFile: loaded.keyFile.map { URL(fileURLWithPath: $0) }, logger: logger
+                keyFile: loaded.keyFile.map { URL(fileURLWithPath: $0) }, acceptNewKey: acceptNewKey, logger: logger
             )
             logger.info("tender-controller listening", metadata: ["listen": "\(loaded.listen)", "db": "\(store)", "dev": "\(dev)"])
             try await app.runService()
@@ -105,6 +108,9 @@ struct Serve: AsyncParsableCommand {
         } catch let error as StoreError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
+        } catch let error as ConfigError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
         }
     }
 }
@@ -122,7 +128,9 @@ struct CheckConfig: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let loaded = try ControllerConfig.load(path: config)
+            var loaded = try ControllerConfig.load(path: config)
+            // A database URL may carry a password: never print it.
+            loaded.database = PostgresLocation.redacted(loaded.database)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(loaded), as: UTF8.self))

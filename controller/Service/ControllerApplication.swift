@@ -35,6 +35,19 @@ public enum ControllerApplication {
         return routes
     }
 
+    /// Every controller on a shared database must sign as one key: a controller started with a
+    /// key of its own (one made per machine rather than copied) would sign entries that no
+    /// `ledger verify` can then accept. It refuses to start unless the journal's last entry is
+    /// signed by its key, or the operator says the key is being rotated on purpose.
+    static func checkJournalSigner(_ storage: any MarketStorage, key: AccountID) async throws {
+        let head = try await storage.revision().journal
+        guard head > 0, let entry = try await storage.journal(after: head - 1, limit: 1).first, entry.signature != nil else { return }
+        guard entry.isSigned(by: key) else {
+            try? await storage.close()
+            throw ControllerKeyError.journalSignedByAnotherKey(sequence: head, account: key.hex)
+        }
+    }
+
     /// The controller's long-running services: the market clock (auctions, lease checks, beacon
     /// reveals, dispute deadlines and the referee) and the built-in auditor.
     public static func services(
@@ -54,7 +67,9 @@ public enum ControllerApplication {
             }
         }
         let runners = JobRunners(artifacts: try DirectoryArtifactStore(directory: artifactsDirectory), exec: isolation)
+        // Services stop in the reverse of this order: the store is closed last.
         return [
+            StoreCloser(storage: service.storage),
             Replication(service: service),
             MarketClock(
                 service: service, runners: runners, referee: metrics.referee, runExec: budget.runExec, interval: clockInterval, logger: logger
@@ -69,16 +84,25 @@ public enum ControllerApplication {
     /// `ControllerKeyError` says how to make one). Without it the key is `controller.key` next to an
     /// SQLite database, created on first start; a PostgreSQL database needs `keyFile`.
     public static func make(
-        config: ControllerConfig, dev: Bool, store: StoreLocation, artifactsDirectory: URL, keyFile: URL? = nil, logger: Logger
+        config: ControllerConfig, dev: Bool, store: StoreLocation, artifactsDirectory: URL, keyFile: URL? = nil,
+        acceptNewKey: Bool = false, logger: Logger
     ) async throws -> some ApplicationProtocol {
         // Read before the database is opened, so a missing key file leaves no empty database behind.
         guard let keyPath = keyFile ?? store.file.map({ ControllerKey.defaultURL(next: $0) }) else {
             throw ControllerKeyError.sharedDatabaseNeedsKeyFile
         }
+        // Followers send clients to the leader's advertised URL: an address that means "this
+        // machine" to the client would send them, signed requests and all, somewhere else.
+        if store.file == nil, config.advertise == nil, let host = ListenAddress(config.listen)?.host, ["0.0.0.0", "::", "[::]"].contains(host) {
+            throw ConfigError.invalid("--advertise", ["with a shared database and --listen \(config.listen), name the URL other machines reach this controller at, e.g. --advertise http://10.0.0.5:8080"])
+        }
         let operatorKey = try keyFile.map { try ControllerKey.load(from: $0) }
         let storage = try await store.open(logger: logger)
         let key = try operatorKey ?? ControllerKey.loadOrCreate(at: keyPath)
         logger.notice("controller key", metadata: ["account": "\(key.account)", "file": "\(keyPath.path)"])
+        if store.file == nil, !acceptNewKey {
+            try await checkJournalSigner(storage, key: key.account)
+        }
         let policy = config.policy(treasury: key.account, auditPool: key.account)
         let advertised = config.advertise ?? ListenAddress(config.listen).map { "http://\($0.host):\($0.port)" }
         let service = try await MarketService(

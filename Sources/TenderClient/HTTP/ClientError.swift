@@ -44,9 +44,13 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .unreachable(let controller, let reason):
+        case .unreachable(let controller, let reason) where reason == "connection refused" || reason == "host not found":
             return "cannot reach the controller at \(controller) (\(reason)): is it running? "
                 + "Start one with: tender-controller serve --dev"
+        case .unreachable(let controller, let reason):
+            // The request may have arrived: a write that got no answer may still have happened.
+            return "no answer from the controller at \(controller) (\(reason)); a change sent may or may not have "
+                + "been made: check (tender ledger balance, tender job status) before sending it again"
         case .api(let status, let problem):
             var lines = [problem.detail.isEmpty ? "\(problem.title) (HTTP \(status))" : "\(problem.detail) (HTTP \(status) \(problem.title))"]
             lines += (problem.problems ?? []).map { "  \($0)" }

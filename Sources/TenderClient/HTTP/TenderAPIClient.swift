@@ -164,7 +164,9 @@ public struct TenderAPIClient: Sendable {
         // A follower of a shared database sends writes to its leader: the same bytes go there.
         for _ in 0..<Self.maximumRedirects {
             guard [307, 308].contains(response.status), let location = response.headers["location"],
-                  let next = URL(string: location, relativeTo: urlRequest.url)?.absoluteURL else { break }
+                  let next = URL(string: location, relativeTo: urlRequest.url)?.absoluteURL,
+                  // Never from https to plain http: the signed request would cross the network in clear.
+                  !(urlRequest.url?.scheme == "https" && next.scheme != "https") else { break }
             urlRequest.url = next
             response = try await transmit(urlRequest)
         }
@@ -182,7 +184,7 @@ public struct TenderAPIClient: Sendable {
         do {
             (data, response) = try await Task { try await session.data(for: urlRequest) }.value
         } catch {
-            throw unreachable(error)
+            throw unreachable(error, at: urlRequest.url)
         }
         guard let http = response as? HTTPURLResponse else {
             throw .unexpectedResponse(status: 0, reason: "not an HTTP response")
@@ -216,7 +218,7 @@ public struct TenderAPIClient: Sendable {
 
     // MARK: - Transport errors
 
-    private func unreachable(_ error: any Error) -> ClientError {
+    private func unreachable(_ error: any Error, at url: URL? = nil) -> ClientError {
         let reason: String
         if let urlError = error as? URLError {
             switch urlError.code {
@@ -234,7 +236,12 @@ public struct TenderAPIClient: Sendable {
         } else {
             reason = "\(error)"
         }
-        return .unreachable(controller: base, reason: reason)
+        // The controller actually tried: after a follower's redirect, the leader.
+        var controller = base
+        if let url, !url.absoluteString.hasPrefix(base), let scheme = url.scheme, let host = url.host {
+            controller = "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
+        }
+        return .unreachable(controller: controller, reason: reason)
     }
 
     private static func trimmingTrailingSlashes(_ text: String) -> String {

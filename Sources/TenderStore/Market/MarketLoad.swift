@@ -63,6 +63,14 @@ public struct MarketLoad {
             }
         }
 
+        /// The records as a follower takes them.
+        public var update: Marketplace.StoredUpdate {
+            var update = Marketplace.StoredUpdate()
+            (update.accounts, update.orders, update.leases) = (accounts, orders, leases)
+            (update.disputes, update.artifacts, update.counters) = (disputes, artifacts, counters)
+            return update
+        }
+
         /// The kinds `add` keeps: what a backend needs to read.
         public static let kinds = [
             MarketDocuments.accountKind, MarketDocuments.orderKind, MarketDocuments.leaseKind,

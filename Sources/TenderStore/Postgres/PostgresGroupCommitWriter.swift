@@ -28,6 +28,8 @@ final class PostgresGroupCommitWriter: Sendable {
     private struct Item: Sendable {
         let records: MarketRecords
         let now: Timestamp
+        /// The leadership term the write was made in: it runs only in that term.
+        let term: UInt64
         let continuation: CheckedContinuation<Void, any Error>
     }
 
@@ -42,7 +44,7 @@ final class PostgresGroupCommitWriter: Sendable {
     /// Queued on the caller's executor before the first suspension, so calls keep their order.
     nonisolated(nonsending) func write(_ records: MarketRecords, at now: Timestamp) async throws {
         try await withCheckedThrowingContinuation { continuation in
-            enqueue(Item(records: records, now: now, continuation: continuation))
+            enqueue(Item(records: records, now: now, term: leadership.term, continuation: continuation))
         }
     }
 
@@ -59,14 +61,20 @@ final class PostgresGroupCommitWriter: Sendable {
     /// Runs batches until nothing is queued. Only one drain runs at a time (`isDraining`).
     private func drain() async {
         while true {
-            let batch: [Item] = state.withLock { state in
+            let taken: [Item] = state.withLock { state in
                 let count = min(state.pending.count, maximumBatchSize)
                 let batch = Array(state.pending.prefix(count))
                 state.pending.removeFirst(count)
                 if batch.isEmpty { state.isDraining = false }
                 return batch
             }
-            guard !batch.isEmpty else { return }
+            guard !taken.isEmpty else { return }
+            // A write made while this controller led before (computed from that term's market) is
+            // refused, never run in a later term on a market that was reloaded since.
+            let term = leadership.term
+            for item in taken where item.term != term { item.continuation.resume(throwing: StoreError.notLeading) }
+            let batch = taken.filter { $0.term == term }
+            guard !batch.isEmpty else { continue }
             let (errors, transactionError) = await run(batch)
             state.withLock { state in
                 let failed = errors.count { $0 != nil }
@@ -89,22 +97,49 @@ final class PostgresGroupCommitWriter: Sendable {
     }
 
     /// One transaction for the batch: each item's own error (nil when it was written), and the
-    /// transaction's error when it did not commit.
+    /// transaction's error when it did not commit. The whole batch goes first as a few statements
+    /// (`PostgresBatch`); only if the server refuses one is it run again item by item.
     private func run(_ batch: [Item]) async -> (errors: [(any Error)?], transactionError: StoreError?) {
-        guard let connection = leadership.connection else { return ([], .notLeading) }
+        guard let term = batch.first?.term, let connection = leadership.connection(inTerm: term) else { return ([], .notLeading) }
+        do {
+            let combined = try PostgresBatch(batch.map { ($0.records, $0.now) })
+            try await transaction(on: connection) { try await combined.write(on: connection, logger: logger) }
+            return (Array(repeating: nil, count: batch.count), nil)
+        } catch let error as PSQLError where error.serverInfo != nil {
+            // Refused and rolled back: find the write that caused it.
+        } catch is StoreError {
+            // A write that cannot be encoded: it alone is refused, below.
+        } catch {
+            return ([], .commitFailed(reason: PostgresMarketStorage.describe(error)))
+        }
+        return await runItemByItem(batch, on: connection)
+    }
+
+    /// BEGIN, `synchronous_commit = on`, `body`, COMMIT; ROLLBACK if anything throws.
+    private func transaction(on connection: PostgresConnection, _ body: () async throws -> Void) async throws {
+        try await connection.query("BEGIN", logger: logger)
+        do {
+            try await connection.query("SET LOCAL synchronous_commit = on", logger: logger)
+            try await body()
+            try await connection.query("COMMIT", logger: logger)
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+
+    /// The batch again, each item in its own savepoint, so a refusal undoes its own item alone.
+    private func runItemByItem(_ batch: [Item], on connection: PostgresConnection) async -> (errors: [(any Error)?], transactionError: StoreError?) {
         var errors: [(any Error)?] = []
         do {
-            try await connection.query("BEGIN", logger: logger)
-            do {
-                try await connection.query("SET LOCAL synchronous_commit = on", logger: logger)
+            try await transaction(on: connection) {
                 for item in batch {
                     try await connection.query("SAVEPOINT item", logger: logger)
                     do {
-                        try await item.records.write(at: item.now, on: connection, logger: logger)
+                        try await PostgresBatch([(item.records, item.now)]).write(on: connection, logger: logger)
                         try await connection.query("RELEASE SAVEPOINT item", logger: logger)
                         errors.append(nil)
                     } catch let error as PSQLError where error.serverInfo != nil {
-                        // The server refused a statement: undo this item alone.
                         try await connection.query("ROLLBACK TO SAVEPOINT item", logger: logger)
                         errors.append(StoreError.commitFailed(reason: PostgresMarketStorage.describe(error)))
                     } catch let error as StoreError {
@@ -112,47 +147,10 @@ final class PostgresGroupCommitWriter: Sendable {
                         errors.append(error)
                     }
                 }
-                try await connection.query("COMMIT", logger: logger)
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
             }
             return (errors, nil)
         } catch {
             return (errors, .commitFailed(reason: PostgresMarketStorage.describe(error)))
-        }
-    }
-}
-
-extension MarketRecords {
-    /// Writes the records inside the writer's transaction, one statement each.
-    func write(at now: Timestamp, on connection: PostgresConnection, logger: Logger) async throws {
-        for entry in journal {
-            let c = try JournalColumns(entry)
-            try await connection.query("""
-                INSERT INTO journal (sequence, time, operation, postings, previous_hash, hash, request, cause, signature)
-                VALUES (\(c.sequence), \(c.time), \(c.operation), \(c.postings), \(c.previousHash), \(c.hash), \(c.request), \(c.cause), \(c.signature))
-                """, logger: logger)
-        }
-        var documents: [(kind: String, id: String, json: String)] = []
-        try forEachDocument { kind, id, json in documents.append((kind, id, json)) }
-        if !documents.isEmpty {
-            // One statement for every document of the change.
-            try await connection.query("""
-                INSERT INTO documents (kind, id, body, updated_at)
-                SELECT kind, id, body, \(now.millis) FROM unnest(\(documents.map(\.kind))::text[], \(documents.map(\.id))::text[], \(documents.map(\.json))::text[]) AS d(kind, id, body)
-                ON CONFLICT (kind, id) DO UPDATE
-                SET body = excluded.body, updated_at = excluded.updated_at, revision = nextval('tender_document_revision')
-                """, logger: logger)
-        }
-        for deadline in deadlines {
-            try await connection.query("""
-                INSERT INTO deadlines (kind, id, due_at) VALUES (\(deadline.kind), \(deadline.id), \(deadline.dueAt.millis))
-                ON CONFLICT (kind, id) DO UPDATE SET due_at = excluded.due_at
-                """, logger: logger)
-        }
-        for (kind, id) in removedDeadlines {
-            try await connection.query("DELETE FROM deadlines WHERE kind = \(kind) AND id = \(id)", logger: logger)
         }
     }
 }

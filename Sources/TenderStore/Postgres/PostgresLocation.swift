@@ -20,14 +20,15 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
 
     /// True for text that names a PostgreSQL database rather than a file.
     public static func isURL(_ text: String) -> Bool {
-        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
+        let lowered = text.lowercased()
+        return lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://")
     }
 
     public init(url text: String) throws(StoreError) {
         func refuse(_ reason: String) -> StoreError {
             .badLocation(text: Self.redacted(text), reason: reason)
         }
-        guard Self.isURL(text), let components = URLComponents(string: text) else {
+        guard Self.isURL(text), let components = URLComponents(string: Self.normalizedScheme(text)) else {
             throw refuse("expected postgres://USER@HOST:PORT/DATABASE")
         }
         guard let user = components.user, !user.isEmpty else { throw refuse("name the user: postgres://USER@HOST/DATABASE") }
@@ -38,7 +39,9 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         self.database = database.removingPercentEncoding ?? database
         port = components.port ?? 5432
         guard (1...65_535).contains(port) else { throw refuse("the port must be between 1 and 65535") }
-        host = components.host.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost"
+        // An IPv6 literal comes bracketed ([::1]); the connection wants the bare address.
+        let named = components.host.map { $0.hasPrefix("[") && $0.hasSuffix("]") ? String($0.dropFirst().dropLast()) : $0 }
+        host = named.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost"
         tls = .prefer
         for item in components.queryItems ?? [] {
             switch item.name {
@@ -54,6 +57,12 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
                 throw refuse("unknown parameter \(item.name) (known: sslmode, host)")
             }
         }
+    }
+
+    /// `text` with its scheme in lower case, as URL parsing expects.
+    private static func normalizedScheme(_ text: String) -> String {
+        guard let end = text.range(of: "://") else { return text }
+        return text[..<end.lowerBound].lowercased() + text[end.lowerBound...]
     }
 
     /// The URL without its password, for logs and messages.
@@ -99,16 +108,21 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
             configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: mode)
         }
         configuration.options.connectTimeout = .seconds(5)
+        configuration.options.additionalStartupParameters = [("application_name", "tender-controller")]
         // Reads of the market come from memory; the database serves the writer, journal pages and
         // the odd private record.
         configuration.options.maximumConnections = 8
         return configuration
     }
 
-    /// `text` with any password replaced, so a refusal never prints a secret.
-    static func redacted(_ text: String) -> String {
-        guard var components = URLComponents(string: text), components.password != nil else { return text }
-        components.password = "…"
-        return components.string ?? "postgres://…"
+    /// `text` with whatever stands between `://` and the last `@` cut to the user name, without
+    /// parsing (a password with `@`, `#` or `/` in it is exactly what a parser trips on), so a
+    /// refusal never prints a secret.
+    public static func redacted(_ text: String) -> String {
+        guard let scheme = text.range(of: "://"), let at = text.range(of: "@", options: .backwards),
+              scheme.upperBound <= at.lowerBound else { return text }
+        let userinfo = text[scheme.upperBound..<at.lowerBound]
+        guard let colon = userinfo.firstIndex(of: ":") else { return text }
+        return String(text[..<colon]) + ":…" + String(text[at.lowerBound...])
     }
 }

@@ -47,7 +47,9 @@ public final class PostgresMarketStorage: MarketStorage {
     }
 
     /// A connection of its own, outside the pool (the leader lock's session).
-    static func connect(_ location: PostgresLocation, logger: Logger) async throws -> PostgresConnection {
+    static func connect(
+        _ location: PostgresLocation, logger: Logger, startupParameters: [(String, String)] = []
+    ) async throws -> PostgresConnection {
         do {
             var configuration: PostgresConnection.Configuration
             if let directory = location.socketDirectory {
@@ -67,6 +69,7 @@ public final class PostgresMarketStorage: MarketStorage {
                 )
             }
             configuration.options.connectTimeout = .seconds(5)
+            configuration.options.additionalStartupParameters = startupParameters
             return try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
         } catch {
             throw StoreError.unreachable(location: location.description, reason: describe(error))
@@ -87,16 +90,18 @@ public final class PostgresMarketStorage: MarketStorage {
     }
 
     public func load(policy: MarketPolicy, controller: AccountID) async throws -> LoadedMarket {
-        try await client.withConnection { connection in
-            // One snapshot of the database for the whole load, as SQLite's single read.
-            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
-            do {
-                let loaded = try await load(policy: policy, controller: controller, on: connection)
-                try await connection.query("COMMIT", logger: logger)
-                return loaded
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
+        try await reading {
+            try await client.withConnection { connection in
+                // One snapshot of the database for the whole load, as SQLite's single read.
+                try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+                do {
+                    let loaded = try await load(policy: policy, controller: controller, on: connection)
+                    try await connection.query("COMMIT", logger: logger)
+                    return loaded
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
             }
         }
     }
@@ -135,17 +140,21 @@ public final class PostgresMarketStorage: MarketStorage {
     }
 
     public func journal(after sequence: UInt64, limit: Int) async throws -> [JournalEntry] {
-        let (after, limit) = (Int64(clamping: sequence), Int64(max(limit, 0)))
-        let rows = try await client.query(
-            "\(unescaped: Self.selectJournal) WHERE sequence > \(after) ORDER BY sequence LIMIT \(limit)", logger: logger
-        )
-        var entries: [JournalEntry] = []
-        for try await row in rows.decode(JournalRow.self) { entries.append(try Self.columns(row).entry()) }
-        return entries
+        try await reading {
+            let (after, limit) = (Int64(clamping: sequence), Int64(max(limit, 0)))
+            let rows = try await client.query(
+                "\(unescaped: Self.selectJournal) WHERE sequence > \(after) ORDER BY sequence LIMIT \(limit)", logger: logger
+            )
+            var entries: [JournalEntry] = []
+            for try await row in rows.decode(JournalRow.self) { entries.append(try Self.columns(row).entry()) }
+            return entries
+        }
     }
 
     public func document(kind: String, id: String) async throws -> String? {
-        try await client.withConnection { connection in try await document(kind: kind, id: id, on: connection) }
+        try await reading {
+            try await client.withConnection { connection in try await document(kind: kind, id: id, on: connection) }
+        }
     }
 
     private func document(kind: String, id: String, on connection: PostgresConnection) async throws -> String? {
@@ -161,22 +170,76 @@ public final class PostgresMarketStorage: MarketStorage {
 
     public var isLeading: Bool { leadership.isLeading }
 
+    public func resign() async { await leadership.resign() }
+
+    /// The URL the lock's holder recorded, only while some session holds the lock: during a
+    /// failover there is none, and followers answer 503 rather than send clients to the dead.
     public func leaderURL() async throws -> String? {
-        var url: String?
-        let rows = try await client.query("SELECT url FROM tender_leader WHERE id = 1", logger: logger)
-        for try await value in rows.decode(String?.self) { url = value }
-        return url
+        try await reading {
+            var url: String?
+            let key = PostgresSchema.leaderLock
+            let rows = try await client.query("""
+                SELECT url FROM tender_leader WHERE id = 1 AND EXISTS (
+                    SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
+                    AND classid = \(key >> 32)::oid AND objid = \(key & 0xFFFF_FFFF)::oid AND objsubid = 1
+                    AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+                """, logger: logger)
+            for try await value in rows.decode(String?.self) { url = value }
+            return url
+        }
     }
 
     public func revision() async throws -> StoreRevision {
+        try await reading {
+            try await client.withConnection { connection in try await revision(on: connection) }
+        }
+    }
+
+    private func revision(on connection: PostgresConnection) async throws -> StoreRevision {
         var revision = StoreRevision(journal: 0, documents: 0)
-        let rows = try await client.query(
+        let rows = try await connection.query(
             "SELECT coalesce((SELECT max(sequence) FROM journal), 0), coalesce((SELECT max(revision) FROM documents), 0)", logger: logger
         )
         for try await (journal, documents) in rows.decode((Int64, Int64).self) {
             revision = StoreRevision(journal: UInt64(clamping: journal), documents: documents)
         }
         return revision
+    }
+
+    /// The leader writes one transaction at a time, so revisions and journal sequences commit in
+    /// order: everything past `revision` in one consistent read is everything a follower missed.
+    public func changes(since revision: StoreRevision) async throws -> (update: Marketplace.StoredUpdate, revision: StoreRevision)? {
+        try await reading {
+            try await client.withConnection { connection in
+                try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+                do {
+                    let now = try await self.revision(on: connection)
+                    var records = MarketLoad.Records()
+                    var journal: [JournalEntry] = []
+                    if now != revision {
+                        let after = Int64(clamping: revision.journal)
+                        let entries = try await connection.query(
+                            "\(unescaped: Self.selectJournal) WHERE sequence > \(after) ORDER BY sequence", logger: logger
+                        )
+                        for try await row in entries.decode(JournalRow.self) { journal.append(try Self.columns(row).entry()) }
+                        let documents = try await connection.query("""
+                            SELECT kind, id, body FROM documents WHERE revision > \(revision.documents) AND kind = ANY(\(MarketLoad.Records.kinds))
+                            ORDER BY revision
+                            """, logger: logger)
+                        for try await (kind, id, body) in documents.decode((String, String, String).self) {
+                            try records.add(kind: kind, id: id, json: body)
+                        }
+                    }
+                    try await connection.query("COMMIT", logger: logger)
+                    var update = records.update
+                    update.journal = journal
+                    return (update, now)
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+        }
     }
 
     public var statistics: GroupCommitStatistics { writer.statistics }
@@ -203,6 +266,17 @@ public final class PostgresMarketStorage: MarketStorage {
             sequence: row.0, time: row.1, operation: row.2, postings: row.3, previousHash: row.4, hash: row.5,
             request: row.6, cause: row.7, signature: row.8
         )
+    }
+
+    /// Runs a read, turning a database error into a `StoreError` that says what the server said.
+    private func reading<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.readFailed(location: postgres.description, reason: Self.describe(error))
+        }
     }
 
     /// The server's message for a refused statement, or the error's own words.

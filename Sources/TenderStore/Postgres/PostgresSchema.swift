@@ -75,12 +75,14 @@ enum PostgresSchema {
             )
             """,
             "CREATE INDEX documents_by_revision ON documents (revision)",
-            // Where the controller that holds the leader lock said writes should go.
+            // Where the controller that holds the leader lock said writes should go, and when it
+            // last showed it was alive (the database's clock, so controllers' clocks do not matter).
             """
             CREATE TABLE tender_leader (
                 id INT PRIMARY KEY CHECK (id = 1),
                 url TEXT,
-                since BIGINT NOT NULL
+                since BIGINT NOT NULL,
+                heartbeat_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
             )
             """,
             """

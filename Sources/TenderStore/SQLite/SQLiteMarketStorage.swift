@@ -58,13 +58,18 @@ public final class SQLiteMarketStorage: MarketStorage {
 
     public var isLeading: Bool { true }
 
+    public func resign() async {}
+
     public func leaderURL() async throws -> String? { nil }
 
     public func revision() async throws -> StoreRevision {
         try await database.read { db in
-            StoreRevision(journal: try JournalStore.head(in: db)?.sequence ?? 0, documents: Int64(db.totalChangesCount))
+            StoreRevision(journal: try JournalStore.head(in: db)?.sequence ?? 0, documents: 0)
         }
     }
+
+    /// One controller owns an SQLite file, so nobody follows it.
+    public func changes(since revision: StoreRevision) async throws -> (update: Marketplace.StoredUpdate, revision: StoreRevision)? { nil }
 
     public var statistics: GroupCommitStatistics { writer.statistics }
 

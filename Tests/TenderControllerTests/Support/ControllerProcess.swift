@@ -73,6 +73,12 @@ final class ControllerProcess: @unchecked Sendable {
 
     var isRunning: Bool { process?.isRunning ?? false }
 
+    /// Sends `signal` (SIGSTOP, SIGCONT) to the child.
+    func send(_ signal: Int32) {
+        guard let process, process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, signal)
+    }
+
     /// SIGKILL: no shutdown code runs, exactly like a crash. Returns once the child is gone.
     func kill() async {
         guard let process else { return }

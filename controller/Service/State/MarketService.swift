@@ -38,6 +38,11 @@ public actor MarketService {
     private nonisolated let leaderAddress = Mutex<String?>(nil)
     /// The store's revision the follower's market was loaded at.
     private var loadedRevision: StoreRevision?
+    /// How a follower kept up: changes taken as stored, and whole reloads.
+    public private(set) var followed = (updates: 0, reloads: 0)
+    /// Counts every replacement of the market (a reload, a takeover, a follow): a reload whose
+    /// load began before the latest one is dropped rather than installed over it.
+    private var installs = 0
 
     public struct Startup: Sendable {
         /// The snapshot the ledger resumed from; nil when the whole journal was replayed.
@@ -111,8 +116,11 @@ public actor MarketService {
     /// True while this controller writes, runs the clock and audits.
     public nonisolated var isLeading: Bool { leads.withLock { $0 } }
 
-    /// Where writes go when this controller follows: the leader's advertised URL, if known.
-    public nonisolated var leaderURL: String? { leaderAddress.withLock { $0 } }
+    /// Where writes go when this controller follows: the leader's advertised URL, if known (never
+    /// this controller's own: while it catches up to lead, or just stepped down, there is none).
+    public nonisolated var leaderURL: String? {
+        leaderAddress.withLock { $0 }.flatMap { $0 == advertisedURL ? nil : $0 }
+    }
 
     /// One step of following a shared store, run by `Replication`: a leader that lost its lock
     /// steps down; a follower tries to take the lead, and otherwise reloads the market when the
@@ -120,12 +128,16 @@ public actor MarketService {
     func replicate() async {
         if isLeading {
             guard !storage.isLeading else { return }
-            logger.critical("lost the leader lock (its database connection is gone): following from now on")
+            logger.critical("lost the leader lock (its database session is gone): following from now on")
             leads.withLock { $0 = false }
+            leaderAddress.withLock { $0 = nil }
             loadedRevision = nil
+            // Followers of its events reconnect, and are sent to whoever leads now.
+            events.finishAll()
         }
         if await storage.tryToLead(advertising: advertisedURL) {
             logger.notice("took the lead of the shared database: catching up from the journal")
+            leaderAddress.withLock { $0 = nil }
             do {
                 let loaded = try await storage.load(policy: market.policy, controller: controllerKey.account)
                 install(loaded)
@@ -134,7 +146,7 @@ public actor MarketService {
             } catch {
                 logger.error("could not take over the market; trying again", metadata: ["error": "\(error)"])
                 leads.withLock { $0 = false }
-                try? await storage.close()
+                await storage.resign()
             }
             return
         }
@@ -143,8 +155,22 @@ public actor MarketService {
             leaderAddress.withLock { $0 = url }
             let revision = try await storage.revision()
             guard revision != loadedRevision else { return }
+            // What changed since the last look, taken as stored; a whole reload when the store
+            // cannot say or the journal does not follow on from this copy's.
+            if let loadedRevision, let (update, reached) = try await storage.changes(since: loadedRevision) {
+                do {
+                    try market.follow(update)
+                    self.loadedRevision = reached
+                    followed.updates += 1
+                    installs += 1
+                    return
+                } catch {
+                    logger.warning("the shared journal does not follow on from this copy; reloading the market", metadata: ["error": "\(error)"])
+                }
+            }
             install(try await storage.load(policy: market.policy, controller: controllerKey.account))
             loadedRevision = revision
+            followed.reloads += 1
         } catch {
             logger.warning("could not follow the shared database", metadata: ["error": "\(error)"])
         }
@@ -152,6 +178,7 @@ public actor MarketService {
 
     /// Replaces the market with one loaded from the store, and tells followers of events so.
     private func install(_ loaded: LoadedMarket) {
+        installs += 1
         market = loaded.market
         events.publishReset(ledgerSequence: loaded.market.ledger.sequence)
         deadlines = [:]
@@ -382,7 +409,11 @@ public actor MarketService {
     private func reload() async {
         do {
             let policy = market.policy
-            install(try await storage.load(policy: policy, controller: controllerKey.account))
+            let generation = installs
+            let loaded = try await storage.load(policy: policy, controller: controllerKey.account)
+            // Another reload or a takeover installed a later market meanwhile: keep that one.
+            guard generation == installs else { return }
+            install(loaded)
         } catch {
             logger.critical("cannot reload the market from the database", metadata: ["error": "\(error)"])
         }

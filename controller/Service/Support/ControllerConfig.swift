@@ -109,12 +109,20 @@ public struct ControllerConfig: Codable, Equatable, Sendable {
         return config
     }
 
+    /// An http(s) URL of a host and port, with nothing a redirect's path would be appended to.
+    static func isAdvertisable(_ text: String) -> Bool {
+        guard let url = URLComponents(string: text), ["http", "https"].contains(url.scheme ?? ""),
+              let host = url.host, !host.isEmpty, url.user == nil, url.password == nil,
+              url.query == nil, url.fragment == nil, url.path.isEmpty || url.path == "/" else { return false }
+        return url.port.map { (1...65_535).contains($0) } ?? true
+    }
+
     public func problems() -> [String] {
         var problems: [String] = []
         if ListenAddress(listen) == nil { problems.append("listen: expected HOST:PORT, found '\(listen)'") }
         if let keyFile, keyFile.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("keyFile: expected a path") }
-        if let advertise, !(advertise.hasPrefix("http://") || advertise.hasPrefix("https://")) || URL(string: advertise)?.host == nil {
-            problems.append("advertise: expected a URL like http://10.0.0.5:8080, found '\(advertise)'")
+        if let advertise, !Self.isAdvertisable(advertise) {
+            problems.append("advertise: expected a URL like http://10.0.0.5:8080 (scheme, host and port only), found '\(advertise)'")
         }
         if !(1_024...(1 << 30)).contains(maxBodyBytes) { problems.append("maxBodyBytes: must be between 1024 and 1073741824") }
         if !(0...10_000).contains(market.feeBasisPoints) { problems.append("market.feeBasisPoints: must be 0...10000") }

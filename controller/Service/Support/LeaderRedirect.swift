@@ -9,13 +9,23 @@ import TenderCore
 /// The answer is `307 Temporary Redirect` to the same path on the leader's advertised URL: the
 /// method and body are kept, and the signature covers neither host nor port, so the request
 /// verifies there as sent. With no leader known (a failover in progress) the answer is 503 with
-/// `Retry-After: 1`.
+/// `Retry-After: 1`. An unsigned read of something this follower does not know yet (a 404: the
+/// record was written a moment ago) is sent to the leader too.
 struct LeaderRedirect<Context: RequestContext>: RouterMiddleware {
     let service: MarketService
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard !service.isLeading, Self.needsLeader(request) else { return try await next(request, context) }
-        return Self.redirect(request, to: service.leaderURL)
+        guard !service.isLeading else { return try await next(request, context) }
+        guard !Self.needsLeader(request) else { return Self.redirect(request, to: service.leaderURL) }
+        // A record this follower has not seen yet (it was written a moment ago): the leader has it.
+        do {
+            let response = try await next(request, context)
+            if response.status == .notFound, let leader = service.leaderURL { return Self.redirect(request, to: leader) }
+            return response
+        } catch {
+            if ProblemResponse.from(error)?.status == .notFound, let leader = service.leaderURL { return Self.redirect(request, to: leader) }
+            throw error
+        }
     }
 
     static func needsLeader(_ request: Request) -> Bool {

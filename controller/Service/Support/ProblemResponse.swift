@@ -54,7 +54,10 @@ struct ProblemResponse: HTTPResponseError {
                 ?? "this controller follows a shared database and no controller leads it at the moment; try again shortly"
             return ProblemResponse(.serviceUnavailable, "Not the leader", detail)
         case ControllerError.storage:
-            return ProblemResponse(.serviceUnavailable, "Storage unavailable", "the change was not saved; try again")
+            return ProblemResponse(
+                .serviceUnavailable, "Storage unavailable",
+                "the change was not confirmed as saved (it may or may not have been): read the account or the journal before sending it again"
+            )
         default:
             return nil
         }

@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+@testable import TenderControllerService
+import TenderCore
+import TenderStore
+import Testing
+
+/// Two controllers' market services on one PostgreSQL database, in process: one leads, the other
+/// follows the store change by change, refuses writes with the leader's address, and takes over
+/// when the leader lets go.
+@Suite("A follower on a shared database", .enabled(if: TestStore.postgresServer != nil, "needs TENDER_TEST_POSTGRES"))
+struct FollowerTests {
+    let key = KeyPair()
+    var policy: MarketPolicy { MarketPolicy(treasury: key.account, auditPool: key.account) }
+
+    func service(_ location: PostgresLocation, url: String) async throws -> (MarketService, PostgresMarketStorage) {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let storage = try await PostgresMarketStorage(location, logger: logger)
+        let service = try await MarketService(
+            storage: storage, policy: policy, controllerKey: key, clock: { .wallClock }, logger: logger, advertisedURL: url
+        )
+        return (service, storage)
+    }
+
+    @Test("the follower takes each change as stored, answers writes with the leader's URL, and leads once the leader lets go")
+    func followAndTakeOver() async throws {
+        let server = try #require(TestStore.postgresServer)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let name = "tender_scratch_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let location = try await PostgresAdmin.createDatabase(name, on: server, logger: logger)
+
+        let (leader, leaderStorage) = try await service(location, url: "http://leader.example:8080")
+        let (follower, followerStorage) = try await service(location, url: "http://follower.example:8080")
+        #expect(leader.isLeading && !follower.isLeading)
+
+        let alice = KeyPair().account, bob = KeyPair().account
+        _ = try await leader.perform { market, now throws(MarketplaceError) in ((), try market.mint(try! .credits(10), to: alice, now: now)) }
+        await follower.replicate()
+        _ = try await leader.perform { market, now throws(MarketplaceError) in ((), try market.transfer(try! .credits(3), from: alice, to: bob, now: now)) }
+        await follower.replicate()
+        #expect(await follower.read { $0.ledger.balances(of: bob).available } == (try Amount.credits(3)))
+        #expect(await follower.read { $0.ledger.headHash } == (await leader.read { $0.ledger.headHash }))
+        #expect(await follower.read { $0.account(alice) } == (await leader.read { $0.account(alice) }))
+        let followed = await follower.followed
+        #expect(followed.updates >= 1, "the follower took changes as stored, not by reloading: \(followed)")
+        #expect(follower.leaderURL == "http://leader.example:8080")
+
+        await #expect {
+            try await follower.perform { market, now throws(MarketplaceError) in ((), try market.mint(try! .credits(1), to: bob, now: now)) }
+        } throws: { error in
+            if case ControllerError.notLeading(let url) = error { return url == "http://leader.example:8080" }
+            return false
+        }
+
+        // The leader lets go (a graceful stop; a killed one's lock is freed by the server).
+        try await leaderStorage.close()
+        await follower.replicate()
+        #expect(follower.isLeading)
+        _ = try await follower.perform { market, now throws(MarketplaceError) in ((), try market.mint(try! .credits(1), to: bob, now: now)) }
+        #expect(await follower.read { $0.ledger.balances(of: bob).available } == (try Amount.credits(4)))
+        #expect(try Ledger.replay(try await followerStorage.wholeJournal()) == (await follower.snapshot.ledger))
+        try await followerStorage.close()
+        try await PostgresAdmin.dropDatabase(name, on: server, logger: logger)
+    }
+
+    @Test("a follower's HTTP answers: writes, signed requests and events go to the leader; unsigned reads are its own, unless it has not seen the record yet")
+    func followerRoutes() async throws {
+        let server = try #require(TestStore.postgresServer)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let name = "tender_scratch_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let location = try await PostgresAdmin.createDatabase(name, on: server, logger: logger)
+        let (_, leaderStorage) = try await service(location, url: "http://leader.example:8080")
+        let (follower, followerStorage) = try await service(location, url: "http://follower.example:8080")
+        await follower.replicate()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-follower-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let settings = ControllerSettings(dev: true, maxBodyBytes: 1 << 20, artifactsDirectory: directory)
+        let app = Application(router: try ControllerApplication.router(service: follower, settings: settings, metrics: RequestMetrics()), logger: logger)
+        let alice = Signer()
+        try await app.test(.router) { client in
+            let body = try json(API.FaucetRequest(account: alice.account, amount: Amount.credits(1)))
+            try await client.execute(uri: "/v1/faucet", method: .post, headers: try alice.headers(method: .post, path: "/v1/faucet", body: body),
+                                     body: ByteBuffer(bytes: body)) { response in
+                #expect(response.status == .temporaryRedirect)
+                #expect(response.headers[.location] == "http://leader.example:8080/v1/faucet")
+            }
+            try await client.execute(uri: "/v1/events?after=0", method: .get) { response in
+                #expect(response.status == .temporaryRedirect)
+                #expect(response.headers[.location] == "http://leader.example:8080/v1/events?after=0")
+            }
+            let health = try await client.execute(uri: "/v1/health", method: .get) { response in
+                (response.status, Data(response.body.readableBytesView))
+            }
+            #expect(health.0 == .ok)
+            #expect(try JSONDecoder().decode(API.Health.self, from: health.1).role == "follower")
+            // A record this follower does not know (the leader may have written it a moment ago)
+            // is looked up at the leader.
+            try await client.execute(uri: "/v1/orders/1", method: .get) { response in
+                #expect(response.status == .temporaryRedirect)
+                #expect(response.headers[.location] == "http://leader.example:8080/v1/orders/1")
+            }
+        }
+        try await leaderStorage.close()
+        try await followerStorage.close()
+        try await PostgresAdmin.dropDatabase(name, on: server, logger: logger)
+    }
+}
