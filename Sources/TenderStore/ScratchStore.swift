@@ -17,8 +17,7 @@ public struct ScratchStore: Sendable {
 
     /// A new, empty database on the server `server` names, opened.
     public static func postgres(on server: PostgresLocation, logger: Logger) async throws -> ScratchStore {
-        let name = "tender_scratch_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let location = try await PostgresAdmin.createDatabase(name, on: server, logger: logger)
+        let location = try await PostgresAdmin.createScratchDatabase(on: server, logger: logger)
         let storage = try await PostgresMarketStorage(location, logger: logger)
         // Nobody else uses a new database: this store writes.
         _ = await storage.tryToLead(advertising: nil)

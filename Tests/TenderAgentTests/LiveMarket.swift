@@ -86,7 +86,7 @@ struct LiveMarket {
             """)
     }
 
-    /// A one-CPU training manifest with a 3 s auction (time for a loaded machine's agent to bid)
+    /// A one-CPU training manifest with a 6 s auction (time for a loaded machine's agent to bid)
     /// around `workload`, the lines of the `workload:` mapping indented by two spaces.
     static func manifest(name: String, samples: Int, workload: String) -> String {
         """
@@ -102,7 +102,7 @@ struct LiveMarket {
             size: 1Gi
         pricing:
           maxPrice: 1
-          auctionDuration: 3s
+          auctionDuration: 6s
         verification:
           samples: \(samples)
           challengeWindow: 10m

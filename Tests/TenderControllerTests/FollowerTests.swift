@@ -30,8 +30,8 @@ struct FollowerTests {
         let server = try #require(TestStore.postgresServer)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let name = "tender_scratch_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let location = try await PostgresAdmin.createDatabase(name, on: server, logger: logger)
+        let location = try await PostgresAdmin.createScratchDatabase(on: server, logger: logger)
+        let name = location.database
 
         let (leader, leaderStorage) = try await service(location, url: "http://leader.example:8080")
         let (follower, followerStorage) = try await service(location, url: "http://follower.example:8080")
@@ -72,8 +72,8 @@ struct FollowerTests {
         let server = try #require(TestStore.postgresServer)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let name = "tender_scratch_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let location = try await PostgresAdmin.createDatabase(name, on: server, logger: logger)
+        let location = try await PostgresAdmin.createScratchDatabase(on: server, logger: logger)
+        let name = location.database
         let (_, leaderStorage) = try await service(location, url: "http://leader.example:8080")
         let (follower, followerStorage) = try await service(location, url: "http://follower.example:8080")
         await follower.replicate()

@@ -35,8 +35,8 @@ struct PostgresSchemaTests {
     func concurrentMigrations() async throws {
         let server = try #require(StoreBackend.postgresServer)
         let logger = StoreBackend.logger
-        let name = "tender_scratch_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let location = try await PostgresAdmin.createDatabase(name, on: server, logger: logger)
+        let location = try await PostgresAdmin.createScratchDatabase(on: server, logger: logger)
+        let name = location.database
         defer { Task { try? await PostgresAdmin.dropDatabase(name, on: server, logger: logger) } }
         let opened = try await withThrowingTaskGroup(of: PostgresMarketStorage.self) { group in
             for _ in 0..<3 { group.addTask { try await PostgresMarketStorage(location, logger: logger) } }
@@ -58,8 +58,8 @@ extension PostgresSchemaTests {
     func endedLockSession() async throws {
         let server = try #require(StoreBackend.postgresServer)
         let logger = StoreBackend.logger
-        let name = "tender_scratch_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let location = try await PostgresAdmin.createDatabase(name, on: server, logger: logger)
+        let location = try await PostgresAdmin.createScratchDatabase(on: server, logger: logger)
+        let name = location.database
         defer { Task { try? await PostgresAdmin.dropDatabase(name, on: server, logger: logger) } }
         let first = try await PostgresMarketStorage(location, logger: logger)
         let second = try await PostgresMarketStorage(location, logger: logger)

@@ -37,14 +37,10 @@ public struct MarketLoad {
         replayed += 1
     }
 
-    /// The stored records, as the backend read them.
+    /// The stored records, as the backend read them: what a follower takes (`update`), and the
+    /// deadlines a leader re-arms.
     public struct Records {
-        public var accounts: [AccountRecord] = []
-        public var orders: [Order] = []
-        public var leases: [Lease] = []
-        public var disputes: [Dispute] = []
-        public var artifacts: [ArtifactRecord] = []
-        public var counters: Marketplace.Counters?
+        public var update = Marketplace.StoredUpdate()
         public var deadlines: [StoredDeadline] = []
         public init() {}
 
@@ -52,23 +48,15 @@ public struct MarketLoad {
         public mutating func add(kind: String, id: String, json: String) throws {
             let what = "document \(kind)/\(id)"
             switch kind {
-            case MarketDocuments.accountKind: accounts.append(try StoreJSON.decode(AccountRecord.self, from: json, what: what))
-            case MarketDocuments.orderKind: orders.append(try StoreJSON.decode(Order.self, from: json, what: what))
-            case MarketDocuments.leaseKind: leases.append(try StoreJSON.decode(Lease.self, from: json, what: what))
-            case MarketDocuments.disputeKind: disputes.append(try StoreJSON.decode(Dispute.self, from: json, what: what))
-            case MarketDocuments.artifactKind: artifacts.append(try StoreJSON.decode(ArtifactRecord.self, from: json, what: what))
+            case MarketDocuments.accountKind: update.accounts.append(try StoreJSON.decode(AccountRecord.self, from: json, what: what))
+            case MarketDocuments.orderKind: update.orders.append(try StoreJSON.decode(Order.self, from: json, what: what))
+            case MarketDocuments.leaseKind: update.leases.append(try StoreJSON.decode(Lease.self, from: json, what: what))
+            case MarketDocuments.disputeKind: update.disputes.append(try StoreJSON.decode(Dispute.self, from: json, what: what))
+            case MarketDocuments.artifactKind: update.artifacts.append(try StoreJSON.decode(ArtifactRecord.self, from: json, what: what))
             case MarketDocuments.metaKind where id == MarketDocuments.countersID:
-                counters = try StoreJSON.decode(Marketplace.Counters.self, from: json, what: what)
+                update.counters = try StoreJSON.decode(Marketplace.Counters.self, from: json, what: what)
             default: break
             }
-        }
-
-        /// The records as a follower takes them.
-        public var update: Marketplace.StoredUpdate {
-            var update = Marketplace.StoredUpdate()
-            (update.accounts, update.orders, update.leases) = (accounts, orders, leases)
-            (update.disputes, update.artifacts, update.counters) = (disputes, artifacts, counters)
-            return update
         }
 
         /// The kinds `add` keeps: what a backend needs to read.
@@ -82,8 +70,9 @@ public struct MarketLoad {
     public func finish(policy: MarketPolicy, records: Records) throws -> LoadedMarket {
         try ledger.checkInvariants()
         let market = Marketplace(
-            policy: policy, ledger: ledger, accounts: records.accounts, orders: records.orders, leases: records.leases,
-            disputes: records.disputes, artifacts: records.artifacts, counters: records.counters ?? .init()
+            policy: policy, ledger: ledger, accounts: records.update.accounts, orders: records.update.orders,
+            leases: records.update.leases, disputes: records.update.disputes, artifacts: records.update.artifacts,
+            counters: records.update.counters ?? .init()
         )
         return LoadedMarket(
             market: market, deadlines: records.deadlines.compactMap(\.deadline), snapshotSequence: snapshotSequence,

@@ -1,3 +1,4 @@
+import Foundation
 import PostgresNIO
 
 /// Creating and dropping whole databases on a server, for throwaway stores (`ScratchStore`).
@@ -7,6 +8,12 @@ public enum PostgresAdmin {
     public static func createDatabase(_ name: String, on server: PostgresLocation, logger: Logger) async throws -> PostgresLocation {
         try await run("CREATE DATABASE \(try quoted(name))", on: server, logger: logger)
         return server.database(name)
+    }
+
+    /// Creates a throwaway database, `tender_scratch_` and a random suffix, for tests and the bench.
+    public static func createScratchDatabase(on server: PostgresLocation, logger: Logger) async throws -> PostgresLocation {
+        let name = "tender_scratch_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        return try await createDatabase(name, on: server, logger: logger)
     }
 
     /// Drops database `name`, closing whatever connections it still has.

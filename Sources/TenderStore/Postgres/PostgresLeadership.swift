@@ -24,11 +24,13 @@ final class PostgresLeadership: Sendable {
         var heartbeat: Task<Void, Never>?
     }
 
-    /// How often the leader stamps its heartbeat, and how long the server has to answer one.
+    /// How often the leader stamps its heartbeat, and how long the server has to answer one: long
+    /// enough that a loaded machine (or a large batch ahead of it on the connection) is not taken
+    /// for a dead session; a dead network is the TCP keepalives' to find.
     static let heartbeatInterval: Duration = .seconds(1)
-    static let heartbeatTimeout: Duration = .seconds(2)
+    static let heartbeatTimeout: Duration = .seconds(15)
     /// How old a leader's heartbeat may be before a follower ends its session.
-    static let staleAfterSeconds = 5
+    static let staleAfterSeconds = 10
 
     init(location: PostgresLocation, logger: Logger) {
         self.location = location

@@ -26,7 +26,10 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
 
     public init(url text: String) throws(StoreError) {
         func refuse(_ reason: String) -> StoreError {
-            .badLocation(text: Self.redacted(text), reason: reason)
+            // A password with @, #, / or ? in it breaks the URL apart: say how to write it.
+            let awkward = text.filter { $0 == "@" }.count > 1 || text.contains("#")
+            let hint = awkward ? " (percent-encode @, #, / and ? in a password: %40, %23, %2F, %3F)" : ""
+            return .badLocation(text: Self.redacted(text), reason: reason + hint)
         }
         guard Self.isURL(text), let components = URLComponents(string: Self.normalizedScheme(text)) else {
             throw refuse("expected postgres://USER@HOST:PORT/DATABASE")

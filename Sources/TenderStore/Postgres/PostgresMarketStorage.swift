@@ -231,9 +231,8 @@ public final class PostgresMarketStorage: MarketStorage {
                         }
                     }
                     try await connection.query("COMMIT", logger: logger)
-                    var update = records.update
-                    update.journal = journal
-                    return (update, now)
+                    records.update.journal = journal
+                    return (records.update, now)
                 } catch {
                     _ = try? await connection.query("ROLLBACK", logger: logger)
                     throw error

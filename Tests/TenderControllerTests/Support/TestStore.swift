@@ -29,8 +29,7 @@ enum TestStore {
         guard let server = postgresServer else { throw HarnessFailure("TENDER_TEST_STORE=postgres needs TENDER_TEST_POSTGRES=postgres://…") }
         var logger = Logger(label: "test-store")
         logger.logLevel = .critical
-        let name = "tender_scratch_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let location = try await PostgresAdmin.createDatabase(name, on: server, logger: logger)
+        let location = try await PostgresAdmin.createScratchDatabase(on: server, logger: logger)
         let keyFile = directory.appendingPathComponent("controller.key")
         guard FileManager.default.createFile(
             atPath: keyFile.path, contents: Data(KeyPair().rawPrivateKey.base64EncodedString().utf8), attributes: [.posixPermissions: 0o600]

@@ -19,7 +19,7 @@ final class VerificationMarket: @unchecked Sendable {
     static var isAvailable: Bool { ControllerProcess.executable != nil && AgentProcess.executable != nil }
 
     /// `audit: false` starts a controller whose auditor re-executes nothing, so disputes decide.
-    init(audit: Bool = true, availability: String = "2s", disputeMove: String = "4s") async throws {
+    init(audit: Bool = true, availability: String = "2s", disputeMove: String = "10s") async throws {
         let executable = try #require(ControllerProcess.executable)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-e2e-\(UUID().uuidString)")
         home = directory.appendingPathComponent("home")
@@ -91,7 +91,7 @@ final class VerificationMarket: @unchecked Sendable {
             size: 1Gi
         pricing:
           maxPrice: 1
-          auctionDuration: 3s
+          auctionDuration: 6s
         verification:
           mode: \(mode)
           samples: \(samples)

@@ -89,7 +89,14 @@ public actor MarketService {
             "seconds": "\(seconds)",
         ])
         if leading {
-            try await takeOver(replayed: loaded.replayed)
+            do {
+                try await takeOver(replayed: loaded.replayed)
+            } catch {
+                // Lost the lead while taking over (a shared database's lock session ended): follow.
+                guard !storage.isLeading else { throw error }
+                logger.warning("lost the lead of the shared database while taking over: following", metadata: ["error": "\(error)"])
+                leads.withLock { $0 = false }
+            }
         } else {
             logger.notice("another controller leads this database: following it", metadata: ["store": "\(storage.location)"])
             leaderAddress.withLock { $0 = nil }
