@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -86,8 +87,8 @@ struct FollowerTests {
             let body = try json(API.FaucetRequest(account: alice.account, amount: Amount.credits(1)))
             try await client.execute(uri: "/v1/faucet", method: .post, headers: try alice.headers(method: .post, path: "/v1/faucet", body: body),
                                      body: ByteBuffer(bytes: body)) { response in
-                #expect(response.status == .temporaryRedirect)
-                #expect(response.headers[.location] == "http://leader.example:8080/v1/faucet")
+                #expect(response.status == .misdirectedRequest)
+                #expect(response.headers[HTTPField.Name("Tender-Leader")!] == "http://leader.example:8080/v1/faucet")
             }
             try await client.execute(uri: "/v1/events?after=0", method: .get) { response in
                 #expect(response.status == .temporaryRedirect)

@@ -82,15 +82,13 @@ public struct TenderAPIClient: Sendable {
             configuration.urlCache = nil
             configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
             configuration.timeoutIntervalForRequest = timeout
-            let session = URLSession(configuration: configuration, delegate: redirects, delegateQueue: nil)
+            let session = URLSession(configuration: configuration)
             sessions[timeout] = session
             return session
         }
     }
 
     private static let sessions = Mutex<[TimeInterval: URLSession]>([:])
-    private static let redirects = RedirectPolicy()
-
     /// How many redirects a request follows (a follower's 307 to the leader is one).
     static let maximumRedirects = 3
 
@@ -161,9 +159,11 @@ public struct TenderAPIClient: Sendable {
     private func sendOnce(_ request: APIRequest) async throws(ClientError) -> APIResponse {
         var urlRequest = try urlRequest(for: request)
         var response = try await transmit(urlRequest)
-        // A follower of a shared database sends writes to its leader: the same bytes go there.
+        // A follower of a shared database sends writes and signed requests to its leader (421 with
+        // Tender-Leader, so that no HTTP library re-sends them by itself without their body or
+        // signature): the same bytes go there.
         for _ in 0..<Self.maximumRedirects {
-            guard [307, 308].contains(response.status), let location = response.headers["location"],
+            guard response.status == 421, let location = response.headers["tender-leader"],
                   let next = URL(string: location, relativeTo: urlRequest.url)?.absoluteURL,
                   // Never from https to plain http: the signed request would cross the network in clear.
                   !(urlRequest.url?.scheme == "https" && next.scheme != "https") else { break }

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import TenderCore
 
@@ -16,7 +17,7 @@ struct LeaderRedirect<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard !service.isLeading else { return try await next(request, context) }
-        guard !Self.needsLeader(request) else { return Self.redirect(request, to: service.leaderURL) }
+        guard !Self.needsLeader(request) else { return Self.sendToLeader(request, at: service.leaderURL) }
         // A record this follower has not seen yet (it was written a moment ago): the leader has it.
         do {
             let response = try await next(request, context)
@@ -34,6 +35,24 @@ struct LeaderRedirect<Context: RequestContext>: RouterMiddleware {
         if request.headers.contains(where: { $0.name.canonicalName == signature }) { return true }
         return request.uri.path == "/v1/events"
     }
+
+    /// Writes and signed requests: `421 Misdirected Request` naming the leader (`Tender-Leader`,
+    /// and `Location`). Not a 3xx: an HTTP library that follows redirects by itself may re-send
+    /// them without their body or signature, so the client re-sends them itself. The event
+    /// stream, an unsigned GET, is a 307 any client follows.
+    static func sendToLeader(_ request: Request, at leader: String?) -> Response {
+        guard request.uri.path != "/v1/events" else { return redirect(request, to: leader) }
+        var response = redirect(request, to: leader)
+        guard response.status == .temporaryRedirect else { return response }
+        response.status = .misdirectedRequest
+        if let location = response.headers[.location], let name = HTTPField.Name(leaderHeader) {
+            response.headers[name] = location
+        }
+        return response
+    }
+
+    /// The header naming where a misdirected write should go.
+    static var leaderHeader: String { "Tender-Leader" }
 
     static func redirect(_ request: Request, to leader: String?) -> Response {
         guard let leader, !leader.isEmpty else {
