@@ -89,7 +89,7 @@ public struct TenderAPIClient: Sendable {
     }
 
     private static let sessions = Mutex<[TimeInterval: URLSession]>([:])
-    /// How many redirects a request follows (a follower's 307 to the leader is one).
+    /// How many times a request is re-sent where a follower says the leader is (421, Tender-Leader).
     static let maximumRedirects = 3
 
     // MARK: - Requests

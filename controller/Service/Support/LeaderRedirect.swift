@@ -7,9 +7,10 @@ import TenderCore
 /// the event stream (events are the leader's changes as it makes them). Unsigned reads are
 /// answered here from the follower's copy of the market.
 ///
-/// The answer is `307 Temporary Redirect` to the same path on the leader's advertised URL: the
-/// method and body are kept, and the signature covers neither host nor port, so the request
-/// verifies there as sent. With no leader known (a failover in progress) the answer is 503 with
+/// Writes and signed requests get `421 Misdirected Request` naming the same path on the leader's
+/// advertised URL (`Tender-Leader`, and `Location`); the client re-sends the same bytes there, and
+/// since the signature covers neither host nor port the request verifies as sent. The event
+/// stream gets a `307 Temporary Redirect`, which any client follows. With no leader known (a failover in progress) the answer is 503 with
 /// `Retry-After: 1`. An unsigned read of something this follower does not know yet (a 404: the
 /// record was written a moment ago) is sent to the leader too.
 struct LeaderRedirect<Context: RequestContext>: RouterMiddleware {
