@@ -26,16 +26,36 @@ struct FollowerTests {
         return (service, storage)
     }
 
-    @Test("the follower takes each change as stored, answers writes with the leader's URL, and leads once the leader lets go")
-    func followAndTakeOver() async throws {
+    /// Two controllers' services on a new database: the first to start leads.
+    struct Pair {
+        let server: PostgresLocation
+        let database: String
+        let leader: MarketService, leaderStorage: PostgresMarketStorage
+        let follower: MarketService, followerStorage: PostgresMarketStorage
+
+        /// Closes both stores and drops the database.
+        func discard() async throws {
+            try await leaderStorage.close()
+            try await followerStorage.close()
+            try await PostgresAdmin.dropDatabase(database, on: server, logger: Logger(label: "test"))
+        }
+    }
+
+    func pair() async throws -> Pair {
         let server = try #require(TestStore.postgresServer)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let location = try await PostgresAdmin.createScratchDatabase(on: server, logger: logger)
-        let name = location.database
-
         let (leader, leaderStorage) = try await service(location, url: "http://leader.example:8080")
         let (follower, followerStorage) = try await service(location, url: "http://follower.example:8080")
+        return Pair(server: server, database: location.database, leader: leader, leaderStorage: leaderStorage,
+                    follower: follower, followerStorage: followerStorage)
+    }
+
+    @Test("the follower takes each change as stored, answers writes with the leader's URL, and leads once the leader lets go")
+    func followAndTakeOver() async throws {
+        let pair = try await pair()
+        let (leader, leaderStorage, follower) = (pair.leader, pair.leaderStorage, pair.follower)
         #expect(leader.isLeading && !follower.isLeading)
 
         let alice = KeyPair().account, bob = KeyPair().account
@@ -63,21 +83,17 @@ struct FollowerTests {
         #expect(follower.isLeading)
         _ = try await follower.perform { market, now throws(MarketplaceError) in ((), try market.mint(try! .credits(1), to: bob, now: now)) }
         #expect(await follower.read { $0.ledger.balances(of: bob).available } == (try Amount.credits(4)))
-        #expect(try Ledger.replay(try await followerStorage.wholeJournal()) == (await follower.snapshot.ledger))
-        try await followerStorage.close()
-        try await PostgresAdmin.dropDatabase(name, on: server, logger: logger)
+        #expect(try Ledger.replay(try await pair.followerStorage.wholeJournal()) == (await follower.snapshot.ledger))
+        try await pair.discard()
     }
 
     @Test("a follower's HTTP answers: writes, signed requests and events go to the leader; unsigned reads are its own, unless it has not seen the record yet")
     func followerRoutes() async throws {
-        let server = try #require(TestStore.postgresServer)
+        let pair = try await pair()
+        let follower = pair.follower
+        await follower.replicate()
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let location = try await PostgresAdmin.createScratchDatabase(on: server, logger: logger)
-        let name = location.database
-        let (_, leaderStorage) = try await service(location, url: "http://leader.example:8080")
-        let (follower, followerStorage) = try await service(location, url: "http://follower.example:8080")
-        await follower.replicate()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-follower-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let settings = ControllerSettings(dev: true, maxBodyBytes: 1 << 20, artifactsDirectory: directory)
@@ -106,8 +122,6 @@ struct FollowerTests {
                 #expect(response.headers[.location] == "http://leader.example:8080/v1/orders/1")
             }
         }
-        try await leaderStorage.close()
-        try await followerStorage.close()
-        try await PostgresAdmin.dropDatabase(name, on: server, logger: logger)
+        try await pair.discard()
     }
 }

@@ -70,7 +70,7 @@ struct APIWriteBench {
         let scratch: PostgresLocation
         do {
             let server = try PostgresLocation(url: postgres)
-            scratch = try await PostgresAdmin.createDatabase("tender_bench_\(UInt32.random(in: 0...UInt32.max))", on: server, logger: logger)
+            scratch = try await PostgresAdmin.createScratchDatabase(on: server, logger: logger)
         } catch {
             return [Bench.Row(name: name, value: 0, unit: "writes/s", target: target, met: nil, note: "\(error)")]
         }

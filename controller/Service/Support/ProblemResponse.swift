@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TenderCore
+import TenderStore
 
 /// The one place where every error becomes an HTTP answer: RFC 9457 problem+json.
 ///
@@ -53,6 +54,10 @@ struct ProblemResponse: HTTPResponseError {
             let detail = leader.map { "this controller follows a shared database; send writes to the leader at \($0)" }
                 ?? "this controller follows a shared database and no controller leads it at the moment; try again shortly"
             return ProblemResponse(.serviceUnavailable, "Not the leader", detail)
+        case is StoreError:
+            // The database failed a read (a server gone, a refused query): nothing the client
+            // sent is at fault, and trying again later may work.
+            return ProblemResponse(.serviceUnavailable, "Storage unavailable", "the controller could not read its database; try again shortly")
         case ControllerError.storage:
             return ProblemResponse(
                 .serviceUnavailable, "Storage unavailable",
