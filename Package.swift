@@ -52,10 +52,15 @@ let package = Package(
         .executableTarget(
             name: "tender",
             dependencies: [
-                // TenderStore only for `tender bench --postgres`, which makes a throwaway database.
+                // TenderStore for `tender bench --postgres`, which makes a throwaway database; the
+                // controller service and the agent's commands for `tender demo`, which runs a whole
+                // market: an embedded controller and agents started from this executable.
                 "TenderCore", "TenderWorkloads", "TenderClient", "TenderStore",
+                "TenderControllerService", "TenderAgentCommands",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -69,7 +74,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "controller/Service",
-            resources: [.copy("openapi.json")]
+            resources: [.copy("openapi.json"), .copy("dashboard.html")]
         ),
         .executableTarget(
             name: "tender-controller",
@@ -89,13 +94,23 @@ let package = Package(
             ],
             path: "agent/Service"
         ),
-        .executableTarget(
-            name: "tender-agent",
+        // The agent's commands, shared by tender-agent and by `tender demo`, which starts its
+        // agents as child processes of its own executable.
+        .target(
+            name: "TenderAgentCommands",
             dependencies: [
                 "TenderAgentService", "TenderCore", "TenderWorkloads", "TenderClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "agent/Commands"
+        ),
+        .executableTarget(
+            name: "tender-agent",
+            dependencies: [
+                "TenderAgentCommands",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "agent/Main"
         ),

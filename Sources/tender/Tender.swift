@@ -9,6 +9,7 @@ struct Tender: AsyncParsableCommand {
         Exit codes: 0 success, 1 failure, 2 bad usage or input.
 
         Examples:
+          tender demo
           tender keys create alice
           tender manifest validate Manifests/*.yaml Providers/*.yaml
           tender faucet 1000 --key alice
@@ -16,6 +17,6 @@ struct Tender: AsyncParsableCommand {
           tender challenge watch --key carol
           tender ledger verify
         """,
-        subcommands: [Keys.self, Manifest.self, WorkloadCommand.self, Bench.self, Job.self, Provider.self, Stake.self, Challenge.self, LedgerCommands.self, Faucet.self]
+        subcommands: [Demo.self, Keys.self, Manifest.self, WorkloadCommand.self, Bench.self, Job.self, Provider.self, Stake.self, Challenge.self, LedgerCommands.self, Faucet.self, AgentCommand.self]
     )
 }

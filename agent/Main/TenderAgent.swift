@@ -1,4 +1,5 @@
 import ArgumentParser
+import TenderAgentCommands
 
 @main
 struct TenderAgent: AsyncParsableCommand {
@@ -12,6 +13,6 @@ struct TenderAgent: AsyncParsableCommand {
           tender-agent run --profile Providers/cpu-only.yaml --controller http://127.0.0.1:8080 --key provider
           tender-agent screen --profile Providers/rtx4090-home.yaml Manifests/*.yaml
         """,
-        subcommands: [Run.self, Screen.self]
+        subcommands: [AgentRun.self, AgentScreen.self]
     )
 }

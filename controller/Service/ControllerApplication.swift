@@ -82,10 +82,11 @@ public enum ControllerApplication {
     ///
     /// `keyFile` is the operator's signing key kept outside the data directory; it must exist (a
     /// `ControllerKeyError` says how to make one). Without it the key is `controller.key` next to an
-    /// SQLite database, created on first start; a PostgreSQL database needs `keyFile`.
+    /// SQLite database, created on first start; a PostgreSQL database needs `keyFile`. `onListening`
+    /// hears the port the server bound, once it accepts connections.
     public static func make(
         config: ControllerConfig, dev: Bool, store: StoreLocation, artifactsDirectory: URL, keyFile: URL? = nil,
-        acceptNewKey: Bool = false, logger: Logger
+        acceptNewKey: Bool = false, logger: Logger, onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         // Read before the database is opened, so a missing key file leaves no empty database behind.
         guard let keyPath = keyFile ?? store.file.map({ ControllerKey.defaultURL(next: $0) }) else {
@@ -118,6 +119,10 @@ public enum ControllerApplication {
             services: try services(
                 service: service, artifactsDirectory: artifactsDirectory, budget: config.auditBudget, metrics: metrics, logger: logger
             ),
+            // Port 0 asks the system for a free port: this says which one it gave (`tender demo`).
+            onServerRunning: { channel in
+                if let port = channel.localAddress?.port { await onListening(port) }
+            },
             logger: logger
         )
     }

@@ -101,6 +101,12 @@ extension TenderAPIClient {
             // A head that does not verify ends the chase; `check` reports it.
             guard let head = try? signedHead.verified() else { break }
             entries += try await journalEntries(after: entries.last?.sequence ?? 0, through: head.sequence, pageLimit: pageLimit)
+            if (entries.last?.sequence ?? 0) < head.sequence {
+                // The head is signed as a change is made, and its entry can be read once it is
+                // stored, a moment later: wait for it rather than report a short journal.
+                try? await Task.sleep(for: .milliseconds(100))
+                continue
+            }
             let supply = try await supply()
             let later = try await ledgerHead()
             if let laterHead = try? later.verified(), laterHead.sequence == head.sequence, laterHead.hash == head.hash {

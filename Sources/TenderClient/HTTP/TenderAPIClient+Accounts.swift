@@ -27,6 +27,11 @@ extension TenderAPIClient {
 
     // MARK: - Providers
 
+    /// `GET /v1/providers?after=ID&limit=N`: one page of registered providers, in account order.
+    public func providers(after: AccountID? = nil, limit: Int? = nil) async throws(ClientError) -> API.ProviderList {
+        try await call(.get("/v1/providers", query: [("after", after?.hex), ("limit", limit.map(String.init))]))
+    }
+
     /// `PUT /v1/providers/{id}`: registers or replaces this client's provider profile.
     ///
     /// The profile travels as the operator's own text, YAML or JSON, so the controller validates

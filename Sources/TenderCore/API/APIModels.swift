@@ -47,6 +47,18 @@ public enum API {
         }
     }
 
+    /// `GET /v1/providers`: registered providers in account order.
+    public struct ProviderList: Codable, Sendable, Equatable {
+        public var providers: [AccountView]
+        /// Pass as `after` for the next page; nil on the last page.
+        public var next: AccountID?
+
+        public init(providers: [AccountView], next: AccountID? = nil) {
+            self.providers = providers
+            self.next = next
+        }
+    }
+
     /// `POST /v1/faucet` (dev mode only).
     public struct FaucetRequest: Codable, Sendable, Equatable {
         public var account: AccountID

@@ -108,7 +108,7 @@ extension Lease {
             let detail = if let replica = audit.replica, replica.rootsAgree {
                 "audit passed: its root agrees with replica lease \(replica.sibling), and the result is the final state's"
             } else if waived == 0 {
-                "audit passed: \(audit.segments.count) of \(audit.segmentCount) segments re-executed bit for bit, and the result"
+                "audit passed: \(audit.segments.count) of \(audit.segmentCount) segments re-executed bit for bit, and the result matches the final state"
             } else {
                 "audit waived for \(waived) of \(audit.checks.count) checks (not re-executed by the controller); challengers judge this lease"
             }

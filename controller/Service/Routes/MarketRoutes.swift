@@ -45,6 +45,22 @@ struct MarketRoutes: Sendable {
                 }
             }
         }
+        router.get("/v1/providers") { request, _ in
+            let query = request.uri.queryParameters
+            var after: AccountID?
+            if let text = query["after"].map(String.init) {
+                guard let parsed = try? AccountID(text) else { throw ProblemResponse(.badRequest, "Bad query", "after must be an account id") }
+                after = parsed
+            }
+            guard let limit = Int(query["limit"].map(String.init) ?? "100"), (1...1_000).contains(limit) else {
+                throw ProblemResponse(.badRequest, "Bad query", "limit must be between 1 and 1000")
+            }
+            let cursor = after
+            return try JSONResponse.make(await service.read { market in
+                let (ids, next) = market.providerPage(after: cursor, limit: limit)
+                return API.ProviderList(providers: ids.map { API.AccountView(market: market, account: $0) }, next: next)
+            })
+        }
         // A profile is kept for good, so registering needs an account the market knows (funded):
         // a stream of fresh keys cannot fill the controller with profiles.
         router.put("/v1/providers/:id") { request, context in

@@ -1,8 +1,9 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import TenderCore
 
-/// `/metrics` and the OpenAPI document.
+/// `/metrics`, the OpenAPI document and the dashboard.
 struct OperationsRoutes: Sendable {
     let service: MarketService
     let metrics: RequestMetrics
@@ -41,6 +42,20 @@ struct OperationsRoutes: Sendable {
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: lines.joined(separator: "\n") + "\n")))
+        }
+        // The dashboard: one self-contained page that reads the public GET endpoints and follows
+        // /v1/events. Inline script and style only, nothing from another origin.
+        router.get("/") { _, _ in
+            guard let url = Bundle.module.url(forResource: "dashboard", withExtension: "html"), let data = FileManager.default.contents(atPath: url.path) else {
+                throw ProblemResponse(.notFound, "Not found", "the dashboard is missing from this build")
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "text/html; charset=utf-8"
+            headers[HTTPField.Name("Content-Security-Policy")!] =
+                "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+            headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+            headers[.cacheControl] = "no-cache"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
         router.get("/v1/openapi.json") { _, _ in
             guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"), let data = FileManager.default.contents(atPath: url.path) else {

@@ -5,19 +5,19 @@ import Yams
 /// The controller's settings: the default file in `controller/`, overridden by flags.
 public struct ControllerConfig: Codable, Equatable, Sendable {
     public struct Market: Codable, Equatable, Sendable {
-        var feeBasisPoints: Int64 = 100
-        var feeBurnBasisPoints: Int64 = 5_000
-        var heartbeatGrace: String = "2m"
-        var livenessPenaltyBasisPoints: Int64 = 1_000
-        var jail: String = "1d"
-        var availability: String = "2m"
-        var disputeMove: String = "1m"
-        var disputeBondBasisPoints: Int64 = 2_000
-        var challengerMinimumStake: String = "1"
-        var minimumDisputeBond: String = "0.1"
-        var maxOpenDisputesPerLease: Int = 8
-        var minimumOrderEscrow: String = "0.01"
-        var artifactQuota: String = "1Gi"
+        public var feeBasisPoints: Int64 = 100
+        public var feeBurnBasisPoints: Int64 = 5_000
+        public var heartbeatGrace: String = "2m"
+        public var livenessPenaltyBasisPoints: Int64 = 1_000
+        public var jail: String = "1d"
+        public var availability: String = "2m"
+        public var disputeMove: String = "1m"
+        public var disputeBondBasisPoints: Int64 = 2_000
+        public var challengerMinimumStake: String = "1"
+        public var minimumDisputeBond: String = "0.1"
+        public var maxOpenDisputesPerLease: Int = 8
+        public var minimumOrderEscrow: String = "0.01"
+        public var artifactQuota: String = "1Gi"
 
         public init() {}
 

@@ -7,9 +7,11 @@ import TenderClient
 import TenderCore
 import TenderWorkloads
 
-/// `tender-agent run`: the live provider loop, until SIGTERM or SIGINT.
-struct Run: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+/// `tender-agent run`: the live provider loop, until SIGTERM or SIGINT. A library command so
+/// that `tender demo` can start real agents from its own executable.
+public struct AgentRun: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Register, stake, bid on open orders, and run won leases until stopped.",
         discussion: """
         Registers the profile, keeps the stake at its stakeTarget, screens every open order (logging each reason it declines), bids at the profile's price, runs won leases up to its concurrency, heartbeats, uploads checkpoint states and results, and posts the signed commitment.
@@ -56,12 +58,14 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Run exec jobs WITHOUT a sandbox when bubblewrap cannot start one: the job's program then runs as this user, with its files, keys and network. Only for machines that run nothing else.")
     var allowUnsandboxedExec = false
 
-    func validate() throws {
+    public init() {}
+
+    public func validate() throws {
         guard pollInterval > 0, heartbeatInterval > 0 else { throw ValidationError("intervals must be greater than 0") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level '\(logLevel)'") }
     }
 
-    func run() async throws {
+    public func run() async throws {
         let profileURL = URL(fileURLWithPath: profile)
         let text: String
         let parsed: ProviderProfile

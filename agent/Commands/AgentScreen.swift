@@ -4,8 +4,9 @@ import TenderCore
 
 /// Screens manifests against a provider profile the way the agent screens open orders: every
 /// reason it would decline, or the price it would bid.
-struct Screen: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct AgentScreen: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "screen",
         abstract: "Say whether this machine would bid on each manifest, and at what price.",
         discussion: """
         Checks resources (GPU model, count, memory, CPU, storage) and placement attributes, then \
@@ -32,7 +33,9 @@ struct Screen: AsyncParsableCommand {
         var reasons: [String]
     }
 
-    func run() async throws {
+    public init() {}
+
+    public func run() async throws {
         let profile: ProviderProfile
         do {
             profile = try ProviderProfile.parse(try String(contentsOfFile: self.profile, encoding: .utf8))

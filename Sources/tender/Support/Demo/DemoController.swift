@@ -1,0 +1,53 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Synchronization
+import TenderControllerService
+import TenderStore
+
+/// The demo's controller, in this process: a temporary SQLite database in dev mode (so the faucet
+/// works), on a loopback port the system picks unless one is asked for. Its log goes to a file.
+struct DemoController {
+    let url: URL
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    static func start(directory: URL, listen: String, log: URL) async throws -> DemoController {
+        var config = ControllerConfig()
+        config.listen = listen
+        // A provider has this long to serve a state the audit asks for before it counts as
+        // withheld: the demo's cheater serves none, and two minutes would be most of the demo.
+        config.market.availability = "15s"
+        let logger = Logger(label: "tender-controller") { label in FileLogHandler(label: label, file: log) }
+        let store = try StoreLocation(directory.appendingPathComponent("tender.sqlite").path)
+        let bound = Mutex<Int?>(nil)
+        let app = try await ControllerApplication.make(
+            config: config, dev: true, store: store, artifactsDirectory: directory.appendingPathComponent("artifacts", isDirectory: true),
+            logger: logger, onListening: { port in bound.withLock { $0 = port } }
+        )
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let task = Task { try await group.run() }
+        for _ in 0..<400 {
+            if let port = bound.withLock({ $0 }) {
+                let host = ListenAddress(listen)?.host ?? "127.0.0.1"
+                return DemoController(url: URL(string: "http://\(host):\(port)")!, group: group, task: task)
+            }
+            if task.isCancelled { break }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        await group.triggerGracefulShutdown()
+        throw DemoError("the controller did not start listening on \(listen); see \(log.path)")
+    }
+
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
+}
+
+/// A message for the person running the demo.
+struct DemoError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,20 @@
+import Foundation
+
+/// The demo's running commentary: each line stamped with the seconds since the demo began, on
+/// standard output, or on standard error under `--json` so standard output stays one document.
+struct DemoStory: Sendable {
+    let toStandardError: Bool
+    let start = ContinuousClock.now
+
+    func say(_ line: String) {
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let stamp = String(format: "[%6.1fs] ", seconds)
+        if toStandardError { printError(stamp + line) } else { print(stamp + line) }
+    }
+
+    var seconds: Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
