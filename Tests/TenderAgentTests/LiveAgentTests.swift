@@ -38,6 +38,21 @@ struct LiveAgentTests {
         let result = try await market.submitter.artifact(sha256: commitment.resultHash)
         #expect(result == local.result)
 
+        // `tender job result`'s checks: everything matches the signed commitment...
+        let orderView = try await market.submitter.order(order.id)
+        let fetched = try await JobResult.fetch(orderView, client: market.submitter)
+        #expect(fetched.result == local.result)
+        #expect(fetched.checks.count == 5, "signature, trace, result, final state and the model")
+        // ...and a stored result whose bytes were changed on the controller's disk is refused.
+        let stored = market.directory.appendingPathComponent("artifacts").appendingPathComponent(commitment.resultHash)
+        try Data("{\"runtime\":\"mlp-train\",\"forged\":true}".utf8).write(to: stored)
+        await #expect {
+            _ = try await JobResult.fetch(orderView, client: market.submitter)
+        } throws: { error in
+            guard let error = error as? JobResultError, case .refused = error else { return false }
+            return error.description.contains("refused the result of lease \(lease.id)")
+        }
+
         // The profile is registered and the stake kept at its target (10 staked, 1 locked as collateral).
         let view = try await market.provider.account(market.providerKey.account)
         #expect(view.profile?.name == "live-test")

@@ -12,7 +12,7 @@ struct Job: AsyncParsableCommand {
         Example:
           tender job submit Manifests/digits-train.yaml --key alice --watch
         """,
-        subcommands: [Submit.self, Status.self, List.self, Cancel.self]
+        subcommands: [Submit.self, Status.self, Result.self, List.self, Cancel.self]
     )
 
     struct Submit: AsyncParsableCommand {
@@ -69,6 +69,7 @@ struct Job: AsyncParsableCommand {
                 print("submitted order \(order.id) '\(order.manifest.name)'")
                 var rows: [[String]] = uploads.map { ["  uploaded", "\($0.path) (\($0.bytes) bytes) sha256:\($0.sha256)"] }
                 rows.append(["  escrow", "\(order.escrow) credits"])
+                rows.append(["  pricing", PriceExplanation.beforeAuction(order.manifest.pricing)])
                 rows.append(["  auction", "closes \(Display.time(order.closesAt))"])
                 if !watch { rows.append(["  follow", "tender job status \(order.id)"]) }
                 Display.table(rows).forEach { print($0) }
@@ -101,6 +102,104 @@ struct Job: AsyncParsableCommand {
                 try JSONOutput.print(view)
             } else {
                 OrderText.details(view).forEach { print($0) }
+            }
+        }
+    }
+
+    struct Result: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Download a job's result and final state, checked against the provider's signed commitment.",
+            discussion: """
+            Checks, before writing anything: the commitment carries the lease provider's valid \
+            signature and names the lease; the trace of checkpoint hashes has the committed hash, \
+            rebuilds the committed Merkle root and ends in the committed final state; the result and \
+            the final state hash to what was committed; a training result names that final state as \
+            its model. Any difference refuses the download (exit 1) and writes nothing. A slashed or \
+            failed lease's result is refused too.
+
+            Writes into --out: result.json, final-state.bin (for training, the model), trace.bin (one \
+            32-byte state hash per checkpoint) and commitment.json (the signed commitment). Results \
+            are the submitter's: pass --key to sign the download.
+
+            Example:
+              tender job result 7 --out ./result --key alice
+            """
+        )
+
+        @Argument(help: "Order id.")
+        var id: OrderID
+
+        @Option(help: ArgumentHelp("Directory to write into (created if missing).", valueName: "dir"))
+        var out: String
+
+        @Option(help: ArgumentHelp("Which lease of the order (default: its settled one, else its first committed one).", valueName: "id"))
+        var lease: LeaseID?
+
+        @OptionGroup var connection: ControllerOptions
+        @OptionGroup var identity: KeyOptions
+
+        struct Written: Encodable {
+            var order: OrderID
+            var lease: LeaseID
+            var provider: AccountID
+            var state: Lease.State
+            var files: [File]
+            var checks: [String]
+
+            struct File: Encodable {
+                var path: String
+                var sha256: String
+                var bytes: Int
+            }
+        }
+
+        func run() async throws {
+            let key = identity.keyName == nil ? nil : try identity.load()
+            let client = try connection.client(key: key)
+            let view = try await CLIError.call { () async throws(ClientError) in try await client.order(id) }
+            let fetched: JobResult
+            do {
+                fetched = try await JobResult.fetch(view, lease: lease, client: client)
+            } catch {
+                if case .client(let failure) = error { throw CLIError.report(failure) }
+                printError("error: \(error)")
+                throw ExitStatus.failure
+            }
+            guard fetched.lease.state != .slashed, fetched.lease.state != .failed else {
+                printError("error: lease \(fetched.lease.id) \(fetched.lease.state == .slashed ? "was slashed: its provider was proven wrong" : "failed"), so its result is not the job's; nothing written")
+                throw ExitStatus.failure
+            }
+            let directory = URL(fileURLWithPath: out, isDirectory: true)
+            var files: [Written.File] = []
+            do {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                for (name, data) in [
+                    ("result.json", fetched.result), ("final-state.bin", fetched.finalState), ("trace.bin", fetched.trace),
+                    ("commitment.json", try encoder.encode(fetched.signedCommitment)),
+                ] {
+                    let file = directory.appendingPathComponent(name)
+                    try data.write(to: file, options: .atomic)
+                    files.append(.init(path: file.path, sha256: Hashing.sha256Hex(data), bytes: data.count))
+                }
+            } catch {
+                printError("error: cannot write into \(out): \(error.localizedDescription)")
+                throw ExitStatus.failure
+            }
+            let written = Written(
+                order: id, lease: fetched.lease.id, provider: fetched.lease.provider, state: fetched.lease.state, files: files, checks: fetched.checks
+            )
+            if connection.json {
+                try JSONOutput.print(written)
+                return
+            }
+            print("lease \(written.lease) of order \(id) (provider \(written.provider.short), \(written.state.rawValue)): every hash matches the signed commitment")
+            for check in written.checks { print("  ok  \(check)") }
+            for file in files { print("  wrote \(file.path) (\(file.bytes) bytes)") }
+            if written.state != .settled {
+                let window = fetched.lease.windowEndsAt.map { " until \(Display.time($0))" } ?? ""
+                print("note: the lease is \(written.state.rawValue), not settled: it can still be audited or challenged\(window)")
             }
         }
     }

@@ -16,8 +16,12 @@ enum OrderText {
             [order.state == .open ? "  closes" : "  closed", Display.time(order.closesAt, now: now)],
             ["  bids", bidSummary(order.bids)],
         ]
+        if order.state == .open || view.leases.isEmpty {
+            rows.append(["  pricing", PriceExplanation.beforeAuction(manifest.pricing)])
+        }
         for lease in view.leases {
             rows.append(["  lease \(lease.id)", leaseSummary(lease, manifest: manifest)])
+            rows.append(["    price", PriceExplanation.cleared(manifest.pricing, bids: order.bids, winner: lease.provider, payment: lease.payment)])
         }
         return ["order \(order.id)  \(order.state.rawValue)  '\(manifest.name)' (\(manifest.kind.rawValue), \(manifest.workload.runtime.rawValue))"]
             + Display.table(rows)

@@ -19,8 +19,18 @@ struct OrderWatch {
         var view = view
         var output = ProgressOutput(toStandardError: json)
         var misses = 0
+        var told: [LeaseID: Int] = [:]
         while true {
             output.show(key: Self.key(view), line: Self.line(view))
+            // Each new entry of a lease's timeline once, as it happens: who won and why the price,
+            // the commitment, the audit, disputes, settlement or slashing.
+            for lease in view.leases {
+                let seen = told[lease.id] ?? 0
+                for entry in lease.timeline.dropFirst(seen) {
+                    output.note("  " + Self.timelineLine(entry, lease: lease, order: view.order))
+                }
+                told[lease.id] = max(seen, lease.timeline.count)
+            }
             if Self.isDone(view) { break }
             do {
                 try await Task.sleep(for: .seconds(1))
@@ -91,6 +101,16 @@ struct OrderWatch {
                 return text
             }.joined(separator: "; ")
         }
+    }
+
+    /// One timeline entry, e.g. `lease 4 audit-passed: audit passed: 8 of 90 segments re-executed…`.
+    static func timelineLine(_ entry: LeaseEvent, lease: API.LeaseView, order: Order) -> String {
+        let at = Display.clock(entry.at)
+        if entry.kind == .awarded {
+            let why = PriceExplanation.cleared(order.manifest.pricing, bids: order.bids, winner: lease.provider, payment: lease.payment)
+            return "\(at) lease \(lease.id) awarded to \(lease.provider.short): \(why)"
+        }
+        return "\(at) lease \(lease.id) \(entry.kind.rawValue): \(entry.detail)"
     }
 
     /// `[#########...........]` for a fraction in 0...1.

@@ -1,0 +1,107 @@
+import Foundation
+import TenderCore
+import TenderWorkloads
+
+/// A job's deliverables, downloaded and checked against the provider's signed commitment: the
+/// result, the final state (for training, the model) and the trace of every checkpoint's hash.
+///
+/// Nothing is trusted for being on the controller. The commitment must carry the lease
+/// provider's valid signature and name this lease; the trace must hash to the committed trace hash
+/// and rebuild the committed Merkle root, ending in the committed final state; the result and the
+/// final state must hash to what was committed; and a training result must name that final state
+/// as its model. Any difference refuses the whole download.
+public struct JobResult: Sendable {
+    public let lease: API.LeaseView
+    public let signedCommitment: Signed<Commitment>
+    public let commitment: Commitment
+    public let result: Data
+    public let finalState: Data
+    public let trace: Data
+    /// What was checked, in words, in the order it was checked.
+    public let checks: [String]
+
+    /// Downloads and checks the result of `lease` (by default the order's first lease with a
+    /// commitment, a settled one first).
+    public static func fetch(_ view: API.OrderView, lease wanted: LeaseID? = nil, client: TenderAPIClient) async throws(JobResultError) -> JobResult {
+        let lease = try choose(view, lease: wanted)
+        guard let commitment = lease.commitment else { throw .notCommitted(lease: lease.id, state: lease.state) }
+        let result: Data, finalState: Data, trace: Data
+        do {
+            trace = try await client.artifact(sha256: commitment.traceHash)
+            result = try await client.artifact(sha256: commitment.resultHash)
+            finalState = try await client.artifact(sha256: commitment.finalStateHash)
+        } catch {
+            if case .unexpectedResponse = error { throw .refused(lease: lease.id, error.description) }
+            throw .client(error)
+        }
+        return try verify(lease, result: result, finalState: finalState, trace: trace)
+    }
+
+    /// Which lease's result to fetch.
+    static func choose(_ view: API.OrderView, lease wanted: LeaseID?) throws(JobResultError) -> API.LeaseView {
+        if let wanted {
+            guard let lease = view.leases.first(where: { $0.id == wanted }) else {
+                throw .noLease(order: view.order.id, "it has no lease \(wanted); its leases: \(view.leases.map { "\($0.id)" }.joined(separator: ", "))")
+            }
+            return lease
+        }
+        let committed = view.leases.filter { $0.commitment != nil }
+        if let lease = committed.first(where: { $0.state == .settled }) ?? committed.first { return lease }
+        if let lease = view.leases.first { throw .notCommitted(lease: lease.id, state: lease.state) }
+        throw .noLease(order: view.order.id, "it is \(view.order.state.rawValue) and has no lease")
+    }
+
+    /// The checks, on bytes already in hand.
+    public static func verify(_ lease: API.LeaseView, result: Data, finalState: Data, trace: Data) throws(JobResultError) -> JobResult {
+        func refuse(_ why: String) -> JobResultError { .refused(lease: lease.id, why) }
+        guard let signed = lease.signedCommitment else { throw refuse("the lease carries no signed commitment") }
+        let commitment: Commitment
+        do { commitment = try signed.verified() } catch { throw refuse("the commitment's signature does not verify: \(error)") }
+        guard signed.signer == lease.provider else {
+            throw refuse("the commitment is signed by \(signed.signer.short), not by the lease's provider \(lease.provider.short)")
+        }
+        guard commitment.lease == lease.id else { throw refuse("the commitment names lease \(commitment.lease), not \(lease.id)") }
+        if let shown = lease.commitment, shown != commitment { throw refuse("the commitment shown differs from the one signed") }
+        var checks = ["commitment signed by the provider \(lease.provider.short) for lease \(lease.id)"]
+        do { _ = try commitment.check(trace: trace) } catch { throw refuse("trace: \(error)") }
+        checks.append("trace of \(commitment.leafCount) checkpoint hashes rebuilds the root \(commitment.root.prefix(16))… and ends in the final state")
+        let resultHash = Hashing.sha256Hex(result)
+        guard resultHash == commitment.resultHash else {
+            throw refuse("the result's SHA-256 is \(resultHash), but the provider committed to \(commitment.resultHash)")
+        }
+        checks.append("result sha256:\(resultHash.prefix(16))… is the committed result")
+        let stateHash = Hashing.sha256Hex(finalState)
+        guard stateHash == commitment.finalStateHash else {
+            throw refuse("the final state's SHA-256 is \(stateHash), but the provider committed to \(commitment.finalStateHash)")
+        }
+        checks.append("final state sha256:\(stateHash.prefix(16))… is the committed final state")
+        if let training = try? JSONDecoder().decode(MLPTrainResult.self, from: result), training.runtime == "mlp-train" {
+            guard training.modelStateHash == commitment.finalStateHash else {
+                throw refuse("the training result names model \(training.modelStateHash), not the committed final state")
+            }
+            guard training.steps == commitment.totalSteps else {
+                throw refuse("the training result reports \(training.steps) steps, but \(commitment.totalSteps) were committed")
+            }
+            checks.append("the result's model is the final state, after all \(training.steps) steps")
+        }
+        return JobResult(lease: lease, signedCommitment: signed, commitment: commitment, result: result, finalState: finalState, trace: trace, checks: checks)
+    }
+}
+
+/// Why `tender job result` has nothing to give.
+public enum JobResultError: Error, Sendable, CustomStringConvertible {
+    case noLease(order: OrderID, String)
+    case notCommitted(lease: LeaseID, state: Lease.State)
+    /// The bytes do not match the signed commitment: nothing is written.
+    case refused(lease: LeaseID, String)
+    case client(ClientError)
+
+    public var description: String {
+        switch self {
+        case .noLease(let order, let why): "order \(order) has no result: \(why)"
+        case .notCommitted(let lease, let state): "lease \(lease) is \(state.rawValue) and has not committed a result yet"
+        case .refused(let lease, let why): "refused the result of lease \(lease): \(why)"
+        case .client(let error): error.description
+        }
+    }
+}
