@@ -24,16 +24,20 @@ public struct JobResult: Sendable {
     /// commitment, a settled one first).
     public static func fetch(_ view: API.OrderView, lease wanted: LeaseID? = nil, client: TenderAPIClient) async throws(JobResultError) -> JobResult {
         let lease = try choose(view, lease: wanted)
+        guard lease.state != .slashed, lease.state != .failed else { throw .unusable(lease: lease.id, state: lease.state) }
         guard let commitment = lease.commitment else { throw .notCommitted(lease: lease.id, state: lease.state) }
-        let result: Data, finalState: Data, trace: Data
-        do {
-            trace = try await client.artifact(sha256: commitment.traceHash)
-            result = try await client.artifact(sha256: commitment.resultHash)
-            finalState = try await client.artifact(sha256: commitment.finalStateHash)
-        } catch {
-            if case .unexpectedResponse = error { throw .refused(lease: lease.id, error.description) }
-            throw .client(error)
+        func download(_ what: String, _ hash: String) async throws(JobResultError) -> Data {
+            do {
+                return try await client.artifact(sha256: hash)
+            } catch {
+                if case .unexpectedResponse = error { throw .refused(lease: lease.id, error.description) }
+                if error.status == 404 { throw .missing(lease: lease.id, what: what, sha256: hash) }
+                throw .client(error)
+            }
         }
+        let trace = try await download("trace", commitment.traceHash)
+        let result = try await download("result", commitment.resultHash)
+        let finalState = try await download("final state", commitment.finalStateHash)
         return try verify(lease, result: result, finalState: finalState, trace: trace)
     }
 
@@ -92,6 +96,10 @@ public struct JobResult: Sendable {
 public enum JobResultError: Error, Sendable, CustomStringConvertible {
     case noLease(order: OrderID, String)
     case notCommitted(lease: LeaseID, state: Lease.State)
+    /// A slashed or failed lease: its provider was proven wrong, or never finished.
+    case unusable(lease: LeaseID, state: Lease.State)
+    /// The controller does not hold an artifact the commitment names.
+    case missing(lease: LeaseID, what: String, sha256: String)
     /// The bytes do not match the signed commitment: nothing is written.
     case refused(lease: LeaseID, String)
     case client(ClientError)
@@ -100,6 +108,12 @@ public enum JobResultError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .noLease(let order, let why): "order \(order) has no result: \(why)"
         case .notCommitted(let lease, let state): "lease \(lease) is \(state.rawValue) and has not committed a result yet"
+        case .unusable(let lease, let state):
+            state == .slashed
+                ? "lease \(lease) was slashed: its provider was proven wrong, so its result is not the job's"
+                : "lease \(lease) failed before it committed a result"
+        case .missing(let lease, let what, let hash):
+            "the controller does not hold the \(what) (sha256:\(hash)) that lease \(lease)'s commitment names: the provider never stored it"
         case .refused(let lease, let why): "refused the result of lease \(lease): \(why)"
         case .client(let error): error.description
         }

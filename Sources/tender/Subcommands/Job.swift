@@ -162,11 +162,7 @@ struct Job: AsyncParsableCommand {
                 fetched = try await JobResult.fetch(view, lease: lease, client: client)
             } catch {
                 if case .client(let failure) = error { throw CLIError.report(failure) }
-                printError("error: \(error)")
-                throw ExitStatus.failure
-            }
-            guard fetched.lease.state != .slashed, fetched.lease.state != .failed else {
-                printError("error: lease \(fetched.lease.id) \(fetched.lease.state == .slashed ? "was slashed: its provider was proven wrong" : "failed"), so its result is not the job's; nothing written")
+                printError("error: \(error); nothing written")
                 throw ExitStatus.failure
             }
             let directory = URL(fileURLWithPath: out, isDirectory: true)

@@ -55,7 +55,7 @@ struct DemoRun: Sendable {
                 let profile = work.appendingPathComponent("profiles/\(provider.key).yaml")
                 try DemoScenario.profile(provider).write(to: profile, atomically: true, encoding: .utf8)
                 var arguments = ["agent", "run", "--profile", profile.path, "--controller", url, "--key", provider.key,
-                                 "--poll-interval", "0.5", "--heartbeat-interval", "1"]
+                                 "--poll-interval", "0.5", "--heartbeat-interval", "0.25"]
                 for fault in provider.faults { arguments += ["--fault", fault] }
                 children.append(try DemoProcess(
                     name: provider.key, arguments: arguments, environment: environment,
