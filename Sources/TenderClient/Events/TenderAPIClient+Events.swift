@@ -25,6 +25,14 @@ extension TenderAPIClient {
             continuation.finish(throwing: error)
             return stream
         }
+        #if os(Linux)
+        if request.url?.scheme == "http", let url = request.url {
+            let socket = EventStreamSocket(continuation: continuation, controller: baseURL.absoluteString)
+            continuation.onTermination = { _ in socket.stop() }
+            socket.start(url)
+            return stream
+        }
+        #endif
         let reader = EventStreamReader(continuation: continuation, controller: baseURL.absoluteString)
         let configuration = URLSessionConfiguration.ephemeral
         configuration.urlCache = nil
