@@ -90,7 +90,7 @@ public struct Inventory: Sendable, Equatable, Codable {
 }
 
 /// How a provider prices an order.
-public enum PricingStrategy: Sendable, Equatable, Codable {
+public enum PricingStrategy: Sendable, Equatable {
     /// A price per resource-unit-hour; an order is priced for its deadline's length.
     case linear(LinearRates)
     /// An operator program fed the order as JSON on stdin, printing a price in credits on stdout.

@@ -1,5 +1,5 @@
 /// Which deterministic runtime runs the job, and its parameters (DESIGN section 6).
-public enum WorkloadSpec: Sendable, Equatable, Codable {
+public enum WorkloadSpec: Sendable, Equatable {
     case mlpTrain(MLPTrainSpec)
     case mlpInfer(MLPInferSpec)
     case exec(ExecSpec)
