@@ -25,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // The shared-database backend (several controllers on one PostgreSQL).
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // /metrics: the controller's counters through swift-metrics, exposed by swift-prometheus.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Pure domain. Foundation, Crypto, and Yams (a pure parser for the YAML form of manifests).
@@ -72,6 +75,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             path: "controller/Service",
             resources: [.copy("openapi.json"), .copy("dashboard.html")]

@@ -242,9 +242,19 @@ struct ControllerRouteTests {
         let harness = try await ControllerHarness()
         defer { harness.cleanUp() }
         try await harness.app.test(.router) { client in
+            _ = try await client.get("/v1/health")
+            _ = try await client.get("/v1/orders/999")
             let (status, metrics) = try await client.get("/metrics")
             #expect(status == .ok)
-            #expect(String(decoding: metrics, as: UTF8.self).contains("tender_orders{state=\"open\"} 0"))
+            let text = String(decoding: metrics, as: UTF8.self)
+            #expect(text.contains("tender_orders{state=\"open\"} 0"))
+            // Hummingbird's request metrics, through swift-metrics into the Prometheus registry, by route template.
+            #expect(text.contains(#"tender_http_requests_total{route="/v1/health",method="GET",status="200"}"#), "\(text)")
+            #expect(text.contains(#"tender_http_requests_total{route="/v1/orders/{id}",method="GET",status="404"}"#))
+            #expect(text.contains(#"tender_http_request_duration_seconds_bucket{route="/v1/health",method="GET",status="200",le="0.005"}"#))
+            #expect(text.contains("# TYPE tender_referee_steps_total counter"))
+            #expect(text.contains("# TYPE tender_ledger_micros gauge"))
+            #expect(!text.contains("hb_") && !text.contains("http_server"), "every metric carries a tender_ name")
             let (ok, body) = try await client.get("/v1/openapi.json")
             #expect(ok == .ok)
             let document = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])

@@ -10,38 +10,34 @@ struct OperationsRoutes: Sendable {
 
     func register(on router: RouteTable) {
         router.get("/metrics") { _, _ in
-            var lines = await service.read { market in
-                var lines: [String] = []
-                lines.append("# TYPE tender_orders gauge")
+            // The market's gauges are set from the market as it is now, then the registry is
+            // served whole: these beside the request and referee metrics recorded as they happen.
+            let gauges = await service.read { market in
+                var gauges: [(name: String, labels: [(String, String)], help: String, value: Int64)] = []
                 for state in [Order.State.open, .awarded, .expired, .cancelled] {
-                    lines.append("tender_orders{state=\"\(state.rawValue)\"} \(market.orders.values.filter { $0.state == state }.count)")
+                    gauges.append(("tender_orders", [("state", state.rawValue)], "Orders by state.", Int64(market.orders.values.filter { $0.state == state }.count)))
                 }
-                lines.append("# TYPE tender_bids gauge")
-                lines.append("tender_bids \(market.orders.values.reduce(0) { $0 + $1.bids.count })")
-                lines.append("# TYPE tender_leases gauge")
-                for state in [Lease.State.running, .committed, .settled, .failed, .slashed] {
-                    lines.append("tender_leases{state=\"\(state.rawValue)\"} \(market.leases.values.filter { $0.state == state }.count)")
+                gauges.append(("tender_bids", [], "Bids on all orders.", Int64(market.orders.values.reduce(0) { $0 + $1.bids.count })))
+                for state in [Lease.State.running, .committed, .auditing, .disputed, .settled, .failed, .slashed] {
+                    gauges.append(("tender_leases", [("state", state.rawValue)], "Leases by state.", Int64(market.leases.values.filter { $0.state == state }.count)))
                 }
                 let totals = market.ledger.totals
-                lines.append("# TYPE tender_ledger_micros gauge")
-                lines.append("tender_ledger_micros{bucket=\"minted\"} \(totals.minted.micros)")
-                lines.append("tender_ledger_micros{bucket=\"burned\"} \(totals.burned.micros)")
+                let help = "Micro-credits minted, burned, and held in each bucket."
+                gauges.append(("tender_ledger_micros", [("bucket", "minted")], help, totals.minted.micros))
+                gauges.append(("tender_ledger_micros", [("bucket", "burned")], help, totals.burned.micros))
                 for bucket in Bucket.holderBuckets {
-                    lines.append("tender_ledger_micros{bucket=\"\(bucket.rawValue)\"} \(totals.holdings[bucket].micros)")
+                    gauges.append(("tender_ledger_micros", [("bucket", bucket.rawValue)], help, totals.holdings[bucket].micros))
                 }
-                lines.append("# TYPE tender_journal_sequence gauge")
-                lines.append("tender_journal_sequence \(market.ledger.sequence)")
-                return lines
+                gauges.append(("tender_journal_sequence", [], "The ledger journal's last entry.", Int64(market.ledger.sequence)))
+                return gauges
             }
+            for gauge in gauges { metrics.gauge(gauge.name, gauge.labels, help: gauge.help, gauge.value) }
             let writes = service.writerStatistics
-            lines.append("# TYPE tender_store_transactions_total counter")
-            lines.append("tender_store_transactions_total \(writes.transactionsCommitted)")
-            lines.append("# TYPE tender_store_writes_total counter")
-            lines.append("tender_store_writes_total \(writes.itemsCommitted)")
-            lines.append(metrics.prometheusText)
+            metrics.counter("tender_store_transactions_total", help: "Store transactions committed.", total: writes.transactionsCommitted)
+            metrics.counter("tender_store_writes_total", help: "Records written to the store.", total: writes.itemsCommitted)
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: lines.joined(separator: "\n") + "\n")))
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.exposition)))
         }
         // The dashboard: one self-contained page that reads the public GET endpoints and follows
         // /v1/events. Inline script and style only, nothing from another origin.

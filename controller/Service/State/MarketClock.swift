@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -138,11 +139,15 @@ public struct MarketClock: Service {
 /// served in `/metrics` (DESIGN section 12: one step per dispute, whatever the segment length).
 public final class RefereeCounter: Sendable {
     private let counts = Mutex((steps: 0, rulings: 0))
+    private let stepsCounter = Counter(label: "tender_referee_steps_total")
+    private let rulingsCounter = Counter(label: "tender_referee_rulings_total")
 
     public init() {}
 
     func add(steps: Int) {
         counts.withLock { $0.steps += steps; $0.rulings += 1 }
+        stepsCounter.increment(by: steps)
+        rulingsCounter.increment()
     }
 
     public var steps: Int { counts.withLock { $0.steps } }

@@ -1,73 +1,79 @@
+import CoreMetrics
 import Foundation
 import Hummingbird
+import Metrics
+import Prometheus
 import Synchronization
 
-/// Request counts and a latency histogram for `/metrics`, kept in process.
+/// The controller's metrics through swift-metrics, kept in a Prometheus registry and served at
+/// `/metrics`: Hummingbird's request metrics (count, latency histogram, errors, requests in
+/// flight, each by route, method and status), the referee's work, and the market's gauges, set
+/// from the market when scraped.
+///
+/// swift-metrics has one factory per process, and Hummingbird's middleware records through it;
+/// so there is one registry per process too, bootstrapped once, shared by every controller the
+/// process runs (tests run several).
 public final class RequestMetrics: Sendable {
-    /// Histogram bucket upper bounds, in seconds.
+    /// Histogram bucket upper bounds, in seconds: a write is a few milliseconds.
     static let bounds: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
 
-    private struct State {
-        var buckets = [Int](repeating: 0, count: RequestMetrics.bounds.count)
-        var count = 0
-        var sum = 0.0
-        var byStatus: [Int: Int] = [:]
-    }
+    /// Hummingbird's metric names and labels, as Tender's `/metrics` has always named them.
+    static let names = [
+        "http.server.request.duration": "tender_http_request_duration_seconds",
+        "hb.requests": "tender_http_requests_total",
+        "hb.request.errors": "tender_http_request_errors_total",
+        "http.server.active_requests": "tender_http_active_requests",
+    ]
+    static let labels = [
+        "http.route": "route", "http.request.method": "method", "http.response.status_code": "status", "error.type": "status",
+    ]
 
-    private let state = Mutex(State())
-    /// The dispute referee's steps and rulings.
-    public let referee = RefereeCounter()
-
-    public init() {}
-
-    func record(seconds: Double, status: Int) {
-        state.withLock { state in
-            for (index, bound) in Self.bounds.enumerated() where seconds <= bound { state.buckets[index] += 1 }
-            state.count += 1
-            state.sum += seconds
-            state.byStatus[status, default: 0] += 1
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = bounds.map { .nanoseconds(Int64(($0 * 1e9).rounded())) }
+        factory.nameAndLabelSanitizer = { name, dimensions in
+            (names[name] ?? name, dimensions.map { (labels[$0.0] ?? $0.0, $0.1) })
         }
+        MetricsSystem.bootstrap(factory)
+        return registry
+    }()
+
+    /// The dispute referee's steps and rulings.
+    public let referee: RefereeCounter
+
+    public init() {
+        // The factory first: a metric made before it records nowhere.
+        _ = Self.registry
+        referee = RefereeCounter()
     }
 
     func middleware<Context: RequestContext>() -> some RouterMiddleware<Context> {
-        MetricsRecorder<Context>(metrics: self)
+        MetricsMiddleware<Context>()
     }
 
-    /// The histogram and counters in Prometheus text format.
-    var prometheusText: String {
-        state.withLock { state in
-            var lines = ["# HELP tender_http_request_duration_seconds Request latency.",
-                         "# TYPE tender_http_request_duration_seconds histogram"]
-            for (index, bound) in Self.bounds.enumerated() {
-                lines.append("tender_http_request_duration_seconds_bucket{le=\"\(bound)\"} \(state.buckets[index])")
-            }
-            lines.append("tender_http_request_duration_seconds_bucket{le=\"+Inf\"} \(state.count)")
-            lines.append("tender_http_request_duration_seconds_sum \(state.sum)")
-            lines.append("tender_http_request_duration_seconds_count \(state.count)")
-            lines.append("# TYPE tender_http_responses_total counter")
-            for (status, count) in state.byStatus.sorted(by: { $0.key < $1.key }) {
-                lines.append("tender_http_responses_total{status=\"\(status)\"} \(count)")
-            }
-            lines.append("# HELP tender_referee_steps_total Steps the dispute referee executed.")
-            lines.append("# TYPE tender_referee_steps_total counter")
-            lines.append("tender_referee_steps_total \(referee.steps)")
-            lines.append("# HELP tender_referee_rulings_total Disputes the referee ruled on by executing a step.")
-            lines.append("# TYPE tender_referee_rulings_total counter")
-            lines.append("tender_referee_rulings_total \(referee.rulings)")
-            return lines.joined(separator: "\n")
+    /// Sets a market gauge to its value now.
+    func gauge(_ name: String, _ labels: [(String, String)] = [], help: String, _ value: Int64) {
+        let gauge = labels.isEmpty
+            ? Self.registry.makeGauge(name: name, help: help)
+            : Self.registry.makeGauge(name: name, labels: labels, help: help)
+        gauge.set(Double(value))
+    }
+
+    /// Raises a counter to `total`, a count kept elsewhere (the store's writer counts its own).
+    func counter(_ name: String, help: String, total: Int) {
+        let delta = reported.withLock { reported -> Int in
+            let delta = total - reported[name, default: 0]
+            reported[name] = max(total, reported[name, default: 0])
+            return delta
         }
+        if delta > 0 { Self.registry.makeCounter(name: name, help: help).increment(by: Int64(delta)) }
     }
-}
 
-struct MetricsRecorder<Context: RequestContext>: RouterMiddleware {
-    let metrics: RequestMetrics
+    private let reported = Mutex<[String: Int]>([:])
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let start = ContinuousClock.now
-        let response = try await next(request, context)
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        metrics.record(seconds: seconds, status: response.status.code)
-        return response
+    /// Everything in the registry, in Prometheus text format.
+    var exposition: String {
+        Self.registry.emitToString()
     }
 }
