@@ -65,22 +65,8 @@ struct DemoScenario {
     /// The three jobs; `dataset` is an absolute path to the digits CSV.
     static func jobs(dataset: String, trainingSteps: Int) -> [Job] {
         [
-            Job(file: "1-digits-train.yaml", name: "digits-train") { _ in
-                manifest(name: "digits-train", kind: "training", region: "eu-west", cpu: 2, maxPrice: "0.5", deadline: "30m", workload: """
-                      runtime: mlp-train
-                      dataset: \(dataset)
-                      trainRows: 1437
-                      layers: [64, 32, 10]
-                      activation: relu
-                      steps: \(trainingSteps)
-                      batch: 32
-                      learningRate: 0.1
-                      momentum: 0.9
-                      seed: 7
-                      checkpointInterval: \(max(trainingSteps / 20, 1))
-                      inputScale: 16
-                    """)
-            },
+            training(file: "1-digits-train.yaml", name: "digits-train", region: "eu-west", maxPrice: "0.5", seed: 7,
+                     dataset: dataset, steps: trainingSteps),
             Job(file: "2-digits-infer.yaml", name: "digits-infer") { model in
                 manifest(name: "digits-infer", kind: "inference", region: "eu-west", cpu: 1, maxPrice: "0.25", deadline: "15m", workload: """
                       runtime: mlp-infer
@@ -91,23 +77,29 @@ struct DemoScenario {
                       inputScale: 16
                     """)
             },
-            Job(file: "3-digits-train-us.yaml", name: "digits-train-us") { _ in
-                manifest(name: "digits-train-us", kind: "training", region: "us-east", cpu: 2, maxPrice: "0.2", deadline: "30m", workload: """
-                      runtime: mlp-train
-                      dataset: \(dataset)
-                      trainRows: 1437
-                      layers: [64, 32, 10]
-                      activation: relu
-                      steps: \(trainingSteps)
-                      batch: 32
-                      learningRate: 0.1
-                      momentum: 0.9
-                      seed: 11
-                      checkpointInterval: \(max(trainingSteps / 20, 1))
-                      inputScale: 16
-                    """)
-            },
+            training(file: "3-digits-train-us.yaml", name: "digits-train-us", region: "us-east", maxPrice: "0.2", seed: 11,
+                     dataset: dataset, steps: trainingSteps),
         ]
+    }
+
+    /// A digits training job of `steps` steps placed in `region`, committing 20 segments.
+    static func training(file: String, name: String, region: String, maxPrice: String, seed: Int, dataset: String, steps: Int) -> Job {
+        Job(file: file, name: name) { _ in
+            manifest(name: name, kind: "training", region: region, cpu: 2, maxPrice: maxPrice, deadline: "30m", workload: """
+                  runtime: mlp-train
+                  dataset: \(dataset)
+                  trainRows: 1437
+                  layers: [64, 32, 10]
+                  activation: relu
+                  steps: \(steps)
+                  batch: 32
+                  learningRate: 0.1
+                  momentum: 0.9
+                  seed: \(seed)
+                  checkpointInterval: \(max(steps / 20, 1))
+                  inputScale: 16
+                """)
+        }
     }
 
     /// A short auction and challenge window, so the demo takes minutes; real jobs use longer ones.
