@@ -19,6 +19,8 @@ struct DashboardRouteTests {
                 #expect(response.headers[.contentType] == "text/html; charset=utf-8")
                 let policy = try #require(response.headers[HTTPField.Name("Content-Security-Policy")!])
                 #expect(policy.contains("default-src 'none'") && policy.contains("connect-src 'self'"))
+                // Only the page's own script runs: it is allowed by its hash, never by 'unsafe-inline'.
+                #expect(policy.contains("script-src 'sha256-") && !policy.contains("script-src 'unsafe-inline'"), "\(policy)")
                 let page = String(buffer: response.body)
                 #expect(page.contains("<title>Tender market</title>"))
                 // Everything it reads is an endpoint this controller serves.

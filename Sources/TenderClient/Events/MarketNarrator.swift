@@ -101,7 +101,7 @@ public struct MarketNarrator: Sendable {
             let why = PriceExplanation.cleared(order.manifest.pricing, bids: order.bids, winner: lease.provider, payment: lease.payment)
             return "\(label(lease.order)) awarded to \(name(lease.provider)) as lease \(lease.id); \(why)"
         case .committed:
-            let root = lease.commitment.map { " root \($0.root.prefix(16))…, \($0.leafCount) segments," } ?? ""
+            let root = lease.commitment.map { " root \($0.root.prefix(16))…, \(max($0.leafCount - 1, 0)) segments," } ?? ""
             return "\(who) committed\(root) collateral \(lease.collateral) locked"
         case .beaconRevealed: return "\(who) beacon revealed: the audit's segments are now fixed"
         case .auditPassed: return "\(who) AUDIT PASSED: \(entry.detail)"

@@ -113,7 +113,9 @@ public enum JobResultError: Error, Sendable, CustomStringConvertible {
                 ? "lease \(lease) was slashed: its provider was proven wrong, so its result is not the job's"
                 : "lease \(lease) failed before it committed a result"
         case .missing(let lease, let what, let hash):
-            "the controller does not hold the \(what) (sha256:\(hash)) that lease \(lease)'s commitment names: the provider never stored it"
+            "the controller has no \(what) (sha256:\(hash)) of lease \(lease) for this account: either the provider never stored it, "
+                + "or this account may not read it (an order's artifacts are its submitter's, its providers' and, while a lease is "
+                + "under verification, staked challengers'; sign with --key)"
         case .refused(let lease, let why): "refused the result of lease \(lease): \(why)"
         case .client(let error): error.description
         }

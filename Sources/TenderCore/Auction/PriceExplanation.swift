@@ -5,9 +5,18 @@
 /// clears at 2.5, because no losing bid sets a lower price. Saying so at submit time, and again
 /// beside the price, is cheaper than a support question.
 public enum PriceExplanation {
-    /// Before any bid: what the rule will charge.
-    public static func beforeAuction(_ terms: PricingTerms) -> String {
-        switch terms.rule {
+    /// Before any bid: what the rule will charge, for an order run by `replicas` providers.
+    public static func beforeAuction(_ terms: PricingTerms, replicas: Int = 1) -> String {
+        if replicas > 1 {
+            return switch terms.rule {
+            case .secondPrice:
+                "second-price, \(replicas) providers: each is paid the lowest bid that did not win, at most the maximum \(terms.maxPrice); "
+                    + "if no other provider bids, each is paid the full \(terms.maxPrice); the maximum is escrowed for each"
+            case .firstPrice:
+                "first-price, \(replicas) providers: each is paid its own bid, at most the maximum \(terms.maxPrice); the maximum is escrowed for each"
+            }
+        }
+        return switch terms.rule {
         case .secondPrice:
             "second-price: you pay the lowest losing bid, at most your maximum \(terms.maxPrice); "
                 + "if only one provider bids, there is no losing bid and you pay the full \(terms.maxPrice) "
@@ -28,7 +37,7 @@ public enum PriceExplanation {
             if bids.contains(where: { $0.provider != winner && $0.price == payment }) {
                 return "second-price: \(bidText) and is paid the lowest losing bid, \(payment)"
             }
-            return "second-price: \(bidText) and no other eligible bid, so the price is your maximum \(payment)"
+            return "second-price: \(bidText) and no other eligible bid, so the price is the maximum, \(payment)"
         }
     }
 }

@@ -11,6 +11,11 @@ extension JobManifest {
         return try log.finish(manifest)
     }
 
+    /// Up to 64 letters, digits, '-', '_' or '.': a name any screen shows as it is.
+    static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64 && name.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
+    }
+
     static func read(_ document: ConfigValue, log: ProblemLog) -> JobManifest? {
         guard let root = FieldReader.mapping(document, at: "", log: log) else { return nil }
         let version = root.scalar("version", required: true)
@@ -18,7 +23,7 @@ extension JobManifest {
             root.report("version", "unsupported version '\(version)'; this build reads version 1")
         }
         let name = root.string("name", required: true)
-        if let name, !name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) || name.count > 64 {
+        if let name, !isPlainName(name) {
             root.report("name", "use up to 64 letters, digits, '-', '_' or '.'")
         }
         let kind = root.choice("kind", required: true, as: Kind.self)

@@ -13,12 +13,22 @@ extension ProviderProfile {
         if let version, !JobManifest.supportedVersions.contains(version) {
             root.report("version", "unsupported version '\(version)'; this build reads version 1")
         }
+        // Shown on dashboards and terminals: plain names only, never markup or escape sequences.
         let name = root.string("name", required: true)
+        if let name, !JobManifest.isPlainName(name) {
+            root.report("name", "use up to 64 letters, digits, '-', '_' or '.'")
+        }
         let inventory = root.mapping("inventory", required: true).flatMap(Inventory.read)
         var attributes: [String: String] = [:]
         if let map = root.mapping("attributes") {
+            if map.keys.count > 64 { root.report("attributes", "at most 64 attributes") }
             for key in map.keys {
-                if let value = map.string(key) { attributes[key] = value }
+                guard let value = map.string(key) else { continue }
+                guard JobManifest.isPlainName(key), value.count <= 128, !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                    root.report("attributes.\(key)", "a key is up to 64 letters, digits, '-', '_' or '.'; a value up to 128 characters, none of them control characters")
+                    continue
+                }
+                attributes[key] = value
             }
         }
         let pricing = root.mapping("pricing", required: true).flatMap(PricingStrategy.read)

@@ -5,12 +5,13 @@ import TenderCore
 
 struct Job: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Submit, follow, list and cancel jobs (orders).",
+        abstract: "Submit, follow, collect, list and cancel jobs (orders).",
         discussion: """
         The controller is --controller, $TENDER_CONTROLLER, or http://127.0.0.1:8080.
 
-        Example:
+        Examples:
           tender job submit Manifests/digits-train.yaml --key alice --watch
+          tender job result 1 --out ./digits-model --key alice
         """,
         subcommands: [Submit.self, Status.self, Result.self, List.self, Cancel.self]
     )
@@ -69,7 +70,7 @@ struct Job: AsyncParsableCommand {
                 print("submitted order \(order.id) '\(order.manifest.name)'")
                 var rows: [[String]] = uploads.map { ["  uploaded", "\($0.path) (\($0.bytes) bytes) sha256:\($0.sha256)"] }
                 rows.append(["  escrow", "\(order.escrow) credits"])
-                rows.append(["  pricing", PriceExplanation.beforeAuction(order.manifest.pricing)])
+                rows.append(["  pricing", PriceExplanation.beforeAuction(order.manifest.pricing, replicas: order.manifest.verification.replicas)])
                 rows.append(["  auction", "closes \(Display.time(order.closesAt))"])
                 if !watch { rows.append(["  follow", "tender job status \(order.id)"]) }
                 Display.table(rows).forEach { print($0) }
@@ -118,8 +119,10 @@ struct Job: AsyncParsableCommand {
             failed lease's result is refused too.
 
             Writes into --out: result.json, final-state.bin (for training, the model), trace.bin (one \
-            32-byte state hash per checkpoint) and commitment.json (the signed commitment). Results \
-            are the submitter's: pass --key to sign the download.
+            32-byte state hash per checkpoint) and commitment.json (the signed commitment). An \
+            order's artifacts are read by its submitter and its providers (and staked challengers \
+            while a lease is under verification), unless its manifest says artifacts: public: pass \
+            --key to sign the download.
 
             Example:
               tender job result 7 --out ./result --key alice
@@ -161,9 +164,20 @@ struct Job: AsyncParsableCommand {
             do {
                 fetched = try await JobResult.fetch(view, lease: lease, client: client)
             } catch {
-                if case .client(let failure) = error { throw CLIError.report(failure) }
-                printError("error: \(error); nothing written")
-                throw ExitStatus.failure
+                switch error {
+                case .client(let failure):
+                    if failure.status == 401, key == nil {
+                        printError("error: this order's results are read with a signed request: pass --key NAME (the submitter's key) or set TENDER_KEY")
+                        throw ExitStatus.badInput
+                    }
+                    throw CLIError.report(failure)
+                case .noLease where lease != nil:
+                    printError("error: \(error)")
+                    throw ExitStatus.badInput
+                default:
+                    printError("error: \(error); nothing written")
+                    throw ExitStatus.failure
+                }
             }
             let directory = URL(fileURLWithPath: out, isDirectory: true)
             var files: [Written.File] = []
@@ -180,7 +194,8 @@ struct Job: AsyncParsableCommand {
                     files.append(.init(path: file.path, sha256: Hashing.sha256Hex(data), bytes: data.count))
                 }
             } catch {
-                printError("error: cannot write into \(out): \(error.localizedDescription)")
+                let reason = (error as NSError).localizedFailureReason ?? "a file is in the way, or the directory is not writable"
+                printError("error: cannot write into \(out): \(reason)")
                 throw ExitStatus.failure
             }
             let written = Written(

@@ -17,7 +17,7 @@ enum OrderText {
             ["  bids", bidSummary(order.bids)],
         ]
         if order.state == .open || view.leases.isEmpty {
-            rows.append(["  pricing", PriceExplanation.beforeAuction(manifest.pricing)])
+            rows.append(["  pricing", PriceExplanation.beforeAuction(manifest.pricing, replicas: manifest.verification.replicas)])
         }
         for lease in view.leases {
             rows.append(["  lease \(lease.id)", leaseSummary(lease, manifest: manifest)])
@@ -34,7 +34,8 @@ enum OrderText {
 
     /// `running, provider 3f2a9c0d11e2, pays 1.200000, step 40/500, loss 0.3123`.
     static func leaseSummary(_ lease: API.LeaseView, manifest: JobManifest) -> String {
-        var parts = [lease.state.rawValue, "provider \(lease.provider.short)", "pays \(lease.payment)"]
+        let price = lease.state == .slashed || lease.state == .failed ? "would have paid \(lease.payment), escrow refunded" : "pays \(lease.payment)"
+        var parts = [lease.state.rawValue, "provider \(lease.provider.short)", price]
         switch lease.state {
         case .running:
             parts.append(stepText(lease, manifest: manifest))

@@ -13,6 +13,8 @@ struct PriceExplanationTests {
         #expect(second.contains("2.500000"))
         let first = PriceExplanation.beforeAuction(PricingTerms(maxPrice: F.credits("2.5"), rule: .firstPrice))
         #expect(first.contains("the winning bid itself"))
+        let replicated = PriceExplanation.beforeAuction(PricingTerms(maxPrice: F.credits("2.5")), replicas: 2)
+        #expect(replicated.contains("2 providers") && replicated.contains("escrowed for each") && !replicated.contains("only one provider"))
     }
 
     @Test("a lone bid under second-price is explained as paying the maximum, whatever it bid")
@@ -20,7 +22,7 @@ struct PriceExplanationTests {
         let terms = PricingTerms(maxPrice: F.credits("2.5"))
         let bids = [F.bid(1, by: 1, price: "0.021")]
         let text = PriceExplanation.cleared(terms, bids: bids, winner: F.account(1), payment: F.credits("2.5"))
-        #expect(text == "second-price: won with a bid of 0.021000 and no other eligible bid, so the price is your maximum 2.500000")
+        #expect(text == "second-price: won with a bid of 0.021000 and no other eligible bid, so the price is the maximum, 2.500000")
     }
 
     @Test("with a losing bid, second-price names it as the price")
@@ -50,7 +52,7 @@ struct PriceExplanationTests {
             let award = try #require(awards.first)
             let text = PriceExplanation.cleared(terms, bids: bids, winner: award.bid.provider, payment: award.payment)
             #expect(text.hasSuffix(award.payment.description), "\(text)")
-            #expect(text.contains(bids.count == 1 ? "your maximum" : "lowest losing bid"))
+            #expect(text.contains(bids.count == 1 ? "the maximum" : "lowest losing bid"))
         }
     }
 }

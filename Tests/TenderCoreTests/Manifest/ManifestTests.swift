@@ -105,6 +105,33 @@ struct ManifestTests {
         }
     }
 
+    @Test("a profile's name and attributes are plain text: no markup, no escape sequences, bounded")
+    func plainProfileText() {
+        let base = """
+        version: 1
+        name: NAME
+        inventory: {cpu: {units: 8}, memory: {size: 32Gi}, storage: {size: 1Ti}}
+        attributes: {region: VALUE}
+        pricing: {strategy: linear, gpuHour: 0, cpuHour: 0.02}
+        stakeTarget: 10
+        """
+        func paths(name: String, value: String) -> [String] {
+            let text = base.replacingOccurrences(of: "NAME", with: name).replacingOccurrences(of: "VALUE", with: value)
+            do {
+                _ = try ProviderProfile.parse(text)
+                return []
+            } catch {
+                return (error as? ValidationFailure)?.problems.map(\.path) ?? ["not a validation failure: \(error)"]
+            }
+        }
+        #expect(paths(name: "rig-1.eu_west", value: "eu-west") == [])
+        #expect(paths(name: "'<img src=x onerror=alert(1)>'", value: "eu-west") == ["name"])
+        #expect(paths(name: "\"\\e[31mRED\\e[0m\"", value: "eu-west") == ["name"])
+        #expect(paths(name: String(repeating: "a", count: 65), value: "eu-west") == ["name"])
+        #expect(paths(name: "rig", value: "\"a\\u0007b\"") == ["attributes.region"])
+        #expect(paths(name: "rig", value: String(repeating: "v", count: 129)) == ["attributes.region"])
+    }
+
     @Test("a profile offers mlp-train and mlp-infer unless it lists its runtimes; exec only when listed")
     func runtimes() throws {
         let base = """

@@ -27,17 +27,26 @@ struct DemoController {
             logger: logger, onListening: { port in bound.withLock { $0 = port } }
         )
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task { try await group.run() }
+        let failure = Mutex<String?>(nil)
+        let task = Task {
+            do { try await group.run() } catch {
+                failure.withLock { $0 = "\(error)" }
+                throw error
+            }
+        }
         for _ in 0..<400 {
             if let port = bound.withLock({ $0 }) {
                 let host = ListenAddress(listen)?.host ?? "127.0.0.1"
-                return DemoController(url: URL(string: "http://\(host):\(port)")!, group: group, task: task)
+                let shown = host.contains(":") ? "[\(host)]" : host
+                return DemoController(url: URL(string: "http://\(shown):\(port)")!, group: group, task: task)
             }
-            if task.isCancelled { break }
+            if let reason = failure.withLock({ $0 }) {
+                throw DemoError("the controller cannot listen on \(listen): \(reason)")
+            }
             try await Task.sleep(for: .milliseconds(25))
         }
         await group.triggerGracefulShutdown()
-        throw DemoError("the controller did not start listening on \(listen); see \(log.path)")
+        throw DemoError("the controller did not start listening on \(listen) within 10 s; see \(log.path)")
     }
 
     func stop() async {

@@ -15,6 +15,13 @@ final class DemoProcess: @unchecked Sendable {
     let log: URL
     private let process: Process
     private let stopping = Atomic(false)
+    /// Every child still running, for `killAll`.
+    private static let running = Mutex<Set<Int32>>([])
+
+    /// Kills every child at once (a second Ctrl-C, a hangup).
+    static func killAll() {
+        for pid in running.withLock({ $0 }) { kill(pid, SIGKILL) }
+    }
 
     /// This executable, so the children are exactly the code the demo runs.
     static var executable: URL {
@@ -45,6 +52,8 @@ final class DemoProcess: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = errors
         try process.run()
+        let pid = process.processIdentifier
+        Self.running.withLock { _ = $0.insert(pid) }
         try? errors.close()
         if standardOutput != nil { try? output.close() }
     }
@@ -59,6 +68,8 @@ final class DemoProcess: @unchecked Sendable {
         while process.isRunning {
             try? await Task.sleep(for: .milliseconds(50))
         }
+        let pid = process.processIdentifier
+        Self.running.withLock { _ = $0.remove(pid) }
         return process.terminationStatus
     }
 

@@ -27,7 +27,7 @@ struct DemoReport: Encodable {
         var finalStateHash: String?
         var resultHash: String?
         var accuracy: String?
-        /// e.g. "4/20 passed" (4 of 20 segments re-executed), "failed".
+        /// e.g. "4 of 20 passed" (4 of 20 segments re-executed), "failed".
         var audit: String?
         /// Who proved the provider wrong, for a slashed lease: "audit" or "challenger".
         var caughtBy: String?
@@ -111,7 +111,7 @@ struct DemoReport: Encodable {
         job.finalStateHash = lease.commitment?.finalStateHash
         job.resultHash = lease.commitment?.resultHash
         if let audit = lease.audit {
-            job.audit = audit.failed ? "failed" : audit.passed ? "\(audit.sampled)/\(audit.segmentCount) passed" : "running"
+            job.audit = audit.failed ? "failed" : audit.passed ? "\(audit.sampled) of \(audit.segmentCount) passed" : "running"
         }
         if lease.state == .slashed {
             job.caughtBy = lease.timeline.contains { $0.kind == .auditFailed } ? "audit" : "challenger"

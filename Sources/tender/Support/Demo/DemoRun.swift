@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TenderClient
 import TenderControllerService
 import TenderCore
@@ -39,6 +40,8 @@ struct DemoRun: Sendable {
             directory: work, listen: listen, log: work.appendingPathComponent("controller.log")
         )
         let url = controller.url.absoluteString
+        // What was started, for a start that fails part way.
+        let startedChildren = Mutex<[DemoProcess]>([])
         story.say("controller listening at \(url) (dev mode, SQLite in \(work.path)); dashboard at \(url)/")
         do {
             // Money first: providers stake from it, the submitter escrows it, the challenger bonds it.
@@ -51,6 +54,7 @@ struct DemoRun: Sendable {
             story.say("faucet: 20 credits to each provider and the challenger (who stakes 1), 10 to the submitter")
             let environment = ["TENDER_HOME": home.path, "TENDER_CONTROLLER": url]
             var children: [DemoProcess] = []
+            defer { startedChildren.withLock { $0 = children } }
             for provider in DemoScenario.providers {
                 let profile = work.appendingPathComponent("profiles/\(provider.key).yaml")
                 try DemoScenario.profile(provider).write(to: profile, atomically: true, encoding: .utf8)
@@ -83,13 +87,14 @@ struct DemoRun: Sendable {
                 dataset: dataset, steps: steps, story: story, environment: environment
             )
         } catch {
+            for child in startedChildren.withLock({ $0 }) { await child.stop() }
             await controller.stop()
             throw error
         }
     }
 
     /// Submits the three jobs as the market makes them possible and waits for every lease to end.
-    func play(timeout: Duration, interrupt: Interrupt) async throws -> DemoReport {
+    func play(timeout: Duration, interrupt: DemoSignals) async throws -> DemoReport {
         let deadline = ContinuousClock.now + timeout
         let narration = narrate()
         defer { narration.cancel() }
@@ -151,7 +156,7 @@ struct DemoRun: Sendable {
         }
     }
 
-    private func waitForProviders(deadline: ContinuousClock.Instant, interrupt: Interrupt) async throws {
+    private func waitForProviders(deadline: ContinuousClock.Instant, interrupt: DemoSignals) async throws {
         let wanted = Set(DemoScenario.providers.compactMap { accounts[$0.key] })
         _ = try await waitFor("the three providers to register and stake", deadline: deadline, interrupt: interrupt) {
             let page = try await observer.providers(limit: 100)
@@ -184,7 +189,7 @@ struct DemoRun: Sendable {
     /// Asks `probe` every half second until it returns a value; fails at `deadline`, on Ctrl-C, or
     /// when an agent or the challenger has died.
     private func waitFor<Value: Sendable>(
-        _ what: String, deadline: ContinuousClock.Instant, interrupt: Interrupt, probe: () async throws -> Value?
+        _ what: String, deadline: ContinuousClock.Instant, interrupt: DemoSignals, probe: () async throws -> Value?
     ) async throws -> Value {
         while true {
             if let value = try await probe() { return value }

@@ -10,7 +10,13 @@ struct DemoStory: Sendable {
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let stamp = String(format: "[%6.1fs] ", seconds)
-        if toStandardError { printError(stamp + line) } else { print(stamp + line) }
+        if toStandardError {
+            printError(stamp + line)
+        } else {
+            print(stamp + line)
+            // Line by line even into a pipe or a file, so a log shows the story as it happens.
+            fflush(nil)
+        }
     }
 
     var seconds: Double {
