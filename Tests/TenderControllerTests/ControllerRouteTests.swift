@@ -16,7 +16,7 @@ struct ControllerRouteTests {
     version: 1
     name: tiny
     kind: training
-    workload: {runtime: mlp-train, dataset: "sha256:\(Hashing.sha256Hex(dataset))", trainRows: 10, layers: [4, 2], steps: 10, batch: 2, learningRate: 0.1, seed: 1, checkpointInterval: 5}
+    workload: {runtime: mlp-train, dataset: "sha256:\(Hashing.sha256Hex(dataset))", trainRows: 1, layers: [4, 2], steps: 10, batch: 2, learningRate: 0.1, seed: 1, checkpointInterval: 5}
     resources: {cpu: {units: 1}, memory: {size: 1Gi}}
     pricing: {maxPrice: 10, auctionDuration: 30s}
     verification: {collateral: 2, challengeWindow: 60s}

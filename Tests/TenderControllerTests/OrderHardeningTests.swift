@@ -63,6 +63,33 @@ struct OrderHardeningTests {
         }
     }
 
+    @Test("an order whose inputs make no job (text for a dataset, too few rows) is refused with 422 and the reason, and stores nothing")
+    func unusableInputs() async throws {
+        let harness = try await ControllerHarness()
+        defer { harness.cleanUp() }
+        let alice = Signer()
+        try await harness.app.test(.router) { client in
+            try await client.fund(alice)
+            let words = Data("root:x:0:0:root:/root:/bin/bash\n".utf8)
+            #expect(try await client.upload(words, by: alice) == .created)
+            let wrongData = ControllerRouteTests.manifest.replacingOccurrences(
+                of: Hashing.sha256Hex(ControllerRouteTests.dataset), with: Hashing.sha256Hex(words)
+            )
+            let (status, problem) = try await client.submit(wrongData, by: alice)
+            #expect(status == .unprocessableContent)
+            let detail = try decode(API.Problem.self, problem).detail
+            #expect(detail.contains("cannot run on its inputs") && detail.contains("CSV"), "\(detail)")
+            // More training rows than the dataset holds.
+            #expect(try await client.upload(ControllerRouteTests.dataset, by: alice) == .created)
+            let tooMany = ControllerRouteTests.manifest.replacingOccurrences(of: "trainRows: 1,", with: "trainRows: 5,")
+            let (refused, why) = try await client.submit(tooMany, by: alice)
+            #expect(refused == .unprocessableContent)
+            #expect(try decode(API.Problem.self, why).detail.contains("trainRows"))
+            #expect(await harness.service.snapshot.orders.isEmpty)
+            #expect(try await client.submit(ControllerRouteTests.manifest, by: alice).0 == .created)
+        }
+    }
+
     @Test("orders list by page with a cursor, by state and by submitter")
     func pages() async throws {
         let harness = try await ControllerHarness()

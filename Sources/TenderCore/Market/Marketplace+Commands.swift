@@ -72,10 +72,18 @@ extension Marketplace {
     ///   artifact store. Every input must be there and readable by the submitter (`checkInputs`),
     ///   and the escrow must reach `policy.minimumOrderEscrow`, so an order is never a free way to
     ///   fill the market or to hand a provider a job whose data does not exist.
+    /// - Parameter inputProblem: why the shell could not build the job's workload from its stored
+    ///   inputs (a dataset that is not a table of numbers, a model that does not fit the inputs),
+    ///   or nil. Such an order is refused: a provider that won it could only fail at its deadline,
+    ///   and pay the liveness penalty for the submitter's data.
     public mutating func submitOrder(
-        manifest: JobManifest, manifestHash: String, by submitter: AccountID, storedInputs: Set<String>, now: Timestamp
+        manifest: JobManifest, manifestHash: String, by submitter: AccountID, storedInputs: Set<String>,
+        inputProblem: String? = nil, now: Timestamp
     ) throws(MarketplaceError) -> (OrderID, MarketChange) {
         try checkInputs(of: manifest, for: submitter, stored: storedInputs)
+        if let inputProblem {
+            throw .invalid("the job cannot run on its inputs, so no provider could run it: \(inputProblem)")
+        }
         let id = counters.nextOrder
         let minimum = policy.minimumOrderEscrow
         let change = try transaction(now: now) { draft, change throws(MarketplaceError) in
