@@ -61,6 +61,7 @@ extension Marketplace {
             case .scheduleAuctionClose(let order, let at):
                 change.deadlines.append(Deadline(kind: .auctionClose, subject: order.rawValue, at: at))
             case .awardLease(let lease):
+                if leases[lease.id] == nil { index(lease) }
                 leases[lease.id] = lease
                 counters.nextLease = max(counters.nextLease, lease.id.next)
                 change.leases.insert(lease.id)

@@ -104,12 +104,11 @@ extension Marketplace {
         guard !owners.isEmpty else { return false }
         if reader == policy.auditPool { return true }
         if owners.contains(where: { $0.submitter == reader }) { return true }
-        let owning = Set(owners.map(\.id))
         // A staked challenger reads what it must re-execute: the artifacts of orders with a
         // lease under verification, not every order's.
         let challenger = ledger.balances(of: reader).staked >= policy.challengerMinimumStake
-        return leases.values.contains { lease in
-            owning.contains(lease.order) && (lease.provider == reader || (challenger && lease.isUnderVerification))
+        return owners.contains { order in
+            leases(ofOrder: order.id).contains { lease in lease.provider == reader || (challenger && lease.isUnderVerification) }
         }
     }
 

@@ -10,6 +10,9 @@ extension Marketplace {
         let artifacts: Int
         let openOrders: Int
         let ordersBySubmitter: Int
+        let leasesByOrder: Int
+        let leasesByProvider: Int
+        let disputesByLease: Int
         let counters: Counters
     }
 
@@ -39,7 +42,8 @@ extension Marketplace {
         Savepoint(
             ledger: ledger.savepoint, accounts: accounts.mark, orders: orders.mark, leases: leases.mark,
             disputes: disputes.mark, artifacts: artifacts.mark, openOrders: openOrderIDs.mark,
-            ordersBySubmitter: ordersBySubmitter.mark, counters: counters
+            ordersBySubmitter: ordersBySubmitter.mark, leasesByOrder: leasesByOrder.mark, leasesByProvider: leasesByProvider.mark,
+            disputesByLease: disputesByLease.mark, counters: counters
         )
     }
 
@@ -52,6 +56,9 @@ extension Marketplace {
         artifacts.startRecording()
         openOrderIDs.startRecording()
         ordersBySubmitter.startRecording()
+        leasesByOrder.startRecording()
+        leasesByProvider.startRecording()
+        disputesByLease.startRecording()
     }
 
     private mutating func stopRecording() {
@@ -63,6 +70,9 @@ extension Marketplace {
         artifacts.stopRecording()
         openOrderIDs.stopRecording()
         ordersBySubmitter.stopRecording()
+        leasesByOrder.stopRecording()
+        leasesByProvider.stopRecording()
+        disputesByLease.stopRecording()
     }
 
     private mutating func rollback(to savepoint: Savepoint) {
@@ -74,6 +84,9 @@ extension Marketplace {
         artifacts.undo(to: savepoint.artifacts)
         openOrderIDs.undo(to: savepoint.openOrders)
         ordersBySubmitter.undo(to: savepoint.ordersBySubmitter)
+        leasesByOrder.undo(to: savepoint.leasesByOrder)
+        leasesByProvider.undo(to: savepoint.leasesByProvider)
+        disputesByLease.undo(to: savepoint.disputesByLease)
         counters = savepoint.counters
     }
 }

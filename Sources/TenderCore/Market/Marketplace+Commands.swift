@@ -41,7 +41,7 @@ extension Marketplace {
     /// it backed could still be disputed.
     public mutating func unstake(_ amount: Amount, account: AccountID, now: Timestamp) throws(MarketplaceError) -> MarketChange {
         var releaseAt = now.adding(seconds: unbondingSeconds)
-        for lease in leases.values where lease.provider == account && !lease.isFinal {
+        for lease in leases(ofProvider: account) where !lease.isFinal {
             releaseAt = max(releaseAt, lease.windowEndsAt ?? lease.deadline.adding(seconds: lease.challengeWindowSeconds))
         }
         return try transaction(now: now) { draft, change throws(MarketplaceError) in
@@ -52,8 +52,8 @@ extension Marketplace {
     /// Withdraws matured unbonding stake, but never while a lease the provider ran is disputed or
     /// waits past its window for an audit: the window is extended then, and so is the stake's stay.
     public mutating func withdraw(account: AccountID, now: Timestamp) throws(MarketplaceError) -> MarketChange {
-        let held = leases.values.filter { lease in
-            lease.provider == account && (lease.state == .disputed || (lease.isUnderVerification && now >= (lease.windowEndsAt ?? now)))
+        let held = leases(ofProvider: account).filter { lease in
+            lease.state == .disputed || (lease.isUnderVerification && now >= (lease.windowEndsAt ?? now))
         }
         if let lease = held.min(by: { $0.id < $1.id }) {
             let why = lease.state == .disputed ? "is disputed" : "waits past its window for its audit"

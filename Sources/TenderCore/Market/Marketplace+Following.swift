@@ -31,8 +31,14 @@ extension Marketplace {
             if orders[order.id] == nil { ordersBySubmitter.append(order.id, at: order.submitter) }
             put(order)
         }
-        for lease in update.leases { leases[lease.id] = lease }
-        for dispute in update.disputes { disputes[dispute.id] = dispute }
+        for lease in update.leases.sorted(by: { $0.id < $1.id }) {
+            if leases[lease.id] == nil { index(lease) }
+            leases[lease.id] = lease
+        }
+        for dispute in update.disputes.sorted(by: { $0.id < $1.id }) {
+            if disputes[dispute.id] == nil { index(dispute) }
+            disputes[dispute.id] = dispute
+        }
         for record in update.artifacts { artifacts[record.hash] = record }
         if let counters = update.counters { self.counters = counters }
     }

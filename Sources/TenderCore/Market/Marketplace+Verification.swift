@@ -115,6 +115,7 @@ extension Marketplace {
             try Self.market { () throws(MarketError) in try lease.disputeOpened(dispute, now: now) }
             draft.leases[leaseID] = lease
             draft.disputes[id] = dispute
+            draft.index(dispute)
             draft.counters.nextDispute = id.next
             change.leases.insert(leaseID)
             change.disputes.insert(id)

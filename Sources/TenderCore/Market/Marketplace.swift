@@ -20,6 +20,12 @@ public struct Marketplace: Sendable {
     public internal(set) var openOrderIDs: UndoableSet<OrderID>
     /// Each submitter's orders in id order, appended at submission.
     public internal(set) var ordersBySubmitter: UndoableDictionary<AccountID, [OrderID]>
+    /// Each order's leases, each provider's leases and each lease's disputes, in id order,
+    /// appended when one is made, so a question about one order, provider or lease costs what it
+    /// has, not what the market ever had.
+    public internal(set) var leasesByOrder: UndoableDictionary<OrderID, [LeaseID]>
+    public internal(set) var leasesByProvider: UndoableDictionary<AccountID, [LeaseID]>
+    public internal(set) var disputesByLease: UndoableDictionary<LeaseID, [DisputeID]>
     /// How many `atomically` calls are running, outermost included: writes are logged for undo
     /// while it is above zero.
     var openTransactions = 0
@@ -56,6 +62,9 @@ public struct Marketplace: Sendable {
         self.policy = policy
         self.openOrderIDs = UndoableSet()
         self.ordersBySubmitter = UndoableDictionary()
+        self.leasesByOrder = UndoableDictionary()
+        self.leasesByProvider = UndoableDictionary()
+        self.disputesByLease = UndoableDictionary()
     }
 
     /// Rebuilds a marketplace from what the store kept.
@@ -73,10 +82,26 @@ public struct Marketplace: Sendable {
         self.counters = counters
         self.openOrderIDs = UndoableSet()
         self.ordersBySubmitter = UndoableDictionary()
+        self.leasesByOrder = UndoableDictionary()
+        self.leasesByProvider = UndoableDictionary()
+        self.disputesByLease = UndoableDictionary()
         for order in orders.sorted(by: { $0.id < $1.id }) {
             put(order)
             ordersBySubmitter.append(order.id, at: order.submitter)
         }
+        for lease in leases.sorted(by: { $0.id < $1.id }) { index(lease) }
+        for dispute in disputes.sorted(by: { $0.id < $1.id }) { index(dispute) }
+    }
+
+    /// Files a new lease under its order and its provider. Called once per lease, when it is made.
+    mutating func index(_ lease: Lease) {
+        leasesByOrder.append(lease.id, at: lease.order)
+        leasesByProvider.append(lease.id, at: lease.provider)
+    }
+
+    /// Files a new dispute under its lease. Called once per dispute, when it is opened.
+    mutating func index(_ dispute: Dispute) {
+        disputesByLease.append(dispute.id, at: dispute.lease)
     }
 
     /// Stores an order and keeps `openOrderIDs` in step with its state. Every change to an order
@@ -107,11 +132,16 @@ public struct Marketplace: Sendable {
 
     /// Disputes on a lease, in id order.
     public func disputes(ofLease lease: LeaseID) -> [Dispute] {
-        disputes.values.filter { $0.lease == lease }.sorted { $0.id < $1.id }
+        (disputesByLease[lease] ?? []).compactMap { disputes[$0] }
     }
 
     /// Leases of an order, in id order.
     public func leases(ofOrder order: OrderID) -> [Lease] {
-        leases.values.filter { $0.order == order }.sorted { $0.id < $1.id }
+        (leasesByOrder[order] ?? []).compactMap { leases[$0] }
+    }
+
+    /// Leases a provider has run or runs, in id order.
+    public func leases(ofProvider provider: AccountID) -> [Lease] {
+        (leasesByProvider[provider] ?? []).compactMap { leases[$0] }
     }
 }
