@@ -19,6 +19,20 @@ struct DashboardBrowserTests {
         let agent = try market.agent(stateDirectory: market.directory.appendingPathComponent("agent-state"))
         let running = Task { await agent.run() }
         defer { running.cancel() }
+        do {
+            try await check(market, browser: browser)
+        } catch {
+            running.cancel()
+            await market.stop()
+            throw error
+        }
+        running.cancel()
+        _ = await running.value
+        await market.stop()
+    }
+
+    /// The market run and what the page shows after it.
+    func check(_ market: LiveMarket, browser: String) async throws {
         try await market.waitUntilStaked()
         // Long enough for a few heartbeats with a loss: the curve needs points.
         let manifest = LiveMarket.manifest(name: "digits-dashboard", samples: 2, workload: """
@@ -44,7 +58,11 @@ struct DashboardBrowserTests {
         process.executableURL = Self.script
         process.arguments = [market.baseURL.absoluteString + "/", png.path, "1440x1600"]
         process.environment = ProcessInfo.processInfo.environment.merging(["DASHBOARD_DOM": dom.path, "CHROMIUM": browser]) { $1 }
-        let errors = Pipe()
+        // Into a file, not a pipe: a chatty browser cannot fill a pipe nobody reads yet.
+        let errorLog = market.directory.appendingPathComponent("screenshot.log")
+        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+        let errors = try FileHandle(forWritingTo: errorLog)
+        defer { try? errors.close() }
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         try process.run()
@@ -52,7 +70,7 @@ struct DashboardBrowserTests {
         while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
         #expect(process.terminationStatus == 0, "dashboard-screenshot: \(stderr)")
         let size = (try? FileManager.default.attributesOfItem(atPath: png.path)[.size] as? Int) ?? 0
         #expect(size > 20_000, "the screenshot is \(size) bytes")
@@ -70,9 +88,6 @@ struct DashboardBrowserTests {
         #expect((Int(points) ?? 0) >= 2, "the loss curve has \(points) point(s)")
         #expect(page.contains(#"data-event="awarded""#) && page.contains(#"data-event="committed""#), "the timeline lacks the award or the commitment")
         #expect(Self.capture(#"data-supply="minted" data-micros="(\d+)""#, in: page) == "200000000", "the supply shows the 200 credits minted")
-        running.cancel()
-        _ = await running.value
-        await market.stop()
     }
 
     static func onPath(_ name: String) -> String? {

@@ -42,7 +42,7 @@ struct LiveAgentTests {
         let orderView = try await market.submitter.order(order.id)
         let fetched = try await JobResult.fetch(orderView, client: market.submitter)
         #expect(fetched.result == local.result)
-        #expect(fetched.checks.count == 5, "signature, trace, result, final state and the model")
+        #expect(fetched.checks.count == 6, "signature, schedule, trace, result, final state and the model")
         // ...and a stored result whose bytes were changed on the controller's disk is refused.
         let stored = market.directory.appendingPathComponent("artifacts").appendingPathComponent(commitment.resultHash)
         try Data("{\"runtime\":\"mlp-train\",\"forged\":true}".utf8).write(to: stored)

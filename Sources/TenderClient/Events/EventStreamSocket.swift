@@ -1,9 +1,8 @@
+#if os(Linux)
 import Foundation
+import Glibc
 import Synchronization
 import TenderCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Reads the event stream of a plain-HTTP controller on a socket of its own, in a thread of its
 /// own, with blocking reads.
@@ -32,7 +31,15 @@ final class EventStreamSocket: @unchecked Sendable {
     func start(_ url: URL) {
         let thread = Thread { [self] in
             do {
-                try follow(url, redirects: 3)
+                // A follower sends the stream to its leader: each redirect is a new connection,
+                // the old one closed first.
+                var next: URL? = url
+                var redirects = 0
+                while let target = next {
+                    next = try follow(target)
+                    redirects += 1
+                    if next != nil, redirects > 3 { throw ClientError.unexpectedResponse(status: 307, reason: "more than 3 redirects for the event stream") }
+                }
                 continuation.finish()
             } catch {
                 continuation.finish(throwing: stopped.load(ordering: .relaxed) ? nil : error)
@@ -56,7 +63,8 @@ final class EventStreamSocket: @unchecked Sendable {
         .unreachable(controller: controller, reason: reason)
     }
 
-    private func follow(_ url: URL, redirects: Int) throws {
+    /// Reads one response: the stream until it ends, or the redirect's target.
+    private func follow(_ url: URL) throws -> URL? {
         guard let host = url.host, !host.isEmpty else { throw ClientError.badControllerURL(url.absoluteString) }
         let port = url.port ?? 80
         let fd = try connect(host: host, port: port)
@@ -64,9 +72,14 @@ final class EventStreamSocket: @unchecked Sendable {
             descriptor.withLock { $0 = nil }
             close(fd)
         }
-        var target = url.path.isEmpty ? "/" : url.path
-        if let query = url.query { target += "?" + query }
-        let hostHeader = url.port.map { "\(host):\($0)" } ?? host
+        // A stop() that came while connecting found no socket to shut down.
+        if stopped.load(ordering: .relaxed) { return nil }
+        let components = URLComponents(url: url, resolvingAgainstBaseURL: true)
+        var target = components?.percentEncodedPath ?? "/"
+        if target.isEmpty { target = "/" }
+        if let query = components?.percentEncodedQuery { target += "?" + query }
+        let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        let hostHeader = url.port.map { "\(bracketed):\($0)" } ?? bracketed
         let request = "GET \(target) HTTP/1.1\r\nHost: \(hostHeader)\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n"
             + "User-Agent: tender\r\nConnection: close\r\n\r\n"
         try send(fd, Array(request.utf8))
@@ -93,19 +106,23 @@ final class EventStreamSocket: @unchecked Sendable {
         }
         var chunked = headers["transfer-encoding"]?.lowercased().contains("chunked") == true ? ChunkedDecoder() : nil
 
-        // A follower sends the stream to its leader.
-        if (300..<400).contains(status), let location = headers["location"], redirects > 0,
-           let next = URL(string: location, relativeTo: url)?.absoluteURL {
+        if (300..<400).contains(status), let location = headers["location"], let next = URL(string: location, relativeTo: url)?.absoluteURL {
             guard next.scheme == "http" else { throw ClientError.unexpectedResponse(status: status, reason: "redirected to \(location), which is not plain http") }
-            descriptor.withLock { $0 = nil }
-            return try follow(next, redirects: redirects - 1)
+            return next
         }
 
         guard status == 200 else {
             // The error's body, bounded, for its problem+json.
             var payload: [UInt8] = []
             func take(_ bytes: [UInt8]) throws {
-                payload += try chunked.map { decoder in var decoder = decoder; defer { chunked = decoder }; return try decoder.feed(bytes) } ?? bytes
+                guard var decoder = chunked else {
+                    payload += bytes
+                    return
+                }
+                do { payload += try decoder.feed(bytes) } catch {
+                    throw ClientError.unexpectedResponse(status: status, reason: "the error's chunked coding is broken: \(error)")
+                }
+                chunked = decoder
             }
             try take(body)
             let length = headers["content-length"].flatMap(Int.init)
@@ -137,9 +154,9 @@ final class EventStreamSocket: @unchecked Sendable {
                     guard let decoded = try? JSONDecoder().decode(API.MarketEvent.self, from: Data(event.data.utf8)) else { continue }
                     continuation.yield(decoded)
                 }
-                if chunked?.isFinished == true { return }
+                if chunked?.isFinished == true { return nil }
             }
-            guard let bytes = try receive(fd) else { return }
+            guard !stopped.load(ordering: .relaxed), let bytes = try receive(fd) else { return nil }
             body = bytes
         }
     }
@@ -210,3 +227,4 @@ final class EventStreamSocket: @unchecked Sendable {
         }
     }
 }
+#endif

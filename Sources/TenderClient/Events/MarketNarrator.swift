@@ -1,3 +1,4 @@
+import Foundation
 import TenderCore
 
 /// Turns the market's event stream into sentences a person follows as they happen: orders and
@@ -134,23 +135,9 @@ public struct MarketNarrator: Sendable {
         return lines
     }
 
-    /// A loss to four significant digits.
+    /// A loss to four decimals; any double a provider reports prints, none traps.
     static func loss(_ value: Double) -> String {
         guard value.isFinite else { return "\(value)" }
-        var text = String(Int((value * 10_000).rounded()))
-        while text.count < 5 { text = "0" + text }
-        let cut = text.index(text.endIndex, offsetBy: -4)
-        return "\(text[..<cut]).\(text[cut...])"
-    }
-}
-
-/// A text progress bar, `[########------------]  40%`.
-public enum TextProgressBar {
-    public static func text(fraction: Double, width: Int) -> String {
-        let clamped = fraction.isFinite ? min(max(fraction, 0), 1) : 0
-        let filled = Int((clamped * Double(width)).rounded(.down))
-        let percent = Int((clamped * 100).rounded(.down))
-        let pad = percent < 10 ? "  " : percent < 100 ? " " : ""
-        return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] \(pad)\(percent)%"
+        return String(format: abs(value) < 1e6 ? "%.4f" : "%.4g", value)
     }
 }

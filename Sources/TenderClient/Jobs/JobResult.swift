@@ -5,11 +5,17 @@ import TenderWorkloads
 /// A job's deliverables, downloaded and checked against the provider's signed commitment: the
 /// result, the final state (for training, the model) and the trace of every checkpoint's hash.
 ///
-/// Nothing is trusted for being on the controller. The commitment must carry the lease
-/// provider's valid signature and name this lease; the trace must hash to the committed trace hash
-/// and rebuild the committed Merkle root, ending in the committed final state; the result and the
-/// final state must hash to what was committed; and a training result must name that final state
-/// as its model. Any difference refuses the whole download.
+/// The bytes are not trusted for being on the controller: the commitment must carry the lease
+/// provider's valid signature and name this lease of this order; its schedule must be the
+/// manifest's (the steps and the checkpoint interval); the trace must hash to the committed trace
+/// hash and rebuild the committed Merkle root, ending in the committed final state; the result and
+/// the final state must hash to what was committed; and the result must be the runtime's (a
+/// training result naming that final state as its model, after all the steps). Any difference
+/// refuses the whole download.
+///
+/// What this cannot show: that the provider computed the states honestly (that is the audit's and
+/// the challengers' work, so a lease that has not settled is reported as such), or that the
+/// controller, which says which provider holds the lease, told the truth about it.
 public struct JobResult: Sendable {
     public let lease: API.LeaseView
     public let signedCommitment: Signed<Commitment>
@@ -25,6 +31,7 @@ public struct JobResult: Sendable {
     public static func fetch(_ view: API.OrderView, lease wanted: LeaseID? = nil, client: TenderAPIClient) async throws(JobResultError) -> JobResult {
         let lease = try choose(view, lease: wanted)
         guard lease.state != .slashed, lease.state != .failed else { throw .unusable(lease: lease.id, state: lease.state) }
+        let order = view.order
         guard let commitment = lease.commitment else { throw .notCommitted(lease: lease.id, state: lease.state) }
         func download(_ what: String, _ hash: String) async throws(JobResultError) -> Data {
             do {
@@ -38,7 +45,7 @@ public struct JobResult: Sendable {
         let trace = try await download("trace", commitment.traceHash)
         let result = try await download("result", commitment.resultHash)
         let finalState = try await download("final state", commitment.finalStateHash)
-        return try verify(lease, result: result, finalState: finalState, trace: trace)
+        return try verify(lease, of: order, result: result, finalState: finalState, trace: trace)
     }
 
     /// Which lease's result to fetch.
@@ -49,15 +56,21 @@ public struct JobResult: Sendable {
             }
             return lease
         }
-        let committed = view.leases.filter { $0.commitment != nil }
+        // A slashed or failed replica is never chosen while another lease has a result.
+        let committed = view.leases.filter { $0.commitment != nil && $0.state != .slashed && $0.state != .failed }
         if let lease = committed.first(where: { $0.state == .settled }) ?? committed.first { return lease }
         if let lease = view.leases.first { throw .notCommitted(lease: lease.id, state: lease.state) }
         throw .noLease(order: view.order.id, "it is \(view.order.state.rawValue) and has no lease")
     }
 
     /// The checks, on bytes already in hand.
-    public static func verify(_ lease: API.LeaseView, result: Data, finalState: Data, trace: Data) throws(JobResultError) -> JobResult {
+    public static func verify(
+        _ lease: API.LeaseView, of order: Order, result: Data, finalState: Data, trace: Data
+    ) throws(JobResultError) -> JobResult {
         func refuse(_ why: String) -> JobResultError { .refused(lease: lease.id, why) }
+        guard lease.order == order.id, lease.manifestHash == order.manifestHash else {
+            throw refuse("the lease is not one of order \(order.id)'s, or not for its manifest")
+        }
         guard let signed = lease.signedCommitment else { throw refuse("the lease carries no signed commitment") }
         let commitment: Commitment
         do { commitment = try signed.verified() } catch { throw refuse("the commitment's signature does not verify: \(error)") }
@@ -66,7 +79,17 @@ public struct JobResult: Sendable {
         }
         guard commitment.lease == lease.id else { throw refuse("the commitment names lease \(commitment.lease), not \(lease.id)") }
         if let shown = lease.commitment, shown != commitment { throw refuse("the commitment shown differs from the one signed") }
-        var checks = ["commitment signed by the provider \(lease.provider.short) for lease \(lease.id)"]
+        var checks = ["commitment signed by the provider \(lease.provider.short) for lease \(lease.id) of order \(order.id)"]
+        let workload = order.manifest.workload
+        let steps: Int? = switch workload {
+        case .mlpTrain(let spec): spec.steps
+        case .exec(let spec): spec.steps
+        case .mlpInfer: nil
+        }
+        guard commitment.checkpointInterval == workload.checkpointInterval, steps.map({ $0 == commitment.totalSteps }) ?? true else {
+            throw refuse("the commitment's schedule (\(commitment.totalSteps) steps, a checkpoint every \(commitment.checkpointInterval)) is not the manifest's")
+        }
+        checks.append("schedule of \(commitment.totalSteps) steps, a checkpoint every \(commitment.checkpointInterval), as the manifest asks")
         do { _ = try commitment.check(trace: trace) } catch { throw refuse("trace: \(error)") }
         checks.append("trace of \(commitment.leafCount) checkpoint hashes rebuilds the root \(commitment.root.prefix(16))… and ends in the final state")
         let resultHash = Hashing.sha256Hex(result)
@@ -79,7 +102,11 @@ public struct JobResult: Sendable {
             throw refuse("the final state's SHA-256 is \(stateHash), but the provider committed to \(commitment.finalStateHash)")
         }
         checks.append("final state sha256:\(stateHash.prefix(16))… is the committed final state")
-        if let training = try? JSONDecoder().decode(MLPTrainResult.self, from: result), training.runtime == "mlp-train" {
+        switch workload.runtime {
+        case .mlpTrain:
+            guard let training = try? JSONDecoder().decode(MLPTrainResult.self, from: result), training.runtime == "mlp-train" else {
+                throw refuse("the result is not a training result")
+            }
             guard training.modelStateHash == commitment.finalStateHash else {
                 throw refuse("the training result names model \(training.modelStateHash), not the committed final state")
             }
@@ -87,6 +114,13 @@ public struct JobResult: Sendable {
                 throw refuse("the training result reports \(training.steps) steps, but \(commitment.totalSteps) were committed")
             }
             checks.append("the result's model is the final state, after all \(training.steps) steps")
+        case .mlpInfer:
+            guard let inference = try? JSONDecoder().decode(MLPInferResult.self, from: result), inference.runtime == "mlp-infer" else {
+                throw refuse("the result is not an inference result")
+            }
+            checks.append("an inference result of \(inference.predictions.count) predictions")
+        case .exec:
+            break
         }
         return JobResult(lease: lease, signedCommitment: signed, commitment: commitment, result: result, finalState: finalState, trace: trace, checks: checks)
     }

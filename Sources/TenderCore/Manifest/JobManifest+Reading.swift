@@ -11,9 +11,12 @@ extension JobManifest {
         return try log.finish(manifest)
     }
 
-    /// Up to 64 letters, digits, '-', '_' or '.': a name any screen shows as it is.
+    /// Up to 64 ASCII letters, digits, '-', '_' or '.': a name any screen shows as it is, with no
+    /// look-alike letters from other scripts and no invisible joiners.
     static func isPlainName(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= 64 && name.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
+        !name.isEmpty && name.utf8.count <= 64 && name.utf8.allSatisfy { byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x2D || byte == 0x5F || byte == 0x2E
+        }
     }
 
     static func read(_ document: ConfigValue, log: ProblemLog) -> JobManifest? {
@@ -24,7 +27,7 @@ extension JobManifest {
         }
         let name = root.string("name", required: true)
         if let name, !isPlainName(name) {
-            root.report("name", "use up to 64 letters, digits, '-', '_' or '.'")
+            root.report("name", "use up to 64 ASCII letters, digits, '-', '_' or '.'")
         }
         let kind = root.choice("kind", required: true, as: Kind.self)
         let workload = root.mapping("workload", required: true).flatMap { WorkloadSpec.read($0, kind: kind) }

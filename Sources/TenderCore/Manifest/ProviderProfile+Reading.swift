@@ -16,7 +16,7 @@ extension ProviderProfile {
         // Shown on dashboards and terminals: plain names only, never markup or escape sequences.
         let name = root.string("name", required: true)
         if let name, !JobManifest.isPlainName(name) {
-            root.report("name", "use up to 64 letters, digits, '-', '_' or '.'")
+            root.report("name", "use up to 64 ASCII letters, digits, '-', '_' or '.'")
         }
         let inventory = root.mapping("inventory", required: true).flatMap(Inventory.read)
         var attributes: [String: String] = [:]
@@ -24,8 +24,9 @@ extension ProviderProfile {
             if map.keys.count > 64 { root.report("attributes", "at most 64 attributes") }
             for key in map.keys {
                 guard let value = map.string(key) else { continue }
-                guard JobManifest.isPlainName(key), value.count <= 128, !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-                    root.report("attributes.\(key)", "a key is up to 64 letters, digits, '-', '_' or '.'; a value up to 128 characters, none of them control characters")
+                let hidden: Set<Unicode.GeneralCategory> = [.control, .format, .lineSeparator, .paragraphSeparator]
+                guard JobManifest.isPlainName(key), value.count <= 128, !value.unicodeScalars.contains(where: { hidden.contains($0.properties.generalCategory) }) else {
+                    root.report("attributes.\(key)", "a key is up to 64 ASCII letters, digits, '-', '_' or '.'; a value up to 128 characters, none of them control or formatting characters")
                     continue
                 }
                 attributes[key] = value

@@ -146,6 +146,8 @@ struct Job: AsyncParsableCommand {
             var lease: LeaseID
             var provider: AccountID
             var state: Lease.State
+            /// False while the audit or the challenge window can still find the provider wrong.
+            var settled: Bool
             var files: [File]
             var checks: [String]
 
@@ -199,8 +201,13 @@ struct Job: AsyncParsableCommand {
                 throw ExitStatus.failure
             }
             let written = Written(
-                order: id, lease: fetched.lease.id, provider: fetched.lease.provider, state: fetched.lease.state, files: files, checks: fetched.checks
+                order: id, lease: fetched.lease.id, provider: fetched.lease.provider, state: fetched.lease.state,
+                settled: fetched.lease.state == .settled, files: files, checks: fetched.checks
             )
+            if !written.settled {
+                let window = fetched.lease.windowEndsAt.map { " until \(Display.time($0))" } ?? ""
+                printError("note: lease \(written.lease) is \(written.state.rawValue), not settled: the hashes match what the provider signed, but the audit or a challenger can still find its work wrong\(window)")
+            }
             if connection.json {
                 try JSONOutput.print(written)
                 return
@@ -208,10 +215,6 @@ struct Job: AsyncParsableCommand {
             print("lease \(written.lease) of order \(id) (provider \(written.provider.short), \(written.state.rawValue)): every hash matches the signed commitment")
             for check in written.checks { print("  ok  \(check)") }
             for file in files { print("  wrote \(file.path) (\(file.bytes) bytes)") }
-            if written.state != .settled {
-                let window = fetched.lease.windowEndsAt.map { " until \(Display.time($0))" } ?? ""
-                print("note: the lease is \(written.state.rawValue), not settled: it can still be audited or challenged\(window)")
-            }
         }
     }
 

@@ -65,6 +65,6 @@ enum OrderText {
     }
 
     static func lossText(_ loss: Double) -> String {
-        loss.isFinite ? String(Double(Int((loss * 10_000).rounded())) / 10_000) : "\(loss)"
+        loss.isFinite ? String(format: abs(loss) < 1e6 ? "%.4f" : "%.4g", loss) : "\(loss)"
     }
 }

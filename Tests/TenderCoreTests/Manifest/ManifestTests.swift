@@ -130,6 +130,9 @@ struct ManifestTests {
         #expect(paths(name: String(repeating: "a", count: 65), value: "eu-west") == ["name"])
         #expect(paths(name: "rig", value: "\"a\\u0007b\"") == ["attributes.region"])
         #expect(paths(name: "rig", value: String(repeating: "v", count: 129)) == ["attributes.region"])
+        // A look-alike letter from another script, and a value that turns the text around.
+        #expect(paths(name: "h\u{043E}nest-1", value: "eu-west") == ["name"])
+        #expect(paths(name: "rig", value: "\"eu\u{202E}tsew\"") == ["attributes.region"])
     }
 
     @Test("a profile offers mlp-train and mlp-infer unless it lists its runtimes; exec only when listed")

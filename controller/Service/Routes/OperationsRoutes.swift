@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Prometheus
 import TenderCore
 
 /// `/metrics`, the OpenAPI document and the dashboard.
@@ -10,34 +11,39 @@ struct OperationsRoutes: Sendable {
 
     func register(on router: RouteTable) {
         router.get("/metrics") { _, _ in
-            // The market's gauges are set from the market as it is now, then the registry is
-            // served whole: these beside the request and referee metrics recorded as they happen.
-            let gauges = await service.read { market in
-                var gauges: [(name: String, labels: [(String, String)], help: String, value: Int64)] = []
-                for state in [Order.State.open, .awarded, .expired, .cancelled] {
-                    gauges.append(("tender_orders", [("state", state.rawValue)], "Orders by state.", Int64(market.orders.values.filter { $0.state == state }.count)))
+            // The market's numbers are this controller's, read now into a registry of this
+            // scrape's own (a process may run several controllers, and they share the request
+            // metrics' registry); then the request and referee metrics recorded as they happened.
+            let market = PrometheusCollectorRegistry()
+            await service.read { state in
+                for orderState in [Order.State.open, .awarded, .expired, .cancelled] {
+                    market.makeGauge(name: "tender_orders", labels: [("state", orderState.rawValue)], help: "Orders by state.")
+                        .set(Double(state.orders.values.filter { $0.state == orderState }.count))
                 }
-                gauges.append(("tender_bids", [], "Bids on all orders.", Int64(market.orders.values.reduce(0) { $0 + $1.bids.count })))
-                for state in [Lease.State.running, .committed, .auditing, .disputed, .settled, .failed, .slashed] {
-                    gauges.append(("tender_leases", [("state", state.rawValue)], "Leases by state.", Int64(market.leases.values.filter { $0.state == state }.count)))
+                market.makeGauge(name: "tender_bids", help: "Bids on all orders.").set(Double(state.orders.values.reduce(0) { $0 + $1.bids.count }))
+                for leaseState in [Lease.State.running, .committed, .auditing, .disputed, .settled, .failed, .slashed] {
+                    market.makeGauge(name: "tender_leases", labels: [("state", leaseState.rawValue)], help: "Leases by state.")
+                        .set(Double(state.leases.values.filter { $0.state == leaseState }.count))
                 }
-                let totals = market.ledger.totals
+                let totals = state.ledger.totals
                 let help = "Micro-credits minted, burned, and held in each bucket."
-                gauges.append(("tender_ledger_micros", [("bucket", "minted")], help, totals.minted.micros))
-                gauges.append(("tender_ledger_micros", [("bucket", "burned")], help, totals.burned.micros))
+                market.makeGauge(name: "tender_ledger_micros", labels: [("bucket", "minted")], help: help).set(Double(totals.minted.micros))
+                market.makeGauge(name: "tender_ledger_micros", labels: [("bucket", "burned")], help: help).set(Double(totals.burned.micros))
                 for bucket in Bucket.holderBuckets {
-                    gauges.append(("tender_ledger_micros", [("bucket", bucket.rawValue)], help, totals.holdings[bucket].micros))
+                    market.makeGauge(name: "tender_ledger_micros", labels: [("bucket", bucket.rawValue)], help: help)
+                        .set(Double(totals.holdings[bucket].micros))
                 }
-                gauges.append(("tender_journal_sequence", [], "The ledger journal's last entry.", Int64(market.ledger.sequence)))
-                return gauges
+                market.makeGauge(name: "tender_journal_sequence", help: "The ledger journal's last entry.").set(Double(state.ledger.sequence))
             }
-            for gauge in gauges { metrics.gauge(gauge.name, gauge.labels, help: gauge.help, gauge.value) }
             let writes = service.writerStatistics
-            metrics.counter("tender_store_transactions_total", help: "Store transactions committed.", total: writes.transactionsCommitted)
-            metrics.counter("tender_store_writes_total", help: "Records written to the store.", total: writes.itemsCommitted)
+            market.makeCounter(name: "tender_store_transactions_total", help: "Store transactions committed since start.")
+                .increment(by: Int64(writes.transactionsCommitted))
+            market.makeCounter(name: "tender_store_writes_total", help: "Records written to the store since start.")
+                .increment(by: Int64(writes.itemsCommitted))
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.exposition)))
+            let text = market.emitToString() + metrics.exposition
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         // The dashboard: one self-contained page that reads the public GET endpoints and follows
         // /v1/events. Its one inline script is allowed by its hash, so nothing else can run even

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import TenderCore
-import TenderWorkloads
 
 /// Orders, bids and leases.
 struct OrderRoutes: Sendable {
@@ -9,6 +8,7 @@ struct OrderRoutes: Sendable {
     let settings: ControllerSettings
     let artifacts: any ArtifactStorage
     let gate: RequestGate
+    let inputCheck: OrderInputCheck
 
     func register(on router: RouteTable) {
         router.post("/v1/orders") { request, context in
@@ -18,7 +18,7 @@ struct OrderRoutes: Sendable {
                 let hash = Hashing.sha256Hex(signed.body)
                 // The market checks that every input is stored and readable by the submitter.
                 let stored = Set(manifest.workload.storedInputHashes.filter(artifacts.contains))
-                let problem = await inputProblem(manifest, submitter: signed.account, stored: stored)
+                let problem = await inputCheck.problem(manifest, submitter: signed.account, stored: stored, service: service)
                 let id = try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
                     try market.submitOrder(
                         manifest: manifest, manifestHash: hash, by: signed.account, storedInputs: stored, inputProblem: problem, now: now
@@ -144,28 +144,5 @@ struct OrderRoutes: Sendable {
         }
         guard let view else { throw MarketplaceError.notFound("order \(id)") }
         return view
-    }
-
-    /// Why the job's workload cannot be built from its stored inputs, built exactly as the agent
-    /// and the auditor build it; nil when it can. Only for inputs that are stored and that the
-    /// submitter may read (the market refuses the rest with its own reasons, and a build must not
-    /// describe someone else's private file), and not for `exec`, whose program is only run in a
-    /// sandbox, never here.
-    func inputProblem(_ manifest: JobManifest, submitter: AccountID, stored: Set<String>) async -> String? {
-        guard manifest.workload.runtime != .exec else { return nil }
-        let hashes = manifest.workload.storedInputHashes
-        guard hashes.count == manifest.workload.inputs.count, hashes.allSatisfy(stored.contains) else { return nil }
-        guard await service.read({ market in hashes.allSatisfy { market.mayRead(artifact: $0, reader: submitter) } }) else { return nil }
-        do {
-            _ = try WorkloadFactory.make(manifest.workload, exec: .refused(reason: "not run at submission")) { reference in
-                guard case .sha256(let hash) = reference, let url = try artifacts.localFile(for: hash) else {
-                    throw ControllerError.missingInput("\(reference)")
-                }
-                return url
-            }
-            return nil
-        } catch {
-            return "\(error)"
-        }
     }
 }

@@ -3,12 +3,11 @@ import Foundation
 import Hummingbird
 import Metrics
 import Prometheus
-import Synchronization
 
 /// The controller's metrics through swift-metrics, kept in a Prometheus registry and served at
 /// `/metrics`: Hummingbird's request metrics (count, latency histogram, errors, requests in
-/// flight, each by route, method and status), the referee's work, and the market's gauges, set
-/// from the market when scraped.
+/// flight, each by route, method and status) and the referee's work. The market's own numbers are
+/// read from the market at each scrape, into a registry of the scrape's own (`/metrics`).
 ///
 /// swift-metrics has one factory per process, and Hummingbird's middleware records through it;
 /// so there is one registry per process too, bootstrapped once, shared by every controller the
@@ -51,26 +50,6 @@ public final class RequestMetrics: Sendable {
     func middleware<Context: RequestContext>() -> some RouterMiddleware<Context> {
         MetricsMiddleware<Context>()
     }
-
-    /// Sets a market gauge to its value now.
-    func gauge(_ name: String, _ labels: [(String, String)] = [], help: String, _ value: Int64) {
-        let gauge = labels.isEmpty
-            ? Self.registry.makeGauge(name: name, help: help)
-            : Self.registry.makeGauge(name: name, labels: labels, help: help)
-        gauge.set(Double(value))
-    }
-
-    /// Raises a counter to `total`, a count kept elsewhere (the store's writer counts its own).
-    func counter(_ name: String, help: String, total: Int) {
-        let delta = reported.withLock { reported -> Int in
-            let delta = total - reported[name, default: 0]
-            reported[name] = max(total, reported[name, default: 0])
-            return delta
-        }
-        if delta > 0 { Self.registry.makeCounter(name: name, help: help).increment(by: Int64(delta)) }
-    }
-
-    private let reported = Mutex<[String: Int]>([:])
 
     /// Everything in the registry, in Prometheus text format.
     var exposition: String {

@@ -54,9 +54,3 @@ struct DemoController {
         _ = try? await task.value
     }
 }
-
-/// A message for the person running the demo.
-struct DemoError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}

@@ -51,11 +51,21 @@ final class DemoProcess: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
         process.standardError = errors
+        // An id leaves the set the moment its process ends, so a second Ctrl-C never kills a
+        // stranger that was given the id again.
+        process.terminationHandler = { ended in
+            let pid = ended.processIdentifier
+            Self.running.withLock { _ = $0.remove(pid) }
+        }
+        defer {
+            try? errors.close()
+            if standardOutput != nil { try? output.close() }
+        }
         try process.run()
         let pid = process.processIdentifier
-        Self.running.withLock { _ = $0.insert(pid) }
-        try? errors.close()
-        if standardOutput != nil { try? output.close() }
+        Self.running.withLock { running in
+            if process.isRunning { _ = running.insert(pid) }
+        }
     }
 
     var isRunning: Bool { process.isRunning }
@@ -68,8 +78,6 @@ final class DemoProcess: @unchecked Sendable {
         while process.isRunning {
             try? await Task.sleep(for: .milliseconds(50))
         }
-        let pid = process.processIdentifier
-        Self.running.withLock { _ = $0.remove(pid) }
         return process.terminationStatus
     }
 

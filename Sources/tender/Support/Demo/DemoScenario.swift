@@ -71,7 +71,7 @@ struct DemoScenario {
                 manifest(name: "digits-infer", kind: "inference", region: "eu-west", cpu: 1, maxPrice: "0.25", deadline: "15m", workload: """
                       runtime: mlp-infer
                       model: sha256:\(model ?? "")
-                      inputs: \(dataset)
+                      inputs: \(yamlQuoted(dataset))
                       batch: 90
                       checkpointInterval: 2
                       inputScale: 16
@@ -87,7 +87,7 @@ struct DemoScenario {
         Job(file: file, name: name) { _ in
             manifest(name: name, kind: "training", region: region, cpu: 2, maxPrice: maxPrice, deadline: "30m", workload: """
                   runtime: mlp-train
-                  dataset: \(dataset)
+                  dataset: \(yamlQuoted(dataset))
                   trainRows: 1437
                   layers: [64, 32, 10]
                   activation: relu
@@ -100,6 +100,11 @@ struct DemoScenario {
                   inputScale: 16
                 """)
         }
+    }
+
+    /// `text` as a YAML double-quoted scalar: a path may hold ': ' or ' #'.
+    static func yamlQuoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
     /// A short auction and challenge window, so the demo takes minutes; real jobs use longer ones.
