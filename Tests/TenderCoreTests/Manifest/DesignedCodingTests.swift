@@ -53,6 +53,18 @@ struct DesignedCodingTests {
         }
         let legacy = try JSONSerialization.data(withJSONObject: ["mlpInfer": ["_0": try JSONSerialization.jsonObject(with: JSONEncoder().encode(spec))]])
         #expect(try JSONDecoder().decode(WorkloadSpec.self, from: legacy) == manifest.workload)
+
+        // The other cases, as a store written before wrote them.
+        let train = MLPTrainSpec(dataset: .sha256(String(repeating: "a", count: 64)), trainRows: 10, layers: [4, 2], steps: 10, batch: 2,
+                                 learningRate: 0.1, seed: 1, checkpointInterval: 5)
+        let oldTrain = try JSONSerialization.data(withJSONObject: ["mlpTrain": ["_0": try JSONSerialization.jsonObject(with: JSONEncoder().encode(train))]])
+        #expect(try JSONDecoder().decode(WorkloadSpec.self, from: oldTrain) == .mlpTrain(train))
+        let exec = #"{"exec":{"_0":{"program":"sha256:\#(String(repeating: "b", count: 64))","programSHA256":"\#(String(repeating: "b", count: 64))","steps":4,"checkpointInterval":2,"stepTimeoutSeconds":30}}}"#
+        guard case .exec(let decoded) = try JSONDecoder().decode(WorkloadSpec.self, from: Data(exec.utf8)) else {
+            Issue.record("the stored exec workload did not decode as exec")
+            return
+        }
+        #expect(decoded.steps == 4 && decoded.checkpointInterval == 2 && decoded.stepTimeoutSeconds == 30)
     }
 
     @Test("a workload or pricing without its discriminator is refused, not guessed")
