@@ -87,7 +87,7 @@ struct OrderWatch {
                 var text = "order \(order.id) lease \(lease.id): \(lease.state.rawValue)"
                 if lease.state == .running {
                     if let total = OrderText.totalSteps(order.manifest), total > 0 {
-                        text += " " + bar(Double(lease.lastStep) / Double(total))
+                        text += " " + TextProgressBar.text(fraction: Double(lease.lastStep) / Double(total), width: 20)
                     }
                     text += " " + OrderText.stepText(lease, manifest: order.manifest)
                     if let loss = lease.lastLoss { text += " loss \(OrderText.lossText(loss))" }
@@ -111,12 +111,6 @@ struct OrderWatch {
             return "\(at) lease \(lease.id) awarded to \(lease.provider.short): \(why)"
         }
         return "\(at) lease \(lease.id) \(entry.kind.rawValue): \(entry.detail)"
-    }
-
-    /// `[#########...........]` for a fraction in 0...1.
-    static func bar(_ fraction: Double, width: Int = 20) -> String {
-        let filled = max(0, min(width, Int((fraction * Double(width)).rounded(.down))))
-        return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
     }
 }
 
