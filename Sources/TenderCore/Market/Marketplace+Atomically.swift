@@ -13,6 +13,7 @@ extension Marketplace {
         let leasesByOrder: Int
         let leasesByProvider: Int
         let disputesByLease: Int
+        let providerIDs: Int
         let counters: Counters
     }
 
@@ -43,7 +44,7 @@ extension Marketplace {
             ledger: ledger.savepoint, accounts: accounts.mark, orders: orders.mark, leases: leases.mark,
             disputes: disputes.mark, artifacts: artifacts.mark, openOrders: openOrderIDs.mark,
             ordersBySubmitter: ordersBySubmitter.mark, leasesByOrder: leasesByOrder.mark, leasesByProvider: leasesByProvider.mark,
-            disputesByLease: disputesByLease.mark, counters: counters
+            disputesByLease: disputesByLease.mark, providerIDs: providerIDs.mark, counters: counters
         )
     }
 
@@ -59,6 +60,7 @@ extension Marketplace {
         leasesByOrder.startRecording()
         leasesByProvider.startRecording()
         disputesByLease.startRecording()
+        providerIDs.startRecording()
     }
 
     private mutating func stopRecording() {
@@ -73,6 +75,7 @@ extension Marketplace {
         leasesByOrder.stopRecording()
         leasesByProvider.stopRecording()
         disputesByLease.stopRecording()
+        providerIDs.stopRecording()
     }
 
     private mutating func rollback(to savepoint: Savepoint) {
@@ -87,6 +90,7 @@ extension Marketplace {
         leasesByOrder.undo(to: savepoint.leasesByOrder)
         leasesByProvider.undo(to: savepoint.leasesByProvider)
         disputesByLease.undo(to: savepoint.disputesByLease)
+        providerIDs.undo(to: savepoint.providerIDs)
         counters = savepoint.counters
     }
 }

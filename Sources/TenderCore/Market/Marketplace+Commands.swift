@@ -25,6 +25,7 @@ extension Marketplace {
         var record = self.account(account)
         record.profile = profile
         accounts[account] = record
+        providerIDs.insert(account)
         var change = MarketChange()
         change.accounts.insert(account)
         return change

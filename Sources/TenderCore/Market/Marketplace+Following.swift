@@ -26,7 +26,10 @@ extension Marketplace {
     public mutating func follow(_ update: StoredUpdate) throws(LedgerError) {
         // Entries this copy has already (it was loaded after the revision it follows from) are skipped.
         for entry in update.journal where entry.sequence > ledger.sequence { try ledger.replay(entry) }
-        for record in update.accounts { accounts[record.id] = record }
+        for record in update.accounts {
+            accounts[record.id] = record
+            if record.profile != nil { providerIDs.insert(record.id) }
+        }
         for order in update.orders.sorted(by: { $0.id < $1.id }) {
             if orders[order.id] == nil { ordersBySubmitter.append(order.id, at: order.submitter) }
             put(order)

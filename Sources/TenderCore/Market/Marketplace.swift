@@ -26,6 +26,9 @@ public struct Marketplace: Sendable {
     public internal(set) var leasesByOrder: UndoableDictionary<OrderID, [LeaseID]>
     public internal(set) var leasesByProvider: UndoableDictionary<AccountID, [LeaseID]>
     public internal(set) var disputesByLease: UndoableDictionary<LeaseID, [DisputeID]>
+    /// The accounts with a registered profile, so listing providers costs what there are of them,
+    /// not every account the market has seen.
+    public internal(set) var providerIDs: UndoableSet<AccountID>
     /// How many `atomically` calls are running, outermost included: writes are logged for undo
     /// while it is above zero.
     var openTransactions = 0
@@ -65,6 +68,7 @@ public struct Marketplace: Sendable {
         self.leasesByOrder = UndoableDictionary()
         self.leasesByProvider = UndoableDictionary()
         self.disputesByLease = UndoableDictionary()
+        self.providerIDs = UndoableSet()
     }
 
     /// Rebuilds a marketplace from what the store kept.
@@ -85,6 +89,7 @@ public struct Marketplace: Sendable {
         self.leasesByOrder = UndoableDictionary()
         self.leasesByProvider = UndoableDictionary()
         self.disputesByLease = UndoableDictionary()
+        self.providerIDs = UndoableSet(Set(accounts.filter { $0.profile != nil }.map(\.id)))
         for order in orders.sorted(by: { $0.id < $1.id }) {
             put(order)
             ordersBySubmitter.append(order.id, at: order.submitter)

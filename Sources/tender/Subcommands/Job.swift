@@ -3,6 +3,13 @@ import Foundation
 import TenderClient
 import TenderCore
 
+/// A file a job command uploaded or wrote, as `--json` reports it.
+struct FileRecord: Encodable {
+    var path: String
+    var sha256: String
+    var bytes: Int
+}
+
 struct Job: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Submit, follow, collect, list and cancel jobs (orders).",
@@ -42,15 +49,9 @@ struct Job: AsyncParsableCommand {
         @OptionGroup var connection: ControllerOptions
         @OptionGroup var identity: KeyOptions
 
-        struct Upload: Encodable {
-            var path: String
-            var sha256: String
-            var bytes: Int
-        }
-
         struct Submitted: Encodable {
             var order: API.OrderView
-            var uploads: [Upload]
+            var uploads: [FileRecord]
         }
 
         func run() async throws {
@@ -64,7 +65,7 @@ struct Job: AsyncParsableCommand {
             }
             let client = try connection.client(key: try identity.load())
             let submitted = try await CLIError.call { () async throws(ClientError) in try await client.submit(job) }
-            let uploads = job.inputs.map { Upload(path: $0.path, sha256: $0.sha256, bytes: $0.data.count) }
+            let uploads = job.inputs.map { FileRecord(path: $0.path, sha256: $0.sha256, bytes: $0.data.count) }
             let order = submitted.order
             if !connection.json {
                 print("submitted order \(order.id) '\(order.manifest.name)'")
@@ -148,14 +149,8 @@ struct Job: AsyncParsableCommand {
             var state: Lease.State
             /// False while the audit or the challenge window can still find the provider wrong.
             var settled: Bool
-            var files: [File]
+            var files: [FileRecord]
             var checks: [String]
-
-            struct File: Encodable {
-                var path: String
-                var sha256: String
-                var bytes: Int
-            }
         }
 
         func run() async throws {
@@ -182,7 +177,7 @@ struct Job: AsyncParsableCommand {
                 }
             }
             let directory = URL(fileURLWithPath: out, isDirectory: true)
-            var files: [Written.File] = []
+            var files: [FileRecord] = []
             do {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 let encoder = JSONEncoder()
@@ -193,7 +188,7 @@ struct Job: AsyncParsableCommand {
                 ] {
                     let file = directory.appendingPathComponent(name)
                     try data.write(to: file, options: .atomic)
-                    files.append(.init(path: file.path, sha256: Hashing.sha256Hex(data), bytes: data.count))
+                    files.append(FileRecord(path: file.path, sha256: Hashing.sha256Hex(data), bytes: data.count))
                 }
             } catch {
                 let reason = (error as NSError).localizedFailureReason ?? "a file is in the way, or the directory is not writable"

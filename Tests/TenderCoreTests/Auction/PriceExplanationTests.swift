@@ -60,7 +60,7 @@ struct PriceExplanationTests {
 @Suite("provider page")
 struct ProviderPageTests {
     @Test("lists accounts with a profile only, in account order, in pages that cover each once")
-    func pages() {
+    func pages() throws {
         var market = Marketplace(policy: Fixtures.policy)
         let providers: [UInt8] = [9, 3, 7, 1, 5]
         for byte in providers { _ = market.register(profile: Fixtures.profile(), for: Fixtures.account(byte), now: Timestamp(millis: 0)) }
@@ -78,5 +78,20 @@ struct ProviderPageTests {
         #expect(seen == providers.sorted().map(Fixtures.account))
         #expect(pages == 3)
         #expect(market.providerPage(after: nil, limit: 5).next == nil, "an exactly full last page has no next")
+        // Rebuilt from the records a store keeps, the index is the same.
+        let rebuilt = Marketplace(
+            policy: market.policy, ledger: market.ledger, accounts: Array(market.accounts.values), orders: [], leases: [], counters: market.counters
+        )
+        #expect(rebuilt.providerIDs.elements == Set(providers.map(Fixtures.account)))
+        // A registration taken back leaves no provider behind.
+        struct Abandon: Error {}
+        do {
+            try market.atomically { market throws in
+                _ = market.register(profile: Fixtures.profile(), for: Fixtures.account(200), now: Timestamp(millis: 0))
+                throw Abandon()
+            }
+        } catch is Abandon {}
+        #expect(!market.providerIDs.contains(Fixtures.account(200)))
+        #expect(market.providerPage(after: nil, limit: 10).providers.count == providers.count)
     }
 }

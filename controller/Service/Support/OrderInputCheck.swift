@@ -8,13 +8,16 @@ import TenderWorkloads
 /// data).
 ///
 /// The workload is built exactly as the agent and the auditor build it, off the cooperative
-/// threads (a dataset can be tens of megabytes to parse), and only for an order the market would
-/// otherwise take: inputs stored and readable by the submitter (a build must not describe someone
-/// else's private file), an escrow the submitter can pay. Verdicts are kept by workload, inputs
-/// included, so naming the same large dataset again costs a lookup. `exec` is never built here:
-/// its program is someone else's code, run only in a sandbox.
+/// threads (a dataset can be tens of megabytes to parse), one build at a time (so a stream of
+/// orders that each name a large dataset in a new way uses one core at most, never the server),
+/// and only for an order the market would otherwise take: inputs stored and readable by the
+/// submitter (a build must not describe someone else's private file), an escrow the submitter can
+/// pay. Verdicts are kept by workload, inputs included, so naming the same dataset again the same
+/// way costs a lookup. `exec` is never built here: its program is someone else's code, run only in
+/// a sandbox.
 final class OrderInputCheck: Sendable {
     private let artifacts: any ArtifactStorage
+    private let queue = DispatchQueue(label: "tender.order-input-check")
     private let verdicts = Mutex<[String: String?]>([:])
     static let keptVerdicts = 1_024
 
@@ -36,7 +39,7 @@ final class OrderInputCheck: Sendable {
         guard worthChecking, let key = try? String(decoding: CanonicalJSON.encode(workload), as: UTF8.self) else { return nil }
         if let verdict = verdicts.withLock({ $0[key] }) { return verdict }
         let verdict = await withCheckedContinuation { (done: CheckedContinuation<String?, Never>) in
-            DispatchQueue.global().async { done.resume(returning: self.build(workload)) }
+            queue.async { done.resume(returning: self.build(workload)) }
         }
         verdicts.withLock { verdicts in
             if verdicts.count >= Self.keptVerdicts { verdicts.removeAll() }
