@@ -62,4 +62,14 @@ struct DashboardRouteTests {
             }
         }
     }
+
+    @Test("/metrics reads the market at most once a second: a text kept is served until it is a second old")
+    func marketMetricsKept() {
+        let metrics = RequestMetrics()
+        let start = ContinuousClock.now
+        #expect(metrics.recentMarketText(now: start) == nil)
+        metrics.keepMarketText("tender_orders 1\n", now: start)
+        #expect(metrics.recentMarketText(now: start + .milliseconds(999)) == "tender_orders 1\n")
+        #expect(metrics.recentMarketText(now: start + .seconds(1)) == nil)
+    }
 }

@@ -11,39 +11,20 @@ struct OperationsRoutes: Sendable {
 
     func register(on router: RouteTable) {
         router.get("/metrics") { _, _ in
-            // The market's numbers are this controller's, read now into a registry of this
-            // scrape's own (a process may run several controllers, and they share the request
-            // metrics' registry); then the request and referee metrics recorded as they happened.
-            let market = PrometheusCollectorRegistry()
-            await service.read { state in
-                for orderState in [Order.State.open, .awarded, .expired, .cancelled] {
-                    market.makeGauge(name: "tender_orders", labels: [("state", orderState.rawValue)], help: "Orders by state.")
-                        .set(Double(state.orders.values.filter { $0.state == orderState }.count))
-                }
-                market.makeGauge(name: "tender_bids", help: "Bids on all orders.").set(Double(state.orders.values.reduce(0) { $0 + $1.bids.count }))
-                for leaseState in [Lease.State.running, .committed, .auditing, .disputed, .settled, .failed, .slashed] {
-                    market.makeGauge(name: "tender_leases", labels: [("state", leaseState.rawValue)], help: "Leases by state.")
-                        .set(Double(state.leases.values.filter { $0.state == leaseState }.count))
-                }
-                let totals = state.ledger.totals
-                let help = "Micro-credits minted, burned, and held in each bucket."
-                market.makeGauge(name: "tender_ledger_micros", labels: [("bucket", "minted")], help: help).set(Double(totals.minted.micros))
-                market.makeGauge(name: "tender_ledger_micros", labels: [("bucket", "burned")], help: help).set(Double(totals.burned.micros))
-                for bucket in Bucket.holderBuckets {
-                    market.makeGauge(name: "tender_ledger_micros", labels: [("bucket", bucket.rawValue)], help: help)
-                        .set(Double(totals.holdings[bucket].micros))
-                }
-                market.makeGauge(name: "tender_journal_sequence", help: "The ledger journal's last entry.").set(Double(state.ledger.sequence))
+            // The market's numbers are this controller's, read into a registry of their own (a
+            // process may run several controllers, and they share the request metrics'
+            // registry), at most once a second however often anyone asks: counting orders and
+            // leases by state looks at every one of them, on the actor that serves writes.
+            let marketText: String
+            if let fresh = metrics.recentMarketText(now: .now) {
+                marketText = fresh
+            } else {
+                marketText = await marketMetrics()
+                metrics.keepMarketText(marketText, now: .now)
             }
-            let writes = service.writerStatistics
-            market.makeCounter(name: "tender_store_transactions_total", help: "Store transactions committed since start.")
-                .increment(by: Int64(writes.transactionsCommitted))
-            market.makeCounter(name: "tender_store_writes_total", help: "Records written to the store since start.")
-                .increment(by: Int64(writes.itemsCommitted))
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4"
-            let text = market.emitToString() + metrics.exposition
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: marketText + metrics.exposition)))
         }
         // The dashboard: one self-contained page that reads the public GET endpoints and follows
         // /v1/events. Its one inline script is allowed by its hash, so nothing else can run even
@@ -85,5 +66,36 @@ struct OperationsRoutes: Sendable {
         let policy = "default-src 'none'; script-src \(scriptSource); style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; "
             + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
         return (page, policy)
+    }
+
+    /// The market's gauges and the store's counters, in Prometheus text.
+    func marketMetrics() async -> String {
+        let market = PrometheusCollectorRegistry()
+        await service.read { state in
+            for orderState in [Order.State.open, .awarded, .expired, .cancelled] {
+                market.makeGauge(name: "tender_orders", labels: [("state", orderState.rawValue)], help: "Orders by state.")
+                    .set(Double(state.orders.values.filter { $0.state == orderState }.count))
+            }
+            market.makeGauge(name: "tender_bids", help: "Bids on all orders.").set(Double(state.orders.values.reduce(0) { $0 + $1.bids.count }))
+            for leaseState in [Lease.State.running, .committed, .auditing, .disputed, .settled, .failed, .slashed] {
+                market.makeGauge(name: "tender_leases", labels: [("state", leaseState.rawValue)], help: "Leases by state.")
+                    .set(Double(state.leases.values.filter { $0.state == leaseState }.count))
+            }
+            let totals = state.ledger.totals
+            let help = "Micro-credits minted, burned, and held in each bucket."
+            market.makeGauge(name: "tender_ledger_micros", labels: [("bucket", "minted")], help: help).set(Double(totals.minted.micros))
+            market.makeGauge(name: "tender_ledger_micros", labels: [("bucket", "burned")], help: help).set(Double(totals.burned.micros))
+            for bucket in Bucket.holderBuckets {
+                market.makeGauge(name: "tender_ledger_micros", labels: [("bucket", bucket.rawValue)], help: help)
+                    .set(Double(totals.holdings[bucket].micros))
+            }
+            market.makeGauge(name: "tender_journal_sequence", help: "The ledger journal's last entry.").set(Double(state.ledger.sequence))
+        }
+        let writes = service.writerStatistics
+        market.makeCounter(name: "tender_store_transactions_total", help: "Store transactions committed since start.")
+            .increment(by: Int64(writes.transactionsCommitted))
+        market.makeCounter(name: "tender_store_writes_total", help: "Records written to the store since start.")
+            .increment(by: Int64(writes.itemsCommitted))
+        return market.emitToString()
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Metrics
 import Prometheus
+import Synchronization
 
 /// The controller's metrics through swift-metrics, kept in a Prometheus registry and served at
 /// `/metrics`: Hummingbird's request metrics (count, latency histogram, errors, requests in
@@ -49,6 +50,21 @@ public final class RequestMetrics: Sendable {
 
     func middleware<Context: RequestContext>() -> some RouterMiddleware<Context> {
         MetricsMiddleware<Context>()
+    }
+
+    /// The market's metrics as last read, and when: `/metrics` reads the market at most once a second.
+    private let marketText = Mutex<(text: String, at: ContinuousClock.Instant)?>(nil)
+    static let marketTextLifetime = Duration.seconds(1)
+
+    func recentMarketText(now: ContinuousClock.Instant) -> String? {
+        marketText.withLock { kept in
+            guard let kept, now - kept.at < Self.marketTextLifetime else { return nil }
+            return kept.text
+        }
+    }
+
+    func keepMarketText(_ text: String, now: ContinuousClock.Instant) {
+        marketText.withLock { $0 = (text, now) }
     }
 
     /// Everything in the registry, in Prometheus text format.

@@ -30,11 +30,7 @@ struct DemoRun: Sendable {
         let keystore = Keystore(directory: home.appendingPathComponent("keys", isDirectory: true))
         var keys: [String: KeyPair] = [:]
         for name in DemoScenario.keys {
-            if let existing = try? keystore.load(name: name) {
-                keys[name] = existing
-            } else {
-                keys[name] = try keystore.create(name: name, now: .wallClock).0
-            }
+            keys[name] = try keystore.create(name: name, now: .wallClock).0
         }
         let controller = try await DemoController.start(
             directory: work, listen: listen, log: work.appendingPathComponent("controller.log")

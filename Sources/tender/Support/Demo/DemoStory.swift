@@ -1,4 +1,5 @@
 import Foundation
+import TenderWorkloads
 
 /// The demo's running commentary: each line stamped with the seconds since the demo began, on
 /// standard output, or on standard error under `--json` so standard output stays one document.
@@ -6,9 +7,10 @@ struct DemoStory: Sendable {
     let toStandardError: Bool
     let start = ContinuousClock.now
 
+    /// Seconds since the demo began.
+    var seconds: Double { ChildProcess.seconds(ContinuousClock.now - start) }
+
     func say(_ line: String) {
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let stamp = String(format: "[%6.1fs] ", seconds)
         if toStandardError {
             printError(stamp + line)
@@ -17,10 +19,5 @@ struct DemoStory: Sendable {
             // Line by line even into a pipe or a file, so a log shows the story as it happens.
             fflush(nil)
         }
-    }
-
-    var seconds: Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 }
