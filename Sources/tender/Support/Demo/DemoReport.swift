@@ -131,16 +131,16 @@ struct DemoReport: Encodable {
     func verdict() -> [String] {
         var problems: [String] = []
         for job in jobs {
-            let cheaterJob = job.name == "digits-train-us"
+            let cheaterJob = job.name == DemoScenario.cheatersJob
             guard let state = job.state else {
                 problems.append("order \(job.order) '\(job.name)' was not awarded (\(job.orderState.rawValue))")
                 continue
             }
             if cheaterJob {
-                if job.winner != "cheater" { problems.append("'\(job.name)' was won by \(job.winner ?? "nobody"), not the cheater") }
+                if job.winner != DemoScenario.cheater { problems.append("'\(job.name)' was won by \(job.winner ?? "nobody"), not the cheater") }
                 if state != .slashed { problems.append("the cheater's lease \(job.lease ?? 0) ended \(state.rawValue), not slashed") }
             } else {
-                if job.winner == "cheater" { problems.append("the cheater won '\(job.name)', placed where it does not run") }
+                if job.winner == DemoScenario.cheater { problems.append("the cheater won '\(job.name)', placed where it does not run") }
                 if state != .settled { problems.append("'\(job.name)' (lease \(job.lease ?? 0), \(job.winner ?? "?")) ended \(state.rawValue), not settled") }
             }
         }

@@ -27,10 +27,13 @@ struct DemoScenario {
     static let providers = [
         Provider(key: "honest-1", region: "eu-west", cpuHour: "0.04", faults: []),
         Provider(key: "honest-2", region: "eu-west", cpuHour: "0.06", faults: []),
-        Provider(key: "cheater", region: "us-east", cpuHour: "0.02", faults: ["skip-steps:1"]),
+        Provider(key: cheater, region: "us-east", cpuHour: "0.02", faults: ["skip-steps:1"]),
     ]
 
     static let submitter = "submitter"
+    /// The provider that lies, and the one job only it can win.
+    static let cheater = "cheater"
+    static let cheatersJob = "digits-train-us"
     static let challenger = "challenger"
 
     /// Keys the demo makes, in the order it funds them.
@@ -77,7 +80,7 @@ struct DemoScenario {
                       inputScale: 16
                     """)
             },
-            training(file: "3-digits-train-us.yaml", name: "digits-train-us", region: "us-east", maxPrice: "0.2", seed: 11,
+            training(file: "3-digits-train-us.yaml", name: cheatersJob, region: "us-east", maxPrice: "0.2", seed: 11,
                      dataset: dataset, steps: trainingSteps),
         ]
     }
