@@ -30,6 +30,9 @@ public protocol MarketStorage: Sendable {
     /// The JSON text of the document at (kind, id), or nil.
     func document(kind: String, id: String) async throws -> String?
 
+    /// The JSON text of the archived records `query` selects, in id order.
+    func archived(_ query: ArchiveQuery) async throws -> [String]
+
     // MARK: - Several controllers
 
     /// Tries to become the one controller that writes to this store, advertising `url` as where
@@ -66,6 +69,11 @@ extension MarketStorage {
     public func document<T: Decodable>(_ type: T.Type, kind: String, id: String) async throws -> T? {
         guard let json = try await document(kind: kind, id: id) else { return nil }
         return try StoreJSON.decode(type, from: json, what: "document \(kind)/\(id)")
+    }
+
+    /// The archived records `query` selects, decoded as `T`, in id order.
+    public func archived<T: Decodable>(_ type: T.Type, _ query: ArchiveQuery) async throws -> [T] {
+        try await archived(query).map { json in try StoreJSON.decode(type, from: json, what: "archived \(query.kind)") }
     }
 
     /// The private beacon secret drawn for a lease at award; nil if none was kept.

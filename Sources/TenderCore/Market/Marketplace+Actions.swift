@@ -16,7 +16,7 @@ extension Marketplace {
         _ leaseID: LeaseID, now: Timestamp, _ event: (inout Lease, MarketPolicy) throws(MarketError) -> [MarketAction]
     ) throws(MarketplaceError) -> MarketChange {
         try transaction(now: now) { draft, change throws(MarketplaceError) in
-            guard var lease = draft.leases[leaseID] else { throw .notFound("lease \(leaseID)") }
+            guard var lease = draft.leases[leaseID] else { throw draft.missing(lease: leaseID) }
             let policy = draft.policy
             let actions = try Self.market { () throws(MarketError) in try event(&lease, policy) }
             draft.leases[leaseID] = lease

@@ -63,12 +63,13 @@ extension Marketplace {
         var record = artifacts[hash] ?? ArtifactRecord(hash: hash)
         guard record.tie(to: order) else { return }
         artifacts[hash] = record
+        artifactsByOrder.append(hash, at: order)
         change.artifacts.insert(hash)
     }
 
     /// The order a lease upload belongs to, if `account` may upload for `lease` now.
     private func leaseUploadOrder(_ id: LeaseID, by account: AccountID) throws(MarketplaceError) -> OrderID {
-        guard let lease = leases[id] else { throw .notFound("lease \(id)") }
+        guard let lease = leases[id] else { throw missing(lease: id) }
         guard lease.provider == account else { throw .market(.notYours("only lease \(id)'s provider uploads artifacts for it")) }
         guard !lease.isFinal else {
             throw .market(.wrongState("lease \(id) is \(lease.state.rawValue); nothing more is stored for it"))
@@ -95,13 +96,16 @@ extension Marketplace {
     /// `artifacts: public`. Whoever stored it outside a lease may always read it; an artifact
     /// that belongs to no order is readable by its uploaders alone. The market knows nothing of
     /// an artifact without a record, so nobody may read that one.
+    ///
+    /// Orders that finished have left memory: what they allowed is kept on the record
+    /// (`finishedReaders`, `finishedPublic`), so the answer does not change when they leave.
     public func mayRead(artifact hash: String, reader: AccountID?) -> Bool {
         guard let record = artifacts[hash] else { return false }
         let owners = record.orders.compactMap { orders[$0] }
-        if owners.contains(where: { $0.manifest.artifacts == .anyone }) { return true }
+        if record.finishedPublic || owners.contains(where: { $0.manifest.artifacts == .anyone }) { return true }
         guard let reader else { return false }
-        if record.uploaders.contains(reader) { return true }
-        guard !owners.isEmpty else { return false }
+        if record.uploaders.contains(reader) || record.finishedReaders.contains(reader) { return true }
+        guard !owners.isEmpty || !record.finishedReaders.isEmpty else { return false }
         if reader == policy.auditPool { return true }
         if owners.contains(where: { $0.submitter == reader }) { return true }
         // A staked challenger reads what it must re-execute: the artifacts of orders with a

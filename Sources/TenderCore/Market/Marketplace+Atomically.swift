@@ -14,6 +14,7 @@ extension Marketplace {
         let leasesByProvider: Int
         let disputesByLease: Int
         let providerIDs: Int
+        let artifactsByOrder: Int
         let counters: Counters
     }
 
@@ -44,7 +45,8 @@ extension Marketplace {
             ledger: ledger.savepoint, accounts: accounts.mark, orders: orders.mark, leases: leases.mark,
             disputes: disputes.mark, artifacts: artifacts.mark, openOrders: openOrderIDs.mark,
             ordersBySubmitter: ordersBySubmitter.mark, leasesByOrder: leasesByOrder.mark, leasesByProvider: leasesByProvider.mark,
-            disputesByLease: disputesByLease.mark, providerIDs: providerIDs.mark, counters: counters
+            disputesByLease: disputesByLease.mark, providerIDs: providerIDs.mark,
+            artifactsByOrder: artifactsByOrder.mark, counters: counters
         )
     }
 
@@ -61,6 +63,7 @@ extension Marketplace {
         leasesByProvider.startRecording()
         disputesByLease.startRecording()
         providerIDs.startRecording()
+        artifactsByOrder.startRecording()
     }
 
     private mutating func stopRecording() {
@@ -76,6 +79,7 @@ extension Marketplace {
         leasesByProvider.stopRecording()
         disputesByLease.stopRecording()
         providerIDs.stopRecording()
+        artifactsByOrder.stopRecording()
     }
 
     private mutating func rollback(to savepoint: Savepoint) {
@@ -91,6 +95,7 @@ extension Marketplace {
         leasesByProvider.undo(to: savepoint.leasesByProvider)
         disputesByLease.undo(to: savepoint.disputesByLease)
         providerIDs.undo(to: savepoint.providerIDs)
+        artifactsByOrder.undo(to: savepoint.artifactsByOrder)
         counters = savepoint.counters
     }
 }

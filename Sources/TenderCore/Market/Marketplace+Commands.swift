@@ -112,7 +112,7 @@ extension Marketplace {
     public mutating func placeBid(
         on orderID: OrderID, by provider: AccountID, price: Amount, now: Timestamp
     ) throws(MarketplaceError) -> (Bid, MarketChange) {
-        guard var order = orders[orderID] else { throw .notFound("order \(orderID)") }
+        guard var order = orders[orderID] else { throw missing(order: orderID) }
         let bidID = counters.nextBid
         let standing = self.standing(of: provider)
         let bid = try Self.market { () throws(MarketError) in try order.placeBid(id: bidID, standing: standing, price: price, now: now) }
@@ -125,7 +125,7 @@ extension Marketplace {
 
     public mutating func cancelOrder(_ orderID: OrderID, by actor: AccountID, now: Timestamp) throws(MarketplaceError) -> MarketChange {
         try transaction(now: now) { draft, change throws(MarketplaceError) in
-            guard var order = draft.orders[orderID] else { throw .notFound("order \(orderID)") }
+            guard var order = draft.orders[orderID] else { throw draft.missing(order: orderID) }
             let actions = try Self.market { () throws(MarketError) in try order.cancel(by: actor, now: now) }
             draft.put(order)
             change.orders.insert(orderID)
@@ -144,7 +144,7 @@ extension Marketplace {
             do { hashes.append(try Beacon.commitment(ofSecret: secret)) } catch { throw .invalid("beacon secret: \(error)") }
         }
         return try transaction(now: now) { draft, change throws(MarketplaceError) in
-            guard var order = draft.orders[orderID] else { throw .notFound("order \(orderID)") }
+            guard var order = draft.orders[orderID] else { throw draft.missing(order: orderID) }
             let standings = Dictionary(order.bids.map { ($0.provider, draft.standing(of: $0.provider)) }, uniquingKeysWith: { $1 })
             let firstLease = draft.counters.nextLease
             let policy = draft.policy

@@ -42,7 +42,16 @@ extension Marketplace {
             if disputes[dispute.id] == nil { index(dispute) }
             disputes[dispute.id] = dispute
         }
-        for record in update.artifacts { artifacts[record.hash] = record }
+        for record in update.artifacts {
+            artifacts[record.hash] = record
+            for order in record.orders where !(artifactsByOrder[order] ?? []).contains(record.hash) {
+                artifactsByOrder.append(record.hash, at: order)
+            }
+        }
         if let counters = update.counters { self.counters = counters }
+        // The leader archived what finished, in the same write: this copy lets it go too.
+        let touched = Set(update.orders.map(\.id) + update.leases.map(\.order))
+            .union(update.disputes.compactMap { leases[$0.lease]?.order })
+        evict(touched.filter(isFinished).sorted())
     }
 }

@@ -3,9 +3,9 @@ extension Marketplace {
     /// Orders with ids above `after`, in id order, at most `limit`, filtered by `state` and
     /// `submitter`; `next` is the cursor for the following page, nil on the last one.
     ///
-    /// The work is what the filter selects, not the market's history: open orders come from
-    /// `openOrderIDs` and a submitter's from `ordersBySubmitter`; an unfiltered list walks ids up
-    /// from `after` and stops at `limit`.
+    /// Only orders in memory, which finished orders have left (the controller adds those from the
+    /// store's archive). The work is what memory holds, not the market's history: open orders
+    /// come from `openOrderIDs` and a submitter's from `ordersBySubmitter`.
     public func orderPage(state: Order.State?, submitter: AccountID?, after: UInt64, limit: Int) -> (orders: [Order], next: UInt64?) {
         let limit = max(limit, 0)
         var page: [Order] = []
@@ -22,9 +22,8 @@ extension Marketplace {
         } else if let submitter {
             let own = ordersBySubmitter[submitter] ?? []
             take(own.lazy.filter { $0.rawValue > after })
-        } else if after < UInt64.max {
-            let end = max(after + 1, counters.nextOrder.rawValue)
-            take(((after + 1)..<end).lazy.map { OrderID($0) })
+        } else {
+            take(orders.keys.filter { $0.rawValue > after }.sorted())
         }
         return (page, page.count == limit && limit > 0 ? page.last?.id.rawValue : nil)
     }

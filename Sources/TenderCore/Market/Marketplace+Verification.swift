@@ -12,7 +12,7 @@ extension Marketplace {
         _ signed: Signed<Commitment>, trace: Data, lease leaseID: LeaseID, by provider: AccountID, now: Timestamp
     ) throws(MarketplaceError) -> MarketChange {
         guard signed.signer == provider else { throw .market(.notYours("the commitment must be signed by the account posting it")) }
-        guard let current = leases[leaseID] else { throw .notFound("lease \(leaseID)") }
+        guard let current = leases[leaseID] else { throw missing(lease: leaseID) }
         guard current.provider == provider else { throw .market(.notYours("lease \(leaseID) belongs to provider \(current.provider.short)")) }
         guard current.state == .running else {
             throw .market(.wrongState("lease \(leaseID) is \(current.state.rawValue); a commitment is accepted once, while running"))
@@ -68,7 +68,7 @@ extension Marketplace {
     public mutating func openDispute(
         lease leaseID: LeaseID, segment: Int, claim: String, trace: Data, by challenger: AccountID, now: Timestamp
     ) throws(MarketplaceError) -> (Dispute, MarketChange) {
-        guard let lease = leases[leaseID] else { throw .notFound("lease \(leaseID)") }
+        guard let lease = leases[leaseID] else { throw missing(lease: leaseID) }
         guard let commitment = lease.commitment else {
             throw .market(.wrongState("lease \(leaseID) is \(lease.state.rawValue); only a committed lease can be disputed"))
         }
@@ -160,7 +160,7 @@ extension Marketplace {
         _ id: DisputeID, now: Timestamp, _ event: (inout Dispute, MarketPolicy) throws(MarketError) -> Void
     ) throws(MarketplaceError) -> MarketChange {
         try transaction(now: now) { draft, change throws(MarketplaceError) in
-            guard var dispute = draft.disputes[id] else { throw .notFound("dispute \(id)") }
+            guard var dispute = draft.disputes[id] else { throw draft.missing(dispute: id) }
             let wasResolved = dispute.isResolved
             try Self.market { () throws(MarketError) in try event(&dispute, draft.policy) }
             draft.disputes[id] = dispute

@@ -29,6 +29,9 @@ public struct Marketplace: Sendable {
     /// The accounts with a registered profile, so listing providers costs what there are of them,
     /// not every account the market has seen.
     public internal(set) var providerIDs: UndoableSet<AccountID>
+    /// The artifacts tied to each order in memory, so an order that finishes can fold its ties
+    /// into their records (`retire`) without looking at every artifact.
+    public internal(set) var artifactsByOrder: UndoableDictionary<OrderID, [String]>
     /// How many `atomically` calls are running, outermost included: writes are logged for undo
     /// while it is above zero.
     var openTransactions = 0
@@ -69,6 +72,7 @@ public struct Marketplace: Sendable {
         self.leasesByProvider = UndoableDictionary()
         self.disputesByLease = UndoableDictionary()
         self.providerIDs = UndoableSet()
+        self.artifactsByOrder = UndoableDictionary()
     }
 
     /// Rebuilds a marketplace from what the store kept.
@@ -82,7 +86,7 @@ public struct Marketplace: Sendable {
         self.orders = UndoableDictionary()
         self.leases = UndoableDictionary(Dictionary(leases.map { ($0.id, $0) }, uniquingKeysWith: { $1 }))
         self.disputes = UndoableDictionary(Dictionary(disputes.map { ($0.id, $0) }, uniquingKeysWith: { $1 }))
-        self.artifacts = UndoableDictionary(Dictionary(artifacts.map { ($0.hash, $0) }, uniquingKeysWith: { $1 }))
+        self.artifacts = UndoableDictionary()
         self.counters = counters
         self.openOrderIDs = UndoableSet()
         self.ordersBySubmitter = UndoableDictionary()
@@ -90,9 +94,17 @@ public struct Marketplace: Sendable {
         self.leasesByProvider = UndoableDictionary()
         self.disputesByLease = UndoableDictionary()
         self.providerIDs = UndoableSet(Set(accounts.filter { $0.profile != nil }.map(\.id)))
+        self.artifactsByOrder = UndoableDictionary()
         for order in orders.sorted(by: { $0.id < $1.id }) {
             put(order)
             ordersBySubmitter.append(order.id, at: order.submitter)
+        }
+        // Only orders still in memory are tied: a finished order's tie was folded into the record
+        // when it left (`retire`).
+        for var record in artifacts {
+            record.orders.removeAll { self.orders[$0] == nil }
+            for order in record.orders { artifactsByOrder.append(record.hash, at: order) }
+            self.artifacts[record.hash] = record
         }
         for lease in leases.sorted(by: { $0.id < $1.id }) { index(lease) }
         for dispute in disputes.sorted(by: { $0.id < $1.id }) { index(dispute) }

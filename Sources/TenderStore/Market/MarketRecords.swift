@@ -18,8 +18,21 @@ public struct MarketRecords: Sendable {
     public var deadlines: [StoredDeadline] = []
     /// Handled deadlines, as (kind, id).
     public var removedDeadlines: [(kind: String, id: String)] = []
+    /// Finished orders, leases and disputes archived by this write: their records are written
+    /// with it, and from then on the store, not memory, answers for them.
+    public var archive: [ArchiveRow] = []
 
     public init() {}
+
+    /// Adds finished groups: their rows, and every record of theirs, so the documents are final.
+    public mutating func archive(_ groups: [ArchivedOrder]) {
+        for group in groups {
+            archive += ArchiveRow.rows(for: group)
+            if !orders.contains(where: { $0.id == group.order.id }) { orders.append(group.order) }
+            for lease in group.leases where !leases.contains(where: { $0.id == lease.id }) { leases.append(lease) }
+            for dispute in group.disputes where !disputes.contains(where: { $0.id == dispute.id }) { disputes.append(dispute) }
+        }
+    }
 
     /// The records `change` touched, read from `market` after the change was made to it.
     public init(change: MarketChange, market: Marketplace) {

@@ -14,6 +14,7 @@ struct PostgresBatch {
     private var documentOrder: [DocumentKey] = []
     /// The last word on each deadline: a due time, or nil for removed.
     private var deadlines: [DocumentKey: Int64?] = [:]
+    private var archive: [ArchiveRow] = []
 
     private struct DocumentKey: Hashable {
         var kind: String
@@ -30,6 +31,7 @@ struct PostgresBatch {
             }
             for deadline in records.deadlines { deadlines[DocumentKey(kind: deadline.kind, id: deadline.id)] = .some(deadline.dueAt.millis) }
             for (kind, id) in records.removedDeadlines { deadlines[DocumentKey(kind: kind, id: id)] = .some(nil) }
+            archive += records.archive
         }
     }
 
@@ -62,6 +64,20 @@ struct PostgresBatch {
                 INSERT INTO deadlines (kind, id, due_at)
                 SELECT * FROM unnest(\(set.map(\.0.kind))::text[], \(set.map(\.0.id))::text[], \(set.map(\.1))::bigint[])
                 ON CONFLICT (kind, id) DO UPDATE SET due_at = excluded.due_at
+                """, logger: logger)
+        }
+        if !archive.isEmpty {
+            // second and parent are never '' or -1, so those stand for NULL in the arrays.
+            try await connection.query("""
+                INSERT INTO archive (kind, id, number, state, first, second, parent)
+                SELECT kind, id, number, state, first, nullif(second, ''), nullif(parent, -1)
+                FROM unnest(\(archive.map(\.kind))::text[], \(archive.map(\.id))::text[],
+                            \(archive.map { Int64(clamping: $0.number) })::bigint[], \(archive.map(\.state))::text[],
+                            \(archive.map(\.first))::text[], \(archive.map { $0.second ?? "" })::text[],
+                            \(archive.map { $0.parent.map { Int64(clamping: $0) } ?? -1 })::bigint[])
+                    AS a(kind, id, number, state, first, second, parent)
+                ON CONFLICT (kind, id) DO UPDATE
+                SET state = excluded.state, first = excluded.first, second = excluded.second, parent = excluded.parent
                 """, logger: logger)
         }
         let removed = deadlines.filter { $0.value == nil }.map(\.key)

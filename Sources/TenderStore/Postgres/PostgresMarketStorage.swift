@@ -123,7 +123,11 @@ public final class PostgresMarketStorage: MarketStorage {
         }
         var records = MarketLoad.Records()
         let documents = try await connection.query(
-            "SELECT kind, id, body FROM documents WHERE kind = ANY(\(MarketLoad.Records.kinds)) ORDER BY kind, id", logger: logger
+            """
+            SELECT d.kind, d.id, d.body FROM documents d
+            WHERE d.kind = ANY(\(MarketLoad.Records.kinds)) AND NOT EXISTS (SELECT 1 FROM archive a WHERE a.kind = d.kind AND a.id = d.id)
+            ORDER BY d.kind, d.id
+            """, logger: logger
         )
         for try await (kind, id, body) in documents.decode((String, String, String).self) {
             try records.add(kind: kind, id: id, json: body)
@@ -162,6 +166,32 @@ public final class PostgresMarketStorage: MarketStorage {
         let rows = try await connection.query("SELECT body FROM documents WHERE kind = \(kind) AND id = \(id)", logger: logger)
         for try await value in rows.decode(String.self) { body = value }
         return body
+    }
+
+    public func archived(_ query: ArchiveQuery) async throws -> [String] {
+        guard query.limit > 0 else { return [] }
+        let (conditions, values) = query.conditions(table: "a", placeholder: { "$\($0)" }, firstIndex: 3)
+        var binds = PostgresBindings()
+        binds.append(query.kind)
+        binds.append(Int64(clamping: query.after))
+        for value in values {
+            switch value {
+            case .text(let text): binds.append(text)
+            case .number(let number): binds.append(Int64(clamping: number))
+            }
+        }
+        let sql = """
+            SELECT d.body FROM archive a JOIN documents d ON d.kind = a.kind AND d.id = a.id
+            WHERE a.kind = $1 AND a.number > $2\(conditions) ORDER BY a.number LIMIT \(query.limit)
+            """
+        return try await reading {
+            try await client.withConnection { connection in
+                var bodies: [String] = []
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+                for try await body in rows.decode(String.self) { bodies.append(body) }
+                return bodies
+            }
+        }
     }
 
     public func tryToLead(advertising url: String?) async -> Bool {

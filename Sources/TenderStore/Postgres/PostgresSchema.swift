@@ -95,6 +95,26 @@ enum PostgresSchema {
             """,
             "CREATE INDEX deadlines_by_due_at ON deadlines (due_at, kind, id)",
         ]),
+        // Finished orders, leases and disputes: one row each with what lists filter on; the record
+        // stays in `documents`, and a load skips what has a row here.
+        ("2026-12-06-archive", [
+            """
+            CREATE TABLE archive (
+                kind TEXT NOT NULL,
+                id TEXT NOT NULL,
+                number BIGINT NOT NULL,
+                state TEXT NOT NULL,
+                first TEXT NOT NULL,
+                second TEXT,
+                parent BIGINT,
+                PRIMARY KEY (kind, id)
+            )
+            """,
+            "CREATE UNIQUE INDEX archive_by_number ON archive (kind, number)",
+            "CREATE INDEX archive_by_first ON archive (kind, first, number)",
+            "CREATE INDEX archive_by_second ON archive (kind, second, number)",
+            "CREATE INDEX archive_by_parent ON archive (kind, parent, number)",
+        ]),
     ]
 
     /// Runs the migrations this database has not run, under the migration lock.

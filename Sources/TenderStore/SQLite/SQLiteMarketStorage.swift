@@ -35,7 +35,7 @@ public final class SQLiteMarketStorage: MarketStorage {
         try JournalStore.forEach(after: load.ledger.sequence, in: db) { try load.replay($0) }
         var records = MarketLoad.Records()
         for kind in MarketLoad.Records.kinds {
-            try DocumentStore.forEachBody(kind: kind, in: db) { id, json in try records.add(kind: kind, id: id, json: json) }
+            try ArchiveStore.forEachLiveBody(kind: kind, in: db) { id, json in try records.add(kind: kind, id: id, json: json) }
         }
         records.deadlines = try DeadlineStore.all(in: db)
         return try load.finish(policy: policy, records: records)
@@ -51,6 +51,10 @@ public final class SQLiteMarketStorage: MarketStorage {
 
     public func document(kind: String, id: String) async throws -> String? {
         try await database.read { db in try DocumentStore.body(kind: kind, id: id, in: db) }
+    }
+
+    public func archived(_ query: ArchiveQuery) async throws -> [String] {
+        try await database.read { db in try ArchiveStore.bodies(query, in: db) }
     }
 
     /// One controller owns an SQLite file: it always leads.
@@ -83,5 +87,6 @@ extension MarketRecords {
         try forEachDocument { kind, id, json in try DocumentStore.put(kind: kind, id: id, json: json, at: now, in: db) }
         for deadline in deadlines { try DeadlineStore.upsert(deadline, in: db) }
         for (kind, id) in removedDeadlines { try DeadlineStore.remove(kind: kind, id: id, in: db) }
+        try ArchiveStore.put(archive, in: db)
     }
 }

@@ -73,14 +73,18 @@ struct OperationsRoutes: Sendable {
         let market = PrometheusCollectorRegistry()
         await service.read { state in
             for orderState in [Order.State.open, .awarded, .expired, .cancelled] {
-                market.makeGauge(name: "tender_orders", labels: [("state", orderState.rawValue)], help: "Orders by state.")
+                market.makeGauge(name: "tender_orders", labels: [("state", orderState.rawValue)], help: "Orders that can still change (finished ones are archived), by state.")
                     .set(Double(state.orders.values.filter { $0.state == orderState }.count))
             }
-            market.makeGauge(name: "tender_bids", help: "Bids on all orders.").set(Double(state.orders.values.reduce(0) { $0 + $1.bids.count }))
+            market.makeGauge(name: "tender_bids", help: "Bids on orders that can still change.").set(Double(state.orders.values.reduce(0) { $0 + $1.bids.count }))
             for leaseState in [Lease.State.running, .committed, .auditing, .disputed, .settled, .failed, .slashed] {
-                market.makeGauge(name: "tender_leases", labels: [("state", leaseState.rawValue)], help: "Leases by state.")
+                market.makeGauge(name: "tender_leases", labels: [("state", leaseState.rawValue)], help: "Leases of orders that can still change, by state.")
                     .set(Double(state.leases.values.filter { $0.state == leaseState }.count))
             }
+            market.makeGauge(name: "tender_orders_archived", help: "Finished orders, read from the store's archive.")
+                .set(Double(Int(state.counters.nextOrder.rawValue) - 1 - state.orders.count))
+            market.makeGauge(name: "tender_leases_archived", help: "Leases of finished orders, read from the store's archive.")
+                .set(Double(Int(state.counters.nextLease.rawValue) - 1 - state.leases.count))
             let totals = state.ledger.totals
             let help = "Micro-credits minted, burned, and held in each bucket."
             market.makeGauge(name: "tender_ledger_micros", labels: [("bucket", "minted")], help: help).set(Double(totals.minted.micros))

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TenderCore
+import TenderStore
 
 /// Orders, bids and leases.
 struct OrderRoutes: Sendable {
@@ -51,7 +52,12 @@ struct OrderRoutes: Sendable {
                 submitter = parsed
             }
             let (wanted, owner) = (state, submitter)
-            let (orders, next) = await service.read { $0.orderPage(state: wanted, submitter: owner, after: page.after, limit: page.limit) }
+            let (live, _) = await service.read { $0.orderPage(state: wanted, submitter: owner, after: page.after, limit: page.limit) }
+            // Finished orders are in the archive; an open order never is.
+            let archived = state == .open ? [] : try await service.storage.archived(Order.self, ArchiveQuery(
+                kind: MarketDocuments.orderKind, after: page.after, limit: page.limit, state: state?.rawValue, first: submitter?.hex
+            ))
+            let (orders, next) = MergedPage.merge(live: live, archived: archived, limit: page.limit) { $0.id.rawValue }
             return try JSONResponse.make(API.OrderList(orders: orders, next: next))
         }
         router.get("/v1/orders/:id") { _, context in
@@ -109,7 +115,7 @@ struct OrderRoutes: Sendable {
         } catch {
             throw ProblemResponse(.unprocessableContent, "Invalid commitment", "the commitment's own signature does not verify: \(error.description)")
         }
-        guard let lease = await service.read({ $0.leases[id] }) else { throw MarketplaceError.notFound("lease \(id)") }
+        guard let lease = try await service.lease(id) else { throw MarketplaceError.notFound("lease \(id)") }
         guard lease.provider == signed.account, lease.state == .running else {
             throw ProblemResponse(.conflict, "Not committable", "lease \(id) is \(lease.state.rawValue) and belongs to \(lease.provider.short)…; only its provider commits, once, while it runs")
         }
@@ -139,10 +145,7 @@ struct OrderRoutes: Sendable {
     }
 
     private func view(_ id: OrderID) async throws -> API.OrderView {
-        let view = await service.read { market in
-            market.orders[id].map { API.OrderView(order: $0, leases: market.leases(ofOrder: id)) }
-        }
-        guard let view else { throw MarketplaceError.notFound("order \(id)") }
-        return view
+        guard let (order, leases) = try await service.orderWithLeases(id) else { throw MarketplaceError.notFound("order \(id)") }
+        return API.OrderView(order: order, leases: leases)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TenderCore
+import TenderStore
 
 /// Leases as clients read them, their audits, and the dispute game.
 struct VerificationRoutes: Sendable {
@@ -27,18 +28,23 @@ struct VerificationRoutes: Sendable {
                 guard let id = try? AccountID(String(text)) else { throw ProblemResponse(.badRequest, "Bad query", "submitter must be an account id") }
                 return id
             }
-            let leases = await service.read { market in
-                market.leases.values
+            // Leases whose order can still change are in memory (what is open, so the scan is
+            // bounded); the rest are in the archive.
+            let live = await service.read { market in
+                Array(market.leases.values
                     .filter { lease in
                         lease.id.rawValue > page.after && (state.map { lease.state == $0 } ?? true)
                             && (provider.map { lease.provider == $0 } ?? true) && (submitter.map { lease.submitter == $0 } ?? true)
                     }
                     .sorted { $0.id < $1.id }
-                    .prefix(page.limit)
+                    .prefix(page.limit))
             }
-            return try JSONResponse.make(API.LeaseList(
-                leases: leases.map(API.LeaseView.init), next: leases.count == page.limit ? leases.last?.id.rawValue : nil
+            let archived = try await service.storage.archived(Lease.self, ArchiveQuery(
+                kind: MarketDocuments.leaseKind, after: page.after, limit: page.limit, state: state?.rawValue,
+                first: provider?.hex, second: submitter?.hex
             ))
+            let (leases, next) = MergedPage.merge(live: live, archived: archived, limit: page.limit) { $0.id.rawValue }
+            return try JSONResponse.make(API.LeaseList(leases: leases.map(API.LeaseView.init), next: next))
         }
         router.get("/v1/leases/:id") { _, context in
             try JSONResponse.make(API.LeaseView(try await lease(context)))
@@ -59,8 +65,12 @@ struct VerificationRoutes: Sendable {
                             && market.ledger.balances(of: signed.account).staked >= market.policy.challengerMinimumStake)
                     }
                 }
-                guard let (lease, mayDispute) = found else { throw MarketplaceError.notFound("lease \(id)") }
-                let trace = mayDispute ? (try lease.commitment.flatMap { try artifacts.get($0.traceHash) } ?? Data()) : Data()
+                // A lease not in memory is refused by the market for its own reason: finished, or unknown.
+                let trace = if let (lease, mayDispute) = found, mayDispute {
+                    try lease.commitment.flatMap { try artifacts.get($0.traceHash) } ?? Data()
+                } else {
+                    Data()
+                }
                 let dispute = try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
                     try market.openDispute(lease: id, segment: body.segment, claim: body.claim, trace: trace, by: signed.account, now: now)
                 }
@@ -84,21 +94,24 @@ struct VerificationRoutes: Sendable {
             case "true": openOnly = true
             default: throw ProblemResponse(.badRequest, "Bad query", "open must be true or false")
             }
-            let disputes = await service.read { market in
-                market.disputes.values
+            let live = await service.read { market in
+                Array(market.disputes.values
                     .filter { dispute in dispute.id.rawValue > page.after && (lease.map { dispute.lease == $0 } ?? true) }
                     .filter { d in account.map { d.provider == $0 || d.challenger == $0 } ?? true }
                     .filter { !openOnly || !$0.isResolved }
                     .sorted { $0.id < $1.id }
-                    .prefix(page.limit)
+                    .prefix(page.limit))
             }
-            return try JSONResponse.make(API.DisputeList(
-                disputes: disputes.map(API.DisputeView.init), next: disputes.count == page.limit ? disputes.last?.id.rawValue : nil
+            // Every archived dispute is resolved.
+            let archived = openOnly ? [] : try await service.storage.archived(Dispute.self, ArchiveQuery(
+                kind: MarketDocuments.disputeKind, after: page.after, limit: page.limit, party: account?.hex, parent: lease?.rawValue
             ))
+            let (disputes, next) = MergedPage.merge(live: live, archived: archived, limit: page.limit) { $0.id.rawValue }
+            return try JSONResponse.make(API.DisputeList(disputes: disputes.map(API.DisputeView.init), next: next))
         }
         router.get("/v1/disputes/:id") { _, context in
             let id = (try context.parameters.id("id", what: "dispute") as DisputeID)
-            guard let dispute = await service.read({ $0.disputes[id] }) else { throw MarketplaceError.notFound("dispute \(id)") }
+            guard let dispute = try await service.dispute(id) else { throw MarketplaceError.notFound("dispute \(id)") }
             return try JSONResponse.make(API.DisputeView(dispute))
         }
         router.post("/v1/disputes/:id/moves") { request, context in
@@ -120,7 +133,7 @@ struct VerificationRoutes: Sendable {
 
     private func lease(_ context: BasicRequestContext) async throws -> Lease {
         let id = (try context.parameters.id("id", what: "lease") as LeaseID)
-        guard let lease = await service.read({ $0.leases[id] }) else { throw MarketplaceError.notFound("lease \(id)") }
+        guard let lease = try await service.lease(id) else { throw MarketplaceError.notFound("lease \(id)") }
         return lease
     }
 }

@@ -116,7 +116,19 @@ public actor MarketService {
         if resumed > 0 {
             logger.notice("extended the time limits that fell due while no controller led", metadata: ["leases and disputes": "\(resumed)"])
         }
+        // A store written before finished work was archived loads it all: archive it now, in
+        // bounded writes, so memory holds only open work from here on.
+        let finished = market.finishedOrders()
+        for start in stride(from: 0, to: finished.count, by: Self.archiveBatch) {
+            try await commit(MarketChange(), at: clock(), finishing: Array(finished[start..<min(start + Self.archiveBatch, finished.count)]))
+        }
+        if !finished.isEmpty {
+            logger.notice("archived finished orders still held in memory", metadata: ["orders": "\(finished.count)"])
+        }
     }
+
+    /// How many finished orders one archiving write at take-over holds.
+    static let archiveBatch = 1_000
 
     // MARK: - Leading and following (several controllers on one database)
 
@@ -304,8 +316,14 @@ public actor MarketService {
 
     /// Makes a change already made to the market durable; on a storage failure reloads the market
     /// from the database, so memory never runs ahead of what is durable.
-    private func commit(_ change: MarketChange, at now: Timestamp) async throws {
+    ///
+    /// Orders the change finished (and `finishing`) are archived in the same write: their artifact
+    /// ties are folded into the artifacts' records first (`Marketplace.retire`), and once the write
+    /// is durable they leave memory (`evict`); reads of them then go to the store.
+    private func commit(_ change: MarketChange, at now: Timestamp, finishing: [OrderID] = []) async throws {
         var change = change
+        let finished = Set(market.finishedOrders(touchedBy: change) + finishing.filter(market.isFinished)).sorted()
+        if !finished.isEmpty { change.merge(market.retire(finished)) }
         do {
             change.journal = try change.journal.map { entry throws(IdentityError) in try entry.signed(by: controllerKey) }
         } catch {
@@ -316,7 +334,8 @@ public actor MarketService {
         for deadline in change.deadlines {
             deadlines[DeadlineKey(kind: deadline.kind, subject: deadline.subject)] = deadline.at
         }
-        let records = MarketRecords(change: change, market: market)
+        var records = MarketRecords(change: change, market: market)
+        records.archive(finished.compactMap(market.archive(of:)))
         publishEvents(for: change)
         if market.ledger.sequence >= snapshotSequence + snapshotInterval {
             let ledger = market.ledger
@@ -330,6 +349,7 @@ public actor MarketService {
             await reload()
             throw ControllerError.storage
         }
+        market.evict(finished)
     }
 
     /// One event per order, lease and dispute the change touched, each carrying the record as it
@@ -424,6 +444,34 @@ public actor MarketService {
         } catch {
             logger.critical("cannot reload the market from the database", metadata: ["error": "\(error)"])
         }
+    }
+
+    // MARK: - Records, open or finished
+
+    /// An order as it stands: from memory while it can change, from the store once finished.
+    public func order(_ id: OrderID) async throws -> Order? {
+        if let order = market.orders[id] { return order }
+        return try await storage.document(Order.self, kind: MarketDocuments.orderKind, id: id.description)
+    }
+
+    /// A lease as it stands, from memory or, once its order finished, from the store.
+    public func lease(_ id: LeaseID) async throws -> Lease? {
+        if let lease = market.leases[id] { return lease }
+        return try await storage.document(Lease.self, kind: MarketDocuments.leaseKind, id: id.description)
+    }
+
+    /// A dispute as it stands, from memory or, once its order finished, from the store.
+    public func dispute(_ id: DisputeID) async throws -> Dispute? {
+        if let dispute = market.disputes[id] { return dispute }
+        return try await storage.document(Dispute.self, kind: MarketDocuments.disputeKind, id: id.description)
+    }
+
+    /// An order with its leases, in id order; nil when there is no such order.
+    public func orderWithLeases(_ id: OrderID) async throws -> (order: Order, leases: [Lease])? {
+        if let order = market.orders[id] { return (order, market.leases(ofOrder: id)) }
+        guard let order = try await storage.document(Order.self, kind: MarketDocuments.orderKind, id: id.description) else { return nil }
+        let leases = try await storage.archived(Lease.self, ArchiveQuery(kind: MarketDocuments.leaseKind, after: 0, limit: 1_000, parent: id.rawValue))
+        return (order, leases)
     }
 
     /// The beacon secret kept privately for a lease since its award.

@@ -17,6 +17,7 @@ public enum StoreMigrations {
         migrator.registerMigration(documents, migrate: createDocuments)
         migrator.registerMigration(deadlines, migrate: createDeadlines)
         migrator.registerMigration(journalEvidence, migrate: addJournalEvidence)
+        migrator.registerMigration(archive, migrate: createArchive)
         return migrator
     }
 

@@ -1,0 +1,28 @@
+import GRDB
+
+extension StoreMigrations {
+    /// The archive of finished work. Landed 2026-12-06; never edit, add a new migration instead.
+    static let archive = "2026-12-06-archive"
+
+    /// One row per finished order, lease and dispute, with the columns lists filter on; the
+    /// record's JSON stays in `documents`. A load skips what has a row here, so finished work
+    /// leaves memory, and lists of it are read from these indexes.
+    static func createArchive(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE archive (
+                kind TEXT NOT NULL,
+                id TEXT NOT NULL,
+                number INTEGER NOT NULL,
+                state TEXT NOT NULL,
+                first TEXT NOT NULL,
+                second TEXT,
+                parent INTEGER,
+                PRIMARY KEY (kind, id)
+            );
+            CREATE UNIQUE INDEX archive_by_number ON archive (kind, number);
+            CREATE INDEX archive_by_first ON archive (kind, first, number);
+            CREATE INDEX archive_by_second ON archive (kind, second, number);
+            CREATE INDEX archive_by_parent ON archive (kind, parent, number);
+            """)
+    }
+}

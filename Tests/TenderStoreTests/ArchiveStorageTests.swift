@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+import TenderCore
+import TenderStore
+
+/// Finished orders are archived: a load leaves them out, and lists read them from the archive, on
+/// every backend.
+@Suite("The archive of finished orders on every backend")
+struct ArchiveStorageTests {
+    let policy = MarketPolicy(treasury: StoreFixtures.treasury, auditPool: StoreFixtures.treasury)
+    let now = Timestamp(millis: 1_700_000_000_000)
+
+    static let manifestText = """
+        version: 1
+        name: archived
+        kind: inference
+        workload:
+          runtime: mlp-infer
+          model: sha256:\(Hashing.sha256Hex("model"))
+          inputs: sha256:\(Hashing.sha256Hex("inputs"))
+          batch: 4
+          checkpointInterval: 2
+        resources:
+          cpu:
+            units: 1
+          memory:
+            size: 1Gi
+          storage:
+            - size: 512Mi
+        pricing:
+          maxPrice: 0.5
+          auctionDuration: 1h
+        verification:
+          mode: sampled
+          samples: 4
+          challengeWindow: 10m
+          collateral: 1
+        deadline: 2h
+        """
+
+    /// Writes `change` as the controller does: the orders it finished are retired, archived in the
+    /// same write, and leave memory once it is stored.
+    func write(_ change: MarketChange, _ market: inout Marketplace, to storage: any MarketStorage) async throws {
+        var change = change
+        let finished = market.finishedOrders(touchedBy: change)
+        change.merge(market.retire(finished))
+        var records = MarketRecords(change: change, market: market)
+        records.archive(finished.compactMap(market.archive(of:)))
+        try await storage.write(records, at: now)
+        market.evict(finished)
+    }
+
+    @Test("a load leaves finished orders out; the archive lists them by submitter and state, in pages", arguments: StoreBackend.available)
+    func archive(backend: StoreBackend) async throws {
+        try await backend.withScratchStore { store in
+            var market = Marketplace(policy: policy)
+            let manifest = try JobManifest.parse(Self.manifestText)
+            let hash = Hashing.sha256Hex(Self.manifestText)
+            let inputs = Set(manifest.workload.storedInputHashes)
+            for account in [StoreFixtures.alice, StoreFixtures.bob] {
+                var change = try market.mint(StoreFixtures.micros(100_000_000), to: account, now: now)
+                for artifact in [hash] + inputs.sorted() {
+                    change.merge(try market.recordUpload(hash: artifact, size: 10, by: account, lease: nil, now: now))
+                }
+                try await write(change, &market, to: store.storage)
+            }
+            // Alice: orders 1...5, cancelling 1, 3 and 5; Bob: order 6, cancelled.
+            for (account, cancel) in [(StoreFixtures.alice, true), (StoreFixtures.alice, false), (StoreFixtures.alice, true),
+                                      (StoreFixtures.alice, false), (StoreFixtures.alice, true), (StoreFixtures.bob, true)] {
+                let (id, submitted) = try market.submitOrder(manifest: manifest, manifestHash: hash, by: account, storedInputs: inputs, now: now)
+                try await write(submitted, &market, to: store.storage)
+                if cancel { try await write(try market.cancelOrder(id, by: account, now: now), &market, to: store.storage) }
+            }
+            #expect(market.orders.keys.sorted() == [2, 4])
+            // What the finished orders allowed is kept: their submitters still read the manifest.
+            #expect(market.mayRead(artifact: hash, reader: StoreFixtures.bob))
+            #expect(market.artifacts[hash]?.orders == [2, 4])
+
+            let loaded = try await store.storage.load(policy: policy, controller: StoreFixtures.treasury).market
+            #expect(loaded.orders.keys.sorted() == [2, 4])
+            #expect(loaded.openOrderIDs.count == 2)
+            #expect(loaded.artifacts[hash] == market.artifacts[hash])
+            #expect(loaded.ledger == market.ledger)
+            #expect(loaded.counters == market.counters)
+
+            let kind = MarketDocuments.orderKind
+            let all = try await store.storage.archived(Order.self, ArchiveQuery(kind: kind, after: 0, limit: 100))
+            #expect(all.map(\.id) == [1, 3, 5, 6])
+            #expect(all.allSatisfy { $0.state == .cancelled })
+            let alice = try await store.storage.archived(Order.self, ArchiveQuery(kind: kind, after: 0, limit: 2, first: StoreFixtures.alice.hex))
+            #expect(alice.map(\.id) == [1, 3])
+            let next = try await store.storage.archived(Order.self, ArchiveQuery(kind: kind, after: 3, limit: 2, first: StoreFixtures.alice.hex))
+            #expect(next.map(\.id) == [5])
+            let either = try await store.storage.archived(Order.self, ArchiveQuery(kind: kind, after: 0, limit: 10, party: StoreFixtures.bob.hex))
+            #expect(either.map(\.id) == [6])
+            #expect(try await store.storage.archived(ArchiveQuery(kind: kind, after: 0, limit: 10, state: "expired")).isEmpty)
+            #expect(try await store.storage.archived(ArchiveQuery(kind: kind, after: 0, limit: 0)).isEmpty)
+            #expect(try await store.storage.archived(ArchiveQuery(kind: MarketDocuments.leaseKind, after: 0, limit: 10, parent: 1)).isEmpty)
+            // Each finished order is still read by id.
+            #expect(try await store.storage.document(Order.self, kind: kind, id: "3")?.state == .cancelled)
+        }
+    }
+}

@@ -1,0 +1,16 @@
+/// One page of a list whose records live in two places: open work in memory, finished work in the
+/// store's archive. Each side gives its first `limit` records above the cursor, in id order; the
+/// page is the first `limit` of both, so it costs what one page holds on each side.
+enum MergedPage {
+    static func merge<Record>(
+        live: [Record], archived: [Record], limit: Int, id: (Record) -> UInt64
+    ) -> (records: [Record], next: UInt64?) {
+        var seen = Set<UInt64>()
+        // A record just archived is in both until it leaves memory; the copies are equal.
+        let records = (live + archived)
+            .filter { seen.insert(id($0)).inserted }
+            .sorted { id($0) < id($1) }
+            .prefix(limit)
+        return (Array(records), records.count == limit && limit > 0 ? records.last.map(id) : nil)
+    }
+}
