@@ -61,6 +61,39 @@ struct DisputeEndToEndTests {
         // Half the bond, and then the payment (1 less the 1% fee).
         #expect(try await carolClient.account(provider).balances.available == (try providerBefore.adding(Amount.parse("1.19"))))
         #expect(try await market.ledgerVerifies())
+
+        // Finished, the order leaves the controller's memory with its lease and dispute: they are
+        // read from the store's archive, by id and in lists, as they ended.
+        try await expectArchived(orders: 1, leases: 1, client: carolClient)
+        let view = try await carolClient.order(order)
+        #expect(view.order.state == .awarded && view.leases.map(\.id) == [lease.id] && view.leases.first?.state == .settled)
+        #expect(try await carolClient.lease(lease.id).state == .settled)
+        #expect(try await carolClient.leases(provider: provider).leases.map(\.id) == [lease.id])
+        #expect(try await carolClient.leases(state: .settled).leases.map(\.id) == [lease.id])
+        #expect(try await carolClient.leases(state: .running).leases.isEmpty)
+        #expect(try await carolClient.orders(submitter: market.submitterKey.account).orders.map(\.id) == [order])
+        #expect(try await carolClient.disputes(lease: lease.id).disputes.map(\.id) == [opened.id])
+        #expect(try await carolClient.disputes(account: carol).disputes.map(\.id) == [opened.id])
+        #expect(try await carolClient.disputes(openOnly: true).disputes.isEmpty)
+        #expect(try await carolClient.dispute(opened.id).ruling?.winner == .provider)
+        // A dispute of a finished lease is refused as such, not as an unknown lease.
+        let refusal = await #expect(throws: ClientError.self) {
+            try await carolClient.openDispute(lease: lease.id, segment: 2, claim: Hashing.sha256Hex("late"))
+        }
+        #expect(refusal?.status == 409, "\(String(describing: refusal))")
+    }
+
+    /// Waits (the metrics are read at most once a second) until the controller reports this many
+    /// finished orders and leases archived.
+    func expectArchived(orders: Int, leases: Int, client: TenderAPIClient) async throws {
+        let wanted = ["tender_orders_archived \(orders)", "tender_leases_archived \(leases)"]
+        var text = ""
+        for _ in 0..<30 {
+            text = String(decoding: try await client.send(.get("/metrics")).body, as: UTF8.self)
+            if wanted.allSatisfy({ text.contains($0) }) { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        Issue.record("never archived: \(text.split(separator: "\n").filter { $0.contains("archived") })")
     }
 
     @Test("tender challenge watch catches a falsified segment and wins 40% of the collateral")

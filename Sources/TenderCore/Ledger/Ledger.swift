@@ -10,8 +10,15 @@ public struct Ledger: Sendable, Equatable {
 
     /// Balances of every account that has ever held money.
     var accounts = UndoableDictionary<AccountID, Balances>()
-    /// Every hold ever opened, open or closed, so an id is never reused.
+    /// The holds: every one ever opened, so an id is never reused, unless `keepsClosedHolds` is
+    /// off, in which case only open ones.
     var holds = UndoableDictionary<HoldID, LedgerHold>()
+    /// Whether a closed hold is kept. On (the default) for a ledger that checks a journal: it
+    /// refuses any entry that opens an id again. The market's own ledger turns it off
+    /// (`forgetClosedHolds`): its hold ids come from counters that never repeat, and a closed
+    /// hold kept for every order ever finished would make memory grow with history. A hold not
+    /// kept is refused as unknown, just as a closed one is refused as closed.
+    public private(set) var keepsClosedHolds = true
     /// Pending unbonding entries per account, in the order they were made.
     var unbonding = UndoableDictionary<AccountID, [UnbondingEntry]>()
 
@@ -42,7 +49,24 @@ public struct Ledger: Sendable, Equatable {
     /// Every account the ledger has seen, sorted.
     public var accountIDs: [AccountID] { accounts.keys.sorted() }
 
-    /// The hold with this id, open or closed; nil if it was never opened.
+    /// Equal when they hold the same money in the same places at the same journal head: the same
+    /// balances, open holds and unbonding entries. Closed holds hold nothing, so whether they are
+    /// kept (`keepsClosedHolds`) does not matter here.
+    public static func == (lhs: Ledger, rhs: Ledger) -> Bool {
+        guard lhs.sequence == rhs.sequence, lhs.headHash == rhs.headHash, lhs.lastTime == rhs.lastTime,
+              lhs.minted == rhs.minted, lhs.burned == rhs.burned, lhs.request == rhs.request,
+              lhs.accounts == rhs.accounts, lhs.unbonding == rhs.unbonding else { return false }
+        func open(_ ledger: Ledger) -> [HoldID: LedgerHold] { ledger.holds.dictionary.filter { $0.value.isOpen } }
+        return open(lhs) == open(rhs)
+    }
+
+    /// Stops keeping closed holds, and lets go of those kept so far (see `keepsClosedHolds`).
+    public mutating func forgetClosedHolds() {
+        keepsClosedHolds = false
+        for (id, hold) in holds where !hold.isOpen { holds[id] = nil }
+    }
+
+    /// The hold with this id, open or closed; nil if it was never opened, or is closed and not kept.
     public func hold(_ id: HoldID) -> LedgerHold? { holds[id] }
 
     /// The open holds on an account's money, by id.
@@ -163,7 +187,7 @@ public struct Ledger: Sendable, Equatable {
     /// Writes a prepared entry. Cannot fail: every check happened in `prepare`.
     mutating func commit(_ prepared: Prepared) {
         for (account, balances) in prepared.touched { accounts[account] = balances }
-        if let update = prepared.effect.hold { holds[update.id] = update.hold }
+        if let update = prepared.effect.hold { holds[update.id] = update.hold.isOpen || keepsClosedHolds ? update.hold : nil }
         if let update = prepared.effect.unbonding {
             unbonding[update.account] = update.entries.isEmpty ? nil : update.entries
         }

@@ -59,6 +59,8 @@ public struct Marketplace: Sendable {
 
     public init(policy: MarketPolicy) {
         self.ledger = Ledger()
+        // Hold ids come from the counters, which never repeat: closed holds need not be kept.
+        self.ledger.forgetClosedHolds()
         self.accounts = UndoableDictionary()
         self.orders = UndoableDictionary()
         self.leases = UndoableDictionary()
@@ -82,6 +84,7 @@ public struct Marketplace: Sendable {
     ) {
         self.policy = policy
         self.ledger = ledger
+        self.ledger.forgetClosedHolds()
         self.accounts = UndoableDictionary(Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { $1 }))
         self.orders = UndoableDictionary()
         self.leases = UndoableDictionary(Dictionary(leases.map { ($0.id, $0) }, uniquingKeysWith: { $1 }))

@@ -29,6 +29,8 @@ public struct MarketLoad {
         } else {
             (ledger, snapshotSequence, snapshotRejected) = (Ledger(), nil, storedSnapshot)
         }
+        // The market's ledger keeps open holds only; replaying the tail need not gather closed ones.
+        ledger.forgetClosedHolds()
     }
 
     /// Replays the next journal entry (the backend reads them after `ledger.sequence`, in order).

@@ -79,6 +79,27 @@ struct ArchiveTests {
         #expect(world.market.leases(ofProvider: provider).isEmpty)
     }
 
+    @Test("the market's ledger keeps open holds only; a ledger that checks a journal keeps closed ones too")
+    func closedHolds() throws {
+        let world = try Self.settled()
+        #expect(!world.market.ledger.keepsClosedHolds)
+        #expect(world.market.ledger.hold(world.order.hold) == nil, "the escrow, paid out")
+        #expect(world.market.ledger.hold(world.leaseID.hold) == nil, "the collateral, unlocked")
+        let running = try LeaseWorld()
+        #expect(running.market.ledger.hold(running.leaseID.hold)?.isOpen == true)
+
+        var strict = Ledger()
+        let account = F.account(9)
+        _ = try strict.apply(.mint(to: account, amount: F.credits("5")), at: W.t0)
+        _ = try strict.apply(.lockEscrow(hold: .order(1), owner: account, amount: F.credits("2")), at: W.t0)
+        _ = try strict.apply(.refundEscrow(hold: .order(1)), at: W.t0)
+        #expect(strict.hold(.order(1))?.isOpen == false)
+        var market = strict
+        market.forgetClosedHolds()
+        #expect(market.hold(.order(1)) == nil)
+        #expect(market == strict, "closed holds hold nothing: the same ledger")
+    }
+
     @Test("an order that is not finished does not leave")
     func keepsOpenWork() throws {
         var world = try LeaseWorld()
