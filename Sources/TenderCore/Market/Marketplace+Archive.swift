@@ -123,4 +123,12 @@ public struct ArchivedOrder: Sendable, Equatable {
         self.leases = leases
         self.disputes = disputes
     }
+
+    /// Every clock deadline that can name this group's records (an auction close for a cancelled
+    /// order, a lease's check): finished, none of them has anything left to do.
+    public var deadlineSubjects: [(kind: Deadline.Kind, subject: UInt64)] {
+        [(.auctionClose, order.id.rawValue)]
+            + leases.flatMap { [(Deadline.Kind.leaseCheck, $0.id.rawValue), (.beaconReveal, $0.id.rawValue)] }
+            + disputes.map { (.disputeCheck, $0.id.rawValue) }
+    }
 }

@@ -335,7 +335,14 @@ public actor MarketService {
             deadlines[DeadlineKey(kind: deadline.kind, subject: deadline.subject)] = deadline.at
         }
         var records = MarketRecords(change: change, market: market)
-        records.archive(finished.compactMap(market.archive(of:)))
+        let archived = finished.compactMap(market.archive(of:))
+        records.archive(archived)
+        // A finished group's pending deadlines (an auction close of a cancelled order) can do
+        // nothing more: they go with it, from memory and from the store.
+        for (kind, subject) in archived.flatMap(\.deadlineSubjects) {
+            guard deadlines.removeValue(forKey: DeadlineKey(kind: kind, subject: subject)) != nil else { continue }
+            records.removedDeadlines.append((kind.rawValue, String(subject)))
+        }
         publishEvents(for: change)
         if market.ledger.sequence >= snapshotSequence + snapshotInterval {
             let ledger = market.ledger
