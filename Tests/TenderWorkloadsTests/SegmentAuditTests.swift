@@ -35,6 +35,37 @@ struct SegmentAuditTests {
         }
     }
 
+    @Test("a state read by its hash from a checked store gives the same verdicts without hashing it again")
+    func contentAddressed() throws {
+        let (runner, run, states) = try Self.honestRun()
+        var falsified = run.stateHashes
+        falsified[Self.segment + 1] = Hashing.sha256(Data("not the state".utf8))
+        let lying = try Commitment(
+            stateHashes: falsified, totalSteps: Self.steps, checkpointInterval: Self.interval, resultHash: Hashing.sha256(run.result)
+        )
+        // A content-addressed store: each state under its own hash, as the artifact store keeps it.
+        let store = Dictionary(states.map { (Hashing.sha256($0), $0) }, uniquingKeysWith: { first, _ in first })
+        for (trace, commitment) in [(run.stateHashes, run.commitment), (falsified, lying)] {
+            let tree = try MerkleTree(stateHashes: trace)
+            for segment in 0..<runner.schedule.segmentCount {
+                let state = store[trace[segment]]
+                let hashed = SegmentAudit.check(
+                    segment: segment, state: state, trace: trace, tree: tree, commitment: commitment, runner: runner, at: Self.now
+                )
+                let named = SegmentAudit.check(
+                    segment: segment, state: state, source: .contentAddressed, trace: trace, tree: tree,
+                    commitment: commitment, runner: runner, at: Self.now
+                )
+                #expect(named == hashed, "segment \(segment)")
+            }
+        }
+        let missing = SegmentAudit.check(
+            segment: Self.segment, state: nil, source: .contentAddressed, trace: run.stateHashes, commitment: run.commitment,
+            runner: runner, at: Self.now
+        )
+        #expect(missing.verdict == .unavailable)
+    }
+
     @Test("a falsified next leaf is a mismatch, and the check names the honest hash")
     func falsifiedLeaf() throws {
         let (runner, run, states) = try Self.honestRun()

@@ -76,6 +76,12 @@ public struct Commitment: Sendable, Equatable, Codable {
     /// its hash, the leaf count of its schedule, the root, and the final state hash. Returns the
     /// state hashes, one per leaf.
     public func check(trace: Data) throws(CommitmentError) -> [Data] {
+        try checkedTree(trace: trace).hashes
+    }
+
+    /// `check(trace:)`, also handing back the tree it built to compare roots, so a verifier that
+    /// answers proofs from it does not build it a second time.
+    public func checkedTree(trace: Data) throws(CommitmentError) -> (hashes: [Data], tree: MerkleTree) {
         guard Hashing.sha256Hex(trace) == traceHash else { throw .inconsistent("the trace's SHA-256 is not the committed traceHash") }
         guard trace.count % 32 == 0 else { throw .inconsistent("a trace is a whole number of 32-byte hashes") }
         let schedule = try schedule()
@@ -84,10 +90,11 @@ public struct Commitment: Sendable, Equatable, Codable {
         }
         guard trace.count / 32 == leafCount else { throw .inconsistent("the trace holds \(trace.count / 32) hashes for \(leafCount) leaves") }
         let hashes = stride(from: 0, to: trace.count, by: 32).map { Data(trace[trace.startIndex + $0 ..< trace.startIndex + $0 + 32]) }
-        guard try MerkleTree(stateHashes: hashes).rootHex == root else { throw .inconsistent("the trace's Merkle root is not the committed root") }
+        let tree = try MerkleTree(stateHashes: hashes)
+        guard tree.rootHex == root else { throw .inconsistent("the trace's Merkle root is not the committed root") }
         guard Hex.encode(hashes[hashes.count - 1]) == finalStateHash else {
             throw .inconsistent("the trace's last leaf is not the committed final state hash")
         }
-        return hashes
+        return (hashes, tree)
     }
 }

@@ -120,8 +120,10 @@ extension WorkloadBench {
         var checks: [AuditCheck] = []
         let audit = try best(of: rounds, clock: clock) {
             checks = audited.map { segment in
+                // Read by its hash from the store, as the controller's auditor reads it.
                 SegmentAudit.check(
-                    segment: segment, state: states[segment], trace: hashes, tree: tree, commitment: commitment, runner: runner, at: now
+                    segment: segment, state: states[segment], source: .contentAddressed, trace: hashes, tree: tree,
+                    commitment: commitment, runner: runner, at: now
                 )
             }
         }
@@ -139,8 +141,8 @@ extension WorkloadBench {
 
         var checked: [Data] = []
         let traceTime = try best(of: rounds, clock: clock) {
-            checked = try commitment.check(trace: trace)
-            _ = try MerkleTree(stateHashes: checked)
+            // What the auditor does once per lease: check the trace and keep the tree it built.
+            checked = try commitment.checkedTree(trace: trace).hashes
         }
         guard checked == hashes else { throw Failure(description: "the trace check did not return the trace's hashes") }
 

@@ -13,8 +13,8 @@ public enum SegmentAudit {
     /// and pass it in, or each check rebuilds it, which costs O(leaves). The served state is first
     /// checked against its leaf with an inclusion proof, as anyone holding only the root would.
     public static func check(
-        segment: Int, state: Data?, trace: [Data], tree: MerkleTree? = nil, commitment: Commitment, runner: WorkloadRunner,
-        at now: Timestamp
+        segment: Int, state: Data?, source: StateSource = .untrusted, trace: [Data], tree: MerkleTree? = nil,
+        commitment: Commitment, runner: WorkloadRunner, at now: Timestamp
     ) -> AuditCheck {
         guard segment >= 0, segment + 1 < trace.count else {
             return AuditCheck(segment: segment, verdict: .invalid, detail: "segment \(segment) is outside the commitment", at: now)
@@ -33,7 +33,7 @@ public enum SegmentAudit {
                 detail: "state \(Hex.encode(trace[segment]).prefix(12))… (leaf \(segment)) is not in the artifact store", at: now
             )
         }
-        let stateHash = Hashing.sha256(state)
+        let stateHash = source == .contentAddressed ? trace[segment] : Hashing.sha256(state)
         let proof: InclusionProof
         do { proof = try (tree ?? MerkleTree(stateHashes: trace)).proof(forLeaf: segment) } catch {
             return AuditCheck(segment: segment, verdict: .invalid, detail: "no proof for leaf \(segment): \(error)", at: now)
@@ -99,5 +99,15 @@ public enum SegmentAudit {
         } catch {
             return AuditCheck(segment: nil, verdict: .invalid, detail: "the final state does not give a result: \(error)", at: now)
         }
+    }
+
+    /// Where a segment's starting state came from.
+    public enum StateSource: Sendable {
+        /// Bytes from anywhere (a controller's answer, a peer): hashed, and proven to be the leaf.
+        case untrusted
+        /// Read by the leaf's hash from an artifact store that checked the hash when the bytes
+        /// arrived (the controller's own store): the bytes are that leaf's by construction, so
+        /// hashing them again would only repeat the store's check.
+        case contentAddressed
     }
 }

@@ -112,7 +112,11 @@ public struct Auditor: Service {
             if state == nil && service.now < audit.availableUntil { return }  // may still arrive; next tick
             let now = service.now
             let (check, elapsed) = await timed {
-                SegmentAudit.check(segment: segment, state: state, trace: trace, tree: tree, commitment: commitment, runner: runner, at: now)
+                // Read by the leaf's hash from this controller's store, which checked it on arrival.
+                SegmentAudit.check(
+                    segment: segment, state: state, source: .contentAddressed, trace: trace, tree: tree, commitment: commitment,
+                    runner: runner, at: now
+                )
             }
             guard await record(check, lease: lease.id) else { return }
             if check.verdict.isFraud { return }
@@ -158,7 +162,7 @@ public struct Auditor: Service {
             let state = try? runners.artifacts.get(Hex.encode(trace[segment]))
             if state == nil && now < availableUntil { return }
             let (result, _) = await timed {
-                SegmentAudit.check(segment: segment, state: state, trace: trace, commitment: mine, runner: runner, at: now)
+                SegmentAudit.check(segment: segment, state: state, source: .contentAddressed, trace: trace, commitment: mine, runner: runner, at: now)
             }
             check = AuditCheck(
                 segment: segment, verdict: result.verdict, expected: result.expected, computed: result.computed,

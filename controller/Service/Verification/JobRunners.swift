@@ -30,8 +30,8 @@ final class JobRunners: Sendable {
     func trace(of lease: LeaseID, commitment: Commitment) throws -> CheckedTrace? {
         if let cached = traces.withLock({ $0[lease] }) { return cached }
         guard let bytes = try artifacts.get(commitment.traceHash) else { return nil }
-        let hashes = try commitment.check(trace: bytes)
-        let checked = CheckedTrace(hashes: hashes, tree: try MerkleTree(stateHashes: hashes))
+        let (hashes, tree) = try commitment.checkedTree(trace: bytes)
+        let checked = CheckedTrace(hashes: hashes, tree: tree)
         traces.withLock { traces in
             if traces.count > 64 { traces.removeAll() }
             traces[lease] = checked
