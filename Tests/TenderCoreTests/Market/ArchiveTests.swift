@@ -159,6 +159,31 @@ struct ArchiveTests {
         #expect(rebuilt.artifactsByOrder.isEmpty)
     }
 
+    @Test("a following copy lets an order go when the leader's update shows it finished")
+    func follower() throws {
+        var leader = Marketplace(policy: F.policy)
+        _ = try leader.mint(F.credits("100"), to: F.submitter, now: W.t0)
+        try F.uploadDataset(&leader, now: W.t0)
+        let (order, _) = try leader.submitOrder(
+            manifest: F.manifest(), manifestHash: W.manifestHash, by: F.submitter, storedInputs: [F.datasetHash], now: W.t0
+        )
+        var copy = leader
+        var change = try leader.cancelOrder(order, by: F.submitter, now: W.t0)
+        change.merge(leader.retire([order]))
+        var update = Marketplace.StoredUpdate()
+        update.journal = change.journal
+        update.orders = change.orders.compactMap { leader.orders[$0] }
+        update.artifacts = change.artifacts.compactMap { leader.artifacts[$0] }
+        leader.evict([order])
+
+        try copy.follow(update)
+        #expect(copy.orders[order] == nil && copy.openOrderIDs.isEmpty && copy.ordersBySubmitter[F.submitter] == nil)
+        #expect(copy.artifactsByOrder[order] == nil)
+        #expect(copy.artifacts[F.datasetHash] == leader.artifacts[F.datasetHash])
+        #expect(copy.ledger == leader.ledger)
+        #expect(copy.mayRead(artifact: F.datasetHash, reader: F.submitter))
+    }
+
     @Test("an artifact record stored before finished readers existed decodes, and encodes as it did")
     func recordCoding() throws {
         let old = #"{"hash":"ab","orders":[3],"uploaders":[]}"#
