@@ -55,7 +55,9 @@ extension Ledger {
     }
 
     /// Replays `entries` on top of `snapshot`: the first must be the snapshot's next entry, linked
-    /// to its head hash, and each is checked as in a full replay.
+    /// to its head hash, and each is checked as in a full replay, except that a snapshot of the
+    /// market's ledger holds open holds only (`forgetClosedHolds`), so reopening an id closed before
+    /// the snapshot is caught only by a replay from the start (`tender ledger verify`).
     public static func replay(_ entries: some Sequence<JournalEntry>, from snapshot: Snapshot) throws(LedgerError) -> Ledger {
         var ledger = try Ledger(resuming: snapshot)
         for entry in entries {

@@ -64,6 +64,9 @@ extension Marketplace {
     public mutating func evict(_ ids: [OrderID]) {
         for id in ids {
             guard isFinished(id), let order = orders[id] else { continue }
+            // Ties `retire` folded are gone already; one still here (a market reloaded from the store
+            // while the archive was being written) is folded now, so no reader is lost.
+            _ = retire([id])
             for lease in leases(ofOrder: id) {
                 for dispute in disputesByLease[lease.id] ?? [] { disputes[dispute] = nil }
                 disputesByLease[lease.id] = nil
@@ -71,13 +74,6 @@ extension Marketplace {
                 dropIndexEntry(lease.id, at: lease.provider, in: &leasesByProvider)
             }
             leasesByOrder[id] = nil
-            for hash in artifactsByOrder[id] ?? [] {
-                if var record = artifacts[hash], record.orders.contains(id) {
-                    record.orders.removeAll { $0 == id }
-                    artifacts[hash] = record
-                }
-            }
-            artifactsByOrder[id] = nil
             dropIndexEntry(id, at: order.submitter, in: &ordersBySubmitter)
             openOrderIDs.remove(id)
             orders[id] = nil

@@ -31,7 +31,11 @@ struct PostgresBatch {
             }
             for deadline in records.deadlines { deadlines[DocumentKey(kind: deadline.kind, id: deadline.id)] = .some(deadline.dueAt.millis) }
             for (kind, id) in records.removedDeadlines { deadlines[DocumentKey(kind: kind, id: id)] = .some(nil) }
-            archive += records.archive
+            // One row per record: an upsert may not touch a row twice in one statement.
+            for row in records.archive {
+                archive.removeAll { $0.kind == row.kind && $0.number == row.number }
+                archive.append(row)
+            }
         }
     }
 

@@ -100,6 +100,15 @@ struct ArchiveTests {
         #expect(market == strict, "closed holds hold nothing: the same ledger")
     }
 
+    @Test("leaving without retiring first (a market reloaded while the archive was written) still keeps the readers")
+    func evictFolds() throws {
+        var world = try Self.settled()
+        world.market.evict([world.order])
+        let record = try #require(world.market.artifacts[F.datasetHash])
+        #expect(record.orders.isEmpty && Set(record.finishedReaders) == [F.submitter, world.provider])
+        #expect(world.market.mayRead(artifact: F.datasetHash, reader: world.provider))
+    }
+
     @Test("an order that is not finished does not leave")
     func keepsOpenWork() throws {
         var world = try LeaseWorld()

@@ -6,8 +6,9 @@ enum MergedPage {
         live: [Record], archived: [Record], limit: Int, id: (Record) -> UInt64
     ) -> (records: [Record], next: UInt64?) {
         var seen = Set<UInt64>()
-        // A record just archived is in both until it leaves memory; the copies are equal.
-        let records = (live + archived)
+        // A record just archived is in both until it leaves memory. The archived copy is final,
+        // and on a following controller memory may not have caught up with it yet: it wins.
+        let records = (archived + live)
             .filter { seen.insert(id($0)).inserted }
             .sorted { id($0) < id($1) }
             .prefix(limit)

@@ -97,8 +97,13 @@ public struct MarketClock: Service {
     private func checkDispute(_ id: DisputeID) async throws {
         guard let dispute = await service.read({ $0.disputes[id] }), !dispute.isResolved else { return }
         guard case .awaitingRuling(let range) = dispute.phase else {
-            try await service.perform { market, now throws(MarketplaceError) in ((), try market.expireDispute(id, now: now)) }
-            if let ruling = await service.read({ $0.disputes[id]?.ruling }) { log(ruling, id) }
+            // The ruling is read in the command: a ruling that finishes the order takes the dispute
+            // out of memory once it is stored.
+            let ruling = try await service.perform { market, now throws(MarketplaceError) in
+                let change = try market.expireDispute(id, now: now)
+                return (market.disputes[id]?.ruling, change)
+            }
+            if let ruling { log(ruling, id) }
             return
         }
         let order = await service.read { market in market.leases[dispute.lease].flatMap { market.orders[$0.order] } }
@@ -124,8 +129,11 @@ public struct MarketClock: Service {
         } else {
             outcome = .invalidState("the state is no longer in the artifact store")
         }
-        try await service.perform { market, now throws(MarketplaceError) in ((), try market.ruleDispute(id, outcome, now: now)) }
-        if let ruling = await service.read({ $0.disputes[id]?.ruling }) { log(ruling, id) }
+        let ruling = try await service.perform { market, now throws(MarketplaceError) in
+            let change = try market.ruleDispute(id, outcome, now: now)
+            return (market.disputes[id]?.ruling, change)
+        }
+        if let ruling { log(ruling, id) }
     }
 
     private func log(_ ruling: Dispute.Ruling, _ id: DisputeID) {

@@ -43,6 +43,9 @@ public actor MarketService {
     /// Counts every replacement of the market (a reload, a takeover, a follow): a reload whose
     /// load began before the latest one is dropped rather than installed over it.
     private var installs = 0
+    /// Orders whose archiving write is queued and not yet answered: archived once, not again by a
+    /// sweep that runs meanwhile.
+    private var archiving: Set<OrderID> = []
 
     public struct Startup: Sendable {
         /// The snapshot the ledger resumed from; nil when the whole journal was replayed.
@@ -116,9 +119,15 @@ public actor MarketService {
         if resumed > 0 {
             logger.notice("extended the time limits that fell due while no controller led", metadata: ["leases and disputes": "\(resumed)"])
         }
-        // A store written before finished work was archived loads it all: archive it now, in
-        // bounded writes, so memory holds only open work from here on.
-        let finished = market.finishedOrders()
+        // A store written before finished work was archived loads it all: archive it now.
+        try await archiveFinishedInMemory()
+    }
+
+    /// Archives every finished order still in memory, in bounded writes: after a load from a store
+    /// kept before the archive existed, or a reload that brought back orders whose archiving
+    /// write failed. Costs what memory holds.
+    private func archiveFinishedInMemory() async throws {
+        let finished = market.finishedOrders().filter { !archiving.contains($0) }
         for start in stride(from: 0, to: finished.count, by: Self.archiveBatch) {
             try await commit(MarketChange(), at: clock(), finishing: Array(finished[start..<min(start + Self.archiveBatch, finished.count)]))
         }
@@ -322,7 +331,10 @@ public actor MarketService {
     /// is durable they leave memory (`evict`); reads of them then go to the store.
     private func commit(_ change: MarketChange, at now: Timestamp, finishing: [OrderID] = []) async throws {
         var change = change
-        let finished = Set(market.finishedOrders(touchedBy: change) + finishing.filter(market.isFinished)).sorted()
+        let finished = Set(market.finishedOrders(touchedBy: change) + finishing.filter(market.isFinished))
+            .subtracting(archiving).sorted()
+        archiving.formUnion(finished)
+        defer { archiving.subtract(finished) }
         if !finished.isEmpty { change.merge(market.retire(finished)) }
         do {
             change.journal = try change.journal.map { entry throws(IdentityError) in try entry.signed(by: controllerKey) }
@@ -448,6 +460,11 @@ public actor MarketService {
             // Another reload or a takeover installed a later market meanwhile: keep that one.
             guard generation == installs else { return }
             install(loaded)
+            // A failed write may have been the one archiving finished orders: they are back in
+            // memory, and go again, once this failure has been answered.
+            if isLeading, !loaded.market.finishedOrders().isEmpty {
+                Task { try? await self.archiveFinishedInMemory() }
+            }
         } catch {
             logger.critical("cannot reload the market from the database", metadata: ["error": "\(error)"])
         }
@@ -477,8 +494,14 @@ public actor MarketService {
     public func orderWithLeases(_ id: OrderID) async throws -> (order: Order, leases: [Lease])? {
         if let order = market.orders[id] { return (order, market.leases(ofOrder: id)) }
         guard let order = try await storage.document(Order.self, kind: MarketDocuments.orderKind, id: id.description) else { return nil }
-        let leases = try await storage.archived(Lease.self, ArchiveQuery(kind: MarketDocuments.leaseKind, after: 0, limit: 1_000, parent: id.rawValue))
-        return (order, leases)
+        var leases: [Lease] = []
+        while true {
+            let page = try await storage.archived(Lease.self, ArchiveQuery(
+                kind: MarketDocuments.leaseKind, after: leases.last?.id.rawValue ?? 0, limit: 1_000, parent: id.rawValue
+            ))
+            leases += page
+            if page.count < 1_000 { return (order, leases) }
+        }
     }
 
     /// The beacon secret kept privately for a lease since its award.
