@@ -49,13 +49,13 @@ struct ByteReader {
             throw .badState("truncated reading \(what): need \(count) floats, \(remaining) bytes left")
         }
         let slice = try take(count * 4, what)
+        // Whole words at a time: a state is tens of thousands of floats, and an auditor decodes one
+        // per check, so reading them byte by byte was a measurable share of the audit.
         return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            var position = slice.startIndex
-            for index in 0..<count {
-                let bits = UInt32(slice[position]) | UInt32(slice[position + 1]) << 8
-                    | UInt32(slice[position + 2]) << 16 | UInt32(slice[position + 3]) << 24
-                buffer[index] = Float(bitPattern: bits)
-                position += 4
+            slice.withUnsafeBytes { raw in
+                for index in 0..<count {
+                    buffer[index] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
+                }
             }
             initialized = count
         }
@@ -67,16 +67,14 @@ struct ByteReader {
             throw .badState("truncated reading \(what): need \(count) integers, \(remaining) bytes left")
         }
         let slice = try take(count * 4, what)
-        var out = [Int32]()
-        out.reserveCapacity(count)
-        var position = slice.startIndex
-        for _ in 0..<count {
-            let bits = UInt32(slice[position]) | UInt32(slice[position + 1]) << 8
-                | UInt32(slice[position + 2]) << 16 | UInt32(slice[position + 3]) << 24
-            out.append(Int32(bitPattern: bits))
-            position += 4
+        return [Int32](unsafeUninitializedCapacity: count) { buffer, initialized in
+            slice.withUnsafeBytes { raw in
+                for index in 0..<count {
+                    buffer[index] = Int32(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
+                }
+            }
+            initialized = count
         }
-        return out
     }
 
     /// Throws unless every byte was consumed: trailing bytes would make two encodings of one state.
