@@ -19,10 +19,9 @@ extension WorkloadBench {
         /// The job's compute for one segment as the provider runs it: the steps, then the
         /// checkpoint's encoding and hash. Reading and writing files is I/O, not compute, and not timed.
         public var jobSegment: Duration
-        /// One `SegmentAudit.check`: inclusion proof, decode, re-execution, encode, hash, compare.
+        /// One `SegmentAudit.check` as the controller's auditor runs it, on a state read by its
+        /// hash from its own store: decode, re-execution, encode, hash, compare.
         public var auditSegment: Duration
-        /// The part of `auditSegment` spent reading the inclusion proof from the lease's tree.
-        public var proof: Duration
         /// Once per lease: the trace checked against the commitment and its tree built.
         public var traceCheck: Duration
         /// Once per lease: the result recomputed from the final state.
@@ -53,8 +52,8 @@ extension WorkloadBench {
     /// The first `timedSegments` segments are run for real twice: through
     /// `WorkloadRunner.runSegment` for the committed states, and timed as the provider runs them
     /// (steps, encoding and hash of each leaf), for the job's compute per segment. The commitment is
-    /// built over a trace of the job's full leaf count, so the tree the auditor reads its proofs
-    /// from has its real size: the real state hashes come first, the leaves of segments
+    /// built over a trace of the job's full leaf count, so the trace the auditor checks and the tree
+    /// it builds have their real size: the real state hashes come first, the leaves of segments
     /// not run are stand-in hashes no audited segment reaches, and the last leaf (the final state)
     /// is the last state run, so the result check computes a real result. `auditedSegments` of the
     /// run segments, drawn with `AuditSample`, are then checked as the auditor checks them, and each
@@ -114,8 +113,7 @@ extension WorkloadBench {
             job = min(job, elapsed)
         }
 
-        // The auditor builds the tree once per lease (timed with the trace check below) and
-        // answers every sampled segment's proof from it.
+        // The auditor builds the tree once per lease (timed with the trace check below).
         let tree = try MerkleTree(stateHashes: hashes)
         var checks: [AuditCheck] = []
         let audit = try best(of: rounds, clock: clock) {
@@ -129,14 +127,6 @@ extension WorkloadBench {
         }
         if let failed = checks.first(where: { $0.verdict != .passed }) {
             throw Failure(description: "the audit of honest segment \(failed.segment ?? -1) did not pass: \(failed.detail)")
-        }
-
-        var proofs: [InclusionProof] = []
-        let proof = try best(of: rounds, clock: clock) {
-            proofs = try audited.map { segment in try tree.proof(forLeaf: segment) }
-        }
-        guard zip(audited, proofs).allSatisfy({ pair in commitment.contains(stateHash: hashes[pair.0], proof: pair.1) }) else {
-            throw Failure(description: "a timed inclusion proof does not verify")
         }
 
         var checked: [Data] = []
@@ -161,7 +151,7 @@ extension WorkloadBench {
             / (Double(jobSegments) * seconds(jobSegment)) * 100
         return AuditCost(
             segmentLength: schedule.interval, jobSegments: jobSegments, samples: k, timedSegments: timed,
-            auditedSegments: audited.count, jobSegment: jobSegment, auditSegment: auditSegment, proof: proof / audited.count,
+            auditedSegments: audited.count, jobSegment: jobSegment, auditSegment: auditSegment,
             traceCheck: traceTime, resultCheck: resultTime, percent: percent
         )
     }
