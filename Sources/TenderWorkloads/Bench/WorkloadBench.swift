@@ -79,9 +79,11 @@ public enum WorkloadBench {
     }
 
     /// Times `workload` run through `WorkloadRunner` (encode and hash at every checkpoint, build the
-    /// tree) against the same steps and result with no encoding or hashing; best of `rounds` each.
+    /// tree) against the same steps and result with no encoding or hashing; best of `rounds` each,
+    /// alternating. A run of the bench's job takes tens of milliseconds, so on a shared machine
+    /// three rounds often all caught a pause and the percentage swung by several points.
     public static func commitmentOverhead(
-        of workload: some Workload, rounds: Int = 3, clock: ContinuousClock = ContinuousClock()
+        of workload: some Workload, rounds: Int = 10, clock: ContinuousClock = ContinuousClock()
     ) throws -> Overhead {
         let runner = try WorkloadRunner(workload)
         var with = Duration.seconds(1_000_000)
