@@ -17,6 +17,9 @@ public struct Lease: Sendable, Equatable, Codable {
         case failed
         /// Fraud proven; escrow refunded, collateral slashed.
         case slashed
+
+        /// Settled, failed or slashed: nothing changes the lease again.
+        public var isFinal: Bool { self == .settled || self == .failed || self == .slashed }
     }
 
     public var id: LeaseID
@@ -65,7 +68,7 @@ public struct Lease: Sendable, Equatable, Codable {
         }
     }
 
-    public var isFinal: Bool { state == .settled || state == .failed || state == .slashed }
+    public var isFinal: Bool { state.isFinal }
 
     /// Committed and not yet finished: the window for audits and disputes.
     public var isUnderVerification: Bool { state == .committed || state == .auditing || state == .disputed }

@@ -51,7 +51,7 @@ public struct ArchiveQuery: Sendable, Equatable {
     public var state: String?
     public var first: String?
     public var second: String?
-    /// Either `first` or `second` is this.
+    /// Either `first` or `second` is this (not combined with `first` or `second`).
     public var party: String?
     public var parent: UInt64?
 
@@ -83,12 +83,24 @@ public struct ArchiveQuery: Sendable, Equatable {
         if let first { add("first", .text(first)) }
         if let second { add("second", .text(second)) }
         if let parent { add("parent", .number(parent)) }
-        if let party {
-            values.append(.text(party))
-            let p = placeholder(firstIndex + values.count - 1)
-            sql += " AND (\(table).first = \(p) OR \(table).second = \(p))"
-        }
         return (sql, values)
+    }
+
+    /// A party filter as two queries, one on `first` and one on `second`, each served by its own
+    /// index in id order: a single `first = ? OR second = ?` would read every row of the kind, or
+    /// every row of the party and sort them, for one page. Nil without a party filter.
+    var sides: [ArchiveQuery]? {
+        guard let party else { return nil }
+        var byFirst = self, bySecond = self
+        (byFirst.party, byFirst.first) = (nil, party)
+        (bySecond.party, bySecond.second) = (nil, party)
+        return [byFirst, bySecond]
+    }
+
+    /// The first `limit` records of both sides' pages, in id order, each once.
+    static func merge(_ pages: [[(number: UInt64, body: String)]], limit: Int) -> [String] {
+        var seen = Set<UInt64>()
+        return pages.joined().sorted { $0.number < $1.number }.filter { seen.insert($0.number).inserted }.prefix(limit).map(\.body)
     }
 
     enum ArchiveValue {

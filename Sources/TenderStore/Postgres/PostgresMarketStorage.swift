@@ -170,6 +170,15 @@ public final class PostgresMarketStorage: MarketStorage {
 
     public func archived(_ query: ArchiveQuery) async throws -> [String] {
         guard query.limit > 0 else { return [] }
+        if let sides = query.sides {
+            var pages: [[(number: UInt64, body: String)]] = []
+            for side in sides { pages.append(try await archivedPage(side)) }
+            return ArchiveQuery.merge(pages, limit: query.limit)
+        }
+        return try await archivedPage(query).map(\.body)
+    }
+
+    private func archivedPage(_ query: ArchiveQuery) async throws -> [(number: UInt64, body: String)] {
         let (conditions, values) = query.conditions(table: "a", placeholder: { "$\($0)" }, firstIndex: 3)
         var binds = PostgresBindings()
         binds.append(query.kind)
@@ -181,15 +190,15 @@ public final class PostgresMarketStorage: MarketStorage {
             }
         }
         let sql = """
-            SELECT d.body FROM archive a JOIN documents d ON d.kind = a.kind AND d.id = a.id
+            SELECT a.number, d.body FROM archive a JOIN documents d ON d.kind = a.kind AND d.id = a.id
             WHERE a.kind = $1 AND a.number > $2\(conditions) ORDER BY a.number LIMIT \(query.limit)
             """
         return try await reading {
             try await client.withConnection { connection in
-                var bodies: [String] = []
+                var page: [(number: UInt64, body: String)] = []
                 let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-                for try await body in rows.decode(String.self) { bodies.append(body) }
-                return bodies
+                for try await (number, body) in rows.decode((Int64, String).self) { page.append((UInt64(clamping: number), body)) }
+                return page
             }
         }
     }

@@ -115,6 +115,10 @@ enum PostgresSchema {
             "CREATE INDEX archive_by_second ON archive (kind, second, number)",
             "CREATE INDEX archive_by_parent ON archive (kind, parent, number)",
         ]),
+        // Lists filtered by a final state read only the rows in that state.
+        ("2026-12-06-archive-by-state", [
+            "CREATE INDEX archive_by_state ON archive (kind, state, number)",
+        ]),
     ]
 
     /// Runs the migrations this database has not run, under the migration lock.

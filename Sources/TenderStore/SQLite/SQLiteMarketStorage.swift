@@ -21,7 +21,7 @@ public final class SQLiteMarketStorage: MarketStorage {
     public var location: String { "sqlite \(database.location.displayPath)" }
 
     public func load(policy: MarketPolicy, controller: AccountID) async throws -> LoadedMarket {
-        try await database.read { db in try Self.load(policy: policy, controller: controller, in: db) }
+        try await reading { db in try Self.load(policy: policy, controller: controller, in: db) }
     }
 
     /// Loads inside one read, so the journal and the records are of the same moment.
@@ -46,15 +46,15 @@ public final class SQLiteMarketStorage: MarketStorage {
     }
 
     public func journal(after sequence: UInt64, limit: Int) async throws -> [JournalEntry] {
-        try await database.read { db in try JournalStore.page(after: sequence, limit: limit, in: db) }
+        try await reading { db in try JournalStore.page(after: sequence, limit: limit, in: db) }
     }
 
     public func document(kind: String, id: String) async throws -> String? {
-        try await database.read { db in try DocumentStore.body(kind: kind, id: id, in: db) }
+        try await reading { db in try DocumentStore.body(kind: kind, id: id, in: db) }
     }
 
     public func archived(_ query: ArchiveQuery) async throws -> [String] {
-        try await database.read { db in try ArchiveStore.bodies(query, in: db) }
+        try await reading { db in try ArchiveStore.bodies(query, in: db) }
     }
 
     /// One controller owns an SQLite file: it always leads.
@@ -67,7 +67,7 @@ public final class SQLiteMarketStorage: MarketStorage {
     public func leaderURL() async throws -> String? { nil }
 
     public func revision() async throws -> StoreRevision {
-        try await database.read { db in
+        try await reading { db in
             StoreRevision(journal: try JournalStore.head(in: db)?.sequence ?? 0, documents: 0)
         }
     }
@@ -76,6 +76,18 @@ public final class SQLiteMarketStorage: MarketStorage {
     public func changes(since revision: StoreRevision) async throws -> (update: Marketplace.StoredUpdate, revision: StoreRevision)? { nil }
 
     public var statistics: GroupCommitStatistics { writer.statistics }
+
+    /// A read in which a database failure (a busy or broken file) becomes `StoreError.readFailed`,
+    /// which a route answers with 503, as PostgreSQL's reads do; a store error passes as it is.
+    private func reading<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await database.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.readFailed(location: location, reason: String(describing: error))
+        }
+    }
 
     public func close() async throws { try database.close() }
 }

@@ -39,7 +39,9 @@ struct VerificationRoutes: Sendable {
                     .sorted { $0.id < $1.id }
                     .prefix(page.limit))
             }
-            let archived = try await service.storage.archived(Lease.self, ArchiveQuery(
+            // Only final leases are archived: asking the store for a running one would read its
+            // whole archive to find nothing.
+            let archived = state.map { !$0.isFinal } ?? false ? [] : try await service.storage.archived(Lease.self, ArchiveQuery(
                 kind: MarketDocuments.leaseKind, after: page.after, limit: page.limit, state: state?.rawValue,
                 first: provider?.hex, second: submitter?.hex
             ))

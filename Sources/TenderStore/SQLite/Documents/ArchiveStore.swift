@@ -19,9 +19,15 @@ enum ArchiveStore {
     /// The documents `query` selects, in id order.
     static func bodies(_ query: ArchiveQuery, in db: Database) throws -> [String] {
         guard query.limit > 0 else { return [] }
-        // SQLite's `?NNN` names a value by its index, so a value used twice is bound once.
+        if let sides = query.sides {
+            return ArchiveQuery.merge(try sides.map { try page($0, in: db) }, limit: query.limit)
+        }
+        return try page(query, in: db).map(\.body)
+    }
+
+    private static func page(_ query: ArchiveQuery, in db: Database) throws -> [(number: UInt64, body: String)] {
         let (conditions, values) = query.conditions(table: "a", placeholder: { "?\($0)" }, firstIndex: 3)
-        var sql = "SELECT d.body FROM archive a JOIN documents d ON d.kind = a.kind AND d.id = a.id WHERE a.kind = ?1 AND a.number > ?2"
+        var sql = "SELECT a.number, d.body FROM archive a JOIN documents d ON d.kind = a.kind AND d.id = a.id WHERE a.kind = ?1 AND a.number > ?2"
         sql += conditions
         var arguments: StatementArguments = [query.kind, Int64(clamping: query.after)]
         for value in values {
@@ -31,7 +37,9 @@ enum ArchiveStore {
             }
         }
         sql += " ORDER BY a.number LIMIT \(query.limit)"
-        return try String.fetchAll(db, sql: sql, arguments: arguments)
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            (UInt64(clamping: row[0] as Int64), row[1] as String)
+        }
     }
 
     /// Calls `body` with the id and JSON text of every document of `kind` that is not archived.

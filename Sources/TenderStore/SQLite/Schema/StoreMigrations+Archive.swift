@@ -25,4 +25,13 @@ extension StoreMigrations {
             CREATE INDEX archive_by_parent ON archive (kind, parent, number);
             """)
     }
+
+    /// The archive by final state. Landed 2026-12-06; never edit, add a new migration instead.
+    static let archiveByState = "2026-12-06-archive-by-state"
+
+    /// Lists filtered by a final state (`GET /v1/orders?state=expired`) read only the rows in
+    /// that state, not every archived row of the kind.
+    static func indexArchiveByState(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX archive_by_state ON archive (kind, state, number)")
+    }
 }

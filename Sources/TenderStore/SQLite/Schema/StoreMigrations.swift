@@ -18,6 +18,7 @@ public enum StoreMigrations {
         migrator.registerMigration(deadlines, migrate: createDeadlines)
         migrator.registerMigration(journalEvidence, migrate: addJournalEvidence)
         migrator.registerMigration(archive, migrate: createArchive)
+        migrator.registerMigration(archiveByState, migrate: indexArchiveByState)
         return migrator
     }
 
