@@ -57,6 +57,14 @@ struct SegmentAuditTests {
                     commitment: commitment, runner: runner, at: Self.now
                 )
                 #expect(named == hashed, "segment \(segment)")
+                // And the verdicts are the right ones: the falsified leaf's segment is a mismatch,
+                // the next one's state (named by the false hash) is not in the store.
+                let expected: AuditCheck.Verdict = switch (commitment == lying, segment) {
+                case (true, Self.segment): .mismatch
+                case (true, Self.segment + 1): .unavailable
+                default: .passed
+                }
+                #expect(named.verdict == expected, "segment \(segment): \(named.detail)")
             }
         }
         let missing = SegmentAudit.check(

@@ -136,7 +136,7 @@ public struct MarketNarrator: Sendable {
     }
 
     /// A loss to four decimals; any double a provider reports prints, none traps.
-    static func loss(_ value: Double) -> String {
+    public static func loss(_ value: Double) -> String {
         guard value.isFinite else { return "\(value)" }
         return String(format: abs(value) < 1e6 ? "%.4f" : "%.4g", value)
     }

@@ -81,13 +81,8 @@ public struct JobResult: Sendable {
         if let shown = lease.commitment, shown != commitment { throw refuse("the commitment shown differs from the one signed") }
         var checks = ["commitment signed by the provider \(lease.provider.short) for lease \(lease.id) of order \(order.id)"]
         let workload = order.manifest.workload
-        let steps: Int? = switch workload {
-        case .mlpTrain(let spec): spec.steps
-        case .exec(let spec): spec.steps
-        case .mlpInfer: nil
-        }
-        guard commitment.checkpointInterval == workload.checkpointInterval, steps.map({ $0 == commitment.totalSteps }) ?? true else {
-            throw refuse("the commitment's schedule (\(commitment.totalSteps) steps, a checkpoint every \(commitment.checkpointInterval)) is not the manifest's")
+        if let problem = commitment.scheduleProblem(for: order.manifest) {
+            throw refuse("the commitment's schedule (\(commitment.totalSteps) steps, a checkpoint every \(commitment.checkpointInterval)) is not the manifest's: \(problem)")
         }
         checks.append("schedule of \(commitment.totalSteps) steps, a checkpoint every \(commitment.checkpointInterval), as the manifest asks")
         do { _ = try commitment.check(trace: trace) } catch { throw refuse("trace: \(error)") }

@@ -72,6 +72,20 @@ public struct Commitment: Sendable, Equatable, Codable {
         return proof.verify(stateHash: stateHash, root: root)
     }
 
+    /// Why this commitment's schedule is not `manifest`'s (its checkpoint interval, and its step
+    /// count where the manifest alone says it), or nil when it is: a provider must not commit to a
+    /// shorter job and be paid for it. The market refuses such a commitment; a submitter checking
+    /// a result refuses it the same way.
+    public func scheduleProblem(for manifest: JobManifest) -> String? {
+        guard checkpointInterval == manifest.workload.checkpointInterval else {
+            return "the job checkpoints every \(manifest.workload.checkpointInterval) steps, not \(checkpointInterval)"
+        }
+        if let steps = manifest.totalSteps, totalSteps != steps {
+            return "the job has \(steps) steps, not \(totalSteps)"
+        }
+        return nil
+    }
+
     /// Checks that `trace` is this commitment's trace and agrees with everything else it claims:
     /// its hash, the leaf count of its schedule, the root, and the final state hash. Returns the
     /// state hashes, one per leaf.

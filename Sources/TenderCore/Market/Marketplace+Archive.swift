@@ -42,11 +42,13 @@ extension Marketplace {
 
     /// Folds each finished order's artifact ties into the artifacts' records: its submitter and
     /// its leases' providers stay readers, and a public order leaves its artifacts public. The
-    /// returned change names the records it rewrote, to be stored with the archive.
+    /// returned change names the records it rewrote, to be stored with the archive. An order that
+    /// is not finished is left as it is.
     public mutating func retire(_ ids: [OrderID]) -> MarketChange {
         var change = MarketChange()
         for id in ids {
-            guard let order = orders[id] else { continue }
+            // An order that can still change keeps its ties: its readers may still change.
+            guard isFinished(id), let order = orders[id] else { continue }
             let readers = [order.submitter] + leases(ofOrder: id).map(\.provider)
             for hash in artifactsByOrder[id] ?? [] {
                 guard var record = artifacts[hash], record.orders.contains(id) else { continue }

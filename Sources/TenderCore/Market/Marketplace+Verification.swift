@@ -20,13 +20,8 @@ extension Marketplace {
         let commitment: Commitment
         do { commitment = try signed.verified() } catch { throw .invalid("the commitment's own signature does not verify: \(error)") }
         // The schedule must be the job's, or a provider could commit to a shorter job and be paid for it.
-        if let manifest = orders[current.order]?.manifest {
-            guard commitment.checkpointInterval == manifest.workload.checkpointInterval else {
-                throw .invalid("the job checkpoints every \(manifest.workload.checkpointInterval) steps, not \(commitment.checkpointInterval)")
-            }
-            if let steps = manifest.totalSteps, commitment.totalSteps != steps {
-                throw .invalid("the job has \(steps) steps, not \(commitment.totalSteps)")
-            }
+        if let manifest = orders[current.order]?.manifest, let problem = commitment.scheduleProblem(for: manifest) {
+            throw .invalid(problem)
         }
         do { _ = try commitment.check(trace: trace) } catch { throw .invalid("the commitment does not match its trace: \(error)") }
         return try onLease(leaseID, now: now) { lease, _ throws(MarketError) in

@@ -16,7 +16,7 @@ public enum SegmentAudit {
         segment: Int, state: Data?, source: StateSource = .untrusted, trace: [Data], tree: MerkleTree? = nil,
         commitment: Commitment, runner: WorkloadRunner, at now: Timestamp
     ) -> AuditCheck {
-        guard segment >= 0, segment + 1 < trace.count else {
+        guard segment >= 0, segment < trace.count - 1 else {
             return AuditCheck(segment: segment, verdict: .invalid, detail: "segment \(segment) is outside the commitment", at: now)
         }
         let expected = Hex.encode(trace[segment + 1])

@@ -1,4 +1,5 @@
 import Foundation
+import TenderClient
 import TenderCore
 
 /// Orders and leases as people read them.
@@ -39,7 +40,7 @@ enum OrderText {
         switch lease.state {
         case .running:
             parts.append(stepText(lease, manifest: manifest))
-            if let loss = lease.lastLoss { parts.append("loss \(lossText(loss))") }
+            if let loss = lease.lastLoss { parts.append("loss \(MarketNarrator.loss(loss))") }
             parts.append("deadline \(Display.time(lease.deadline))")
         case .committed, .auditing, .disputed:
             if let audit = lease.audit { parts.append("audit \(audit.checked) of \(audit.sampled + 1) checks") }
@@ -53,18 +54,6 @@ enum OrderText {
 
     /// `step 40/500` when the manifest says how many steps there are, `step 40` otherwise.
     static func stepText(_ lease: API.LeaseView, manifest: JobManifest) -> String {
-        totalSteps(manifest).map { "step \(lease.lastStep)/\($0)" } ?? "step \(lease.lastStep)"
-    }
-
-    static func totalSteps(_ manifest: JobManifest) -> Int? {
-        switch manifest.workload {
-        case .mlpTrain(let spec): spec.steps
-        case .exec(let spec): spec.steps
-        case .mlpInfer: nil
-        }
-    }
-
-    static func lossText(_ loss: Double) -> String {
-        loss.isFinite ? String(format: abs(loss) < 1e6 ? "%.4f" : "%.4g", loss) : "\(loss)"
+        manifest.totalSteps.map { "step \(lease.lastStep)/\($0)" } ?? "step \(lease.lastStep)"
     }
 }

@@ -86,11 +86,11 @@ struct OrderWatch {
             return view.leases.map { lease in
                 var text = "order \(order.id) lease \(lease.id): \(lease.state.rawValue)"
                 if lease.state == .running {
-                    if let total = OrderText.totalSteps(order.manifest), total > 0 {
+                    if let total = order.manifest.totalSteps, total > 0 {
                         text += " " + TextProgressBar.text(fraction: Double(lease.lastStep) / Double(total), width: 20)
                     }
                     text += " " + OrderText.stepText(lease, manifest: order.manifest)
-                    if let loss = lease.lastLoss { text += " loss \(OrderText.lossText(loss))" }
+                    if let loss = lease.lastLoss { text += " loss \(MarketNarrator.loss(loss))" }
                 } else if !lease.isFinal {
                     if let audit = lease.audit { text += ", audit \(audit.checked)/\(audit.sampled + 1)\(audit.passed ? " passed" : "")" }
                     if !lease.openDisputes.isEmpty { text += ", \(lease.openDisputes.count) dispute(s) open" }
