@@ -158,7 +158,7 @@ struct Demo: AsyncParsableCommand {
         throw ExitStatus.badInput
     }
 
-    /// The digits data: 64 pixel columns and a label, at least the 1,437 rows the jobs train on.
+    /// The digits data: 64 pixel columns and a label, and more than the 1,437 rows the jobs train on, so that some are held out for accuracy.
     static func check(dataset url: URL, named name: String) throws(ExitCode) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
