@@ -57,7 +57,7 @@ struct LedgerAuditTests {
         )
         let hashed = JournalEntry(
             sequence: applied.sequence, time: applied.time, operation: applied.operation, postings: applied.postings,
-            previousHash: applied.previousHash, request: request, cause: cause, hash: try unhashed.computedHash()
+            previousHash: applied.previousHash, request: request, cause: cause, hash: unhashed.computedHash()
         )
         let signed = try hashed.signed(by: signer)
         let head = try Signed(API.LedgerHead(sequence: signed.sequence, hash: signed.hash, signedAt: Timestamp(millis: 9_000)), by: signer)

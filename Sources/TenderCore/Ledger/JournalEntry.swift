@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// One applied operation: what was asked, what moved, and its link in the hash chain.
@@ -48,11 +49,11 @@ public struct JournalEntry: Sendable, Hashable, Codable {
     static func sealed(
         sequence: UInt64, time: Timestamp, operation: LedgerOperation,
         postings: [Posting], previousHash: String, request: RequestEvidence?, cause: EntryCause?
-    ) throws(LedgerError) -> JournalEntry {
-        let hash = try computeHash(Body(
+    ) -> JournalEntry {
+        let hash = Hex.encode(SHA256.hash(data: hashedBytes(
             sequence: sequence, time: time, operation: operation, postings: postings, previousHash: previousHash,
             request: request, cause: cause
-        ))
+        )))
         return JournalEntry(
             sequence: sequence, time: time, operation: operation,
             postings: postings, previousHash: previousHash, request: request, cause: cause, hash: hash
@@ -82,37 +83,13 @@ public struct JournalEntry: Sendable, Hashable, Codable {
     // MARK: - Hashing
 
     /// The hash this entry's contents call for, whatever its `hash` field says.
-    public func computedHash() throws(LedgerError) -> String {
-        try Self.computeHash(Body(
+    public func computedHash() -> String {
+        Hex.encode(SHA256.hash(data: Self.hashedBytes(
             sequence: sequence, time: time, operation: operation, postings: postings, previousHash: previousHash,
             request: request, cause: cause
-        ))
+        )))
     }
 
     /// True when the postings balance: holder deltas + burned delta == minted delta.
     public var isBalanced: Bool { postings.isBalanced }
-
-    /// Everything that is hashed: the entry minus its own hash and signature. An entry without a
-    /// request or a cause hashes exactly as entries did before they had them.
-    private struct Body: Encodable {
-        let sequence: UInt64
-        let time: Timestamp
-        let operation: LedgerOperation
-        let postings: [Posting]
-        let previousHash: String
-        let request: RequestEvidence?
-        let cause: EntryCause?
-    }
-
-    private static func computeHash(_ body: Body) throws(LedgerError) -> String {
-        let json: Data
-        do {
-            json = try CanonicalJSON.encode(body)
-        } catch {
-            throw .encodingFailed(String(describing: error))
-        }
-        var bytes = Data((body.previousHash + "\n").utf8)
-        bytes.append(json)
-        return Hashing.sha256Hex(bytes)
-    }
 }

@@ -83,12 +83,7 @@ extension Ledger {
         guard entry.previousHash == headHash else {
             return .brokenLink(sequence: entry.sequence, expected: headHash, found: entry.previousHash)
         }
-        let computed: String
-        do {
-            computed = try entry.computedHash()
-        } catch {
-            return .operationRejected(sequence: entry.sequence, reason: error)
-        }
+        let computed = entry.computedHash()
         guard computed == entry.hash else {
             return .badHash(sequence: entry.sequence, expected: computed, found: entry.hash)
         }

@@ -177,7 +177,7 @@ public struct Ledger: Sendable, Equatable {
                 touched[account] = updated
             }
         }
-        let entry = try JournalEntry.sealed(
+        let entry = JournalEntry.sealed(
             sequence: next, time: now, operation: operation, postings: effect.postings, previousHash: headHash,
             request: request, cause: cause
         )

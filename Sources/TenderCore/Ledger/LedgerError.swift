@@ -27,8 +27,6 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case overflow
     /// `now` is earlier than the last entry's time; the journal's clock only moves forward.
     case timeWentBackwards(last: Timestamp, now: Timestamp)
-    /// An entry could not be encoded for hashing. Not expected: entries hold only integers and strings.
-    case encodingFailed(String)
     /// A journal failed verification.
     case invalidJournal(JournalProblem)
 
@@ -62,8 +60,6 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
             "the amount would exceed the largest balance the ledger can hold"
         case .timeWentBackwards(let last, let now):
             "time \(now) is before the last journal entry at \(last)"
-        case .encodingFailed(let reason):
-            "could not encode a journal entry: \(reason)"
         case .invalidJournal(let problem):
             "the journal does not verify: \(problem)"
         }

@@ -2,8 +2,9 @@ import TenderCore
 
 /// A journal entry as the columns every backend stores it in.
 ///
-/// `operation` and `postings` are `CanonicalJSON`, the same bytes the entry's hash covers, so what
-/// is read back re-hashes to the stored hash and `Ledger.replay` accepts it.
+/// Each JSON column is the entry's canonical text for that part (`JournalEntry.canonicalParts`),
+/// the same bytes the entry's hash covers, so what is read back re-hashes to the stored hash and
+/// `Ledger.replay` accepts it.
 struct JournalColumns: Sendable {
     var sequence: Int64
     var time: Int64
@@ -25,13 +26,10 @@ struct JournalColumns: Sendable {
 
     init(_ entry: JournalEntry) throws {
         guard let sequence = Int64(exactly: entry.sequence) else { throw StoreError.sequenceOutOfRange(entry.sequence) }
+        let parts = entry.canonicalParts
         self.init(
-            sequence: sequence, time: entry.time.millis,
-            operation: try StoreJSON.encode(entry.operation, what: "journal operation \(entry.sequence)"),
-            postings: try StoreJSON.encode(entry.postings, what: "journal postings \(entry.sequence)"),
-            previousHash: entry.previousHash, hash: entry.hash,
-            request: try entry.request.map { try StoreJSON.encode($0, what: "journal request \(entry.sequence)") },
-            cause: try entry.cause.map { try StoreJSON.encode($0, what: "journal cause \(entry.sequence)") },
+            sequence: sequence, time: entry.time.millis, operation: parts.operation, postings: parts.postings,
+            previousHash: entry.previousHash, hash: entry.hash, request: parts.request, cause: parts.cause,
             signature: entry.signature
         )
     }

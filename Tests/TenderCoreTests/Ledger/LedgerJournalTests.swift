@@ -19,7 +19,7 @@ struct LedgerJournalTests {
         guard reseal else { return draft }
         return JournalEntry(
             sequence: draft.sequence, time: draft.time, operation: draft.operation,
-            postings: draft.postings, previousHash: draft.previousHash, hash: try draft.computedHash()
+            postings: draft.postings, previousHash: draft.previousHash, hash: draft.computedHash()
         )
     }
 

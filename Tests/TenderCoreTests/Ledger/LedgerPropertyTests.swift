@@ -131,7 +131,6 @@ struct LedgerPropertyTests {
         case .invalidBasisPoints: "invalidBasisPoints"
         case .overflow: "overflow"
         case .timeWentBackwards: "timeWentBackwards"
-        case .encodingFailed: "encodingFailed"
         case .invalidJournal: "invalidJournal"
         }
     }
