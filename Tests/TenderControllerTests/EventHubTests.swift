@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import TenderControllerService
 import TenderClient
@@ -24,6 +25,42 @@ struct EventHubTests {
 
     func publishLeases(_ hub: EventHub, _ count: Int) {
         for sequence in 0..<UInt64(count) { hub.publish { API.MarketEvent(id: $0, kind: .dispute, ledgerSequence: sequence) } }
+    }
+
+    /// A follower's task cancelled while an event is handed to it: cancelling holds the task's own
+    /// lock while the stream's `onTermination` runs, and handing it an event takes that lock. The
+    /// hub once held its table's lock across the hand-over, and the two waited on each other for
+    /// ever. Publishing and cancelling run on threads of their own, so a deadlock fails the test
+    /// instead of stopping the pool the test itself runs on.
+    @Test("followers cancelled while events are published never deadlock the hub")
+    func cancelWhilePublishing() async throws {
+        let hub = EventHub(startedAt: start, capacity: 64)
+        let done = DispatchGroup()
+        let stop = Mutex(false)
+        done.enter()
+        Thread.detachNewThread {
+            var sequence: UInt64 = 0
+            while !stop.withLock({ $0 }) {
+                sequence += 1
+                hub.publish { API.MarketEvent(id: $0, kind: .dispute, ledgerSequence: sequence) }
+            }
+            done.leave()
+        }
+        done.enter()
+        Thread.detachNewThread {
+            for _ in 0..<3_000 {
+                guard let stream = hub.subscribe(after: nil, ledgerSequence: 0) else { continue }
+                let follower = Task { for await _ in stream {} }
+                usleep(UInt32.random(in: 0...200))
+                follower.cancel()
+            }
+            stop.withLock { $0 = true }
+            done.leave()
+        }
+        let finished = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: done.wait(timeout: .now() + 60) == .success) }
+        }
+        #expect(finished, "publishing and cancelling followers deadlocked")
     }
 
     @Test("a new follower starts with a reset at the current id, then gets every later event in order")

@@ -28,6 +28,8 @@ final class EventHub: Sendable {
     }
 
     private let state: Mutex<State>
+    /// Held while an event is handed to the streams, so events reach them in order (`publish`).
+    private let delivery = Mutex(())
 
     init(startedAt now: Timestamp, capacity: Int = 4_096, maximumSubscribers: Int = 256) {
         let base = UInt64(max(now.millis, 0)) &* 1_000
@@ -37,31 +39,39 @@ final class EventHub: Sendable {
     }
 
     /// Numbers, encodes, keeps and sends one event built by `make` from its id.
+    ///
+    /// The event is handed to the streams outside `state`'s lock. Handing an event to a waiting
+    /// follower resumes its task, which takes that task's own lock; a follower's task being
+    /// cancelled holds that same lock while its stream's `onTermination` runs, and that takes
+    /// `state`'s lock. Holding `state` across the hand-over let the two wait on each other for
+    /// ever, and with them the market's actor. `delivery` keeps events in order instead; nothing
+    /// that runs inside a task's lock takes it.
     func publish(_ make: (UInt64) -> API.MarketEvent) {
-        // Finished outside the lock: finishing runs `onTermination`, which takes the lock.
-        let behind = state.withLock { state -> [AsyncStream<Data>.Continuation] in
-            state.last += 1
-            let text = Self.encode(make(state.last))
-            state.kept.append((state.last, text))
-            if state.kept.count - state.start > capacity {
-                state.start += 1
-                // Drop the forgotten prefix now and then, not on every event.
-                if state.start >= capacity {
-                    state.kept.removeFirst(state.start)
-                    state.start = 0
+        delivery.withLock { _ in
+            let (text, open) = state.withLock { state -> (Data, [(key: Int, value: AsyncStream<Data>.Continuation)]) in
+                state.last += 1
+                let text = Self.encode(make(state.last))
+                state.kept.append((state.last, text))
+                if state.kept.count - state.start > capacity {
+                    state.start += 1
+                    // Drop the forgotten prefix now and then, not on every event.
+                    if state.start >= capacity {
+                        state.kept.removeFirst(state.start)
+                        state.start = 0
+                    }
                 }
+                return (text, Array(state.subscribers))
             }
-            var behind: [AsyncStream<Data>.Continuation] = []
-            for (key, continuation) in state.subscribers {
-                if case .dropped = continuation.yield(text) {
-                    // Too far behind: it reconnects and resumes from what is kept.
-                    behind.append(continuation)
-                    state.subscribers[key] = nil
-                }
+            var behind: [Int] = []
+            for (key, continuation) in open {
+                // Too far behind: it reconnects and resumes from what is kept.
+                if case .dropped = continuation.yield(text) { behind.append(key) }
             }
-            return behind
+            guard !behind.isEmpty else { return }
+            let cut = state.withLock { state in behind.compactMap { state.subscribers.removeValue(forKey: $0) } }
+            // Finished outside the lock: finishing runs `onTermination`, which takes the lock.
+            for continuation in cut { continuation.finish() }
         }
-        for continuation in behind { continuation.finish() }
     }
 
     /// Tells every follower to list again: what they saw may not be what is stored (the market
