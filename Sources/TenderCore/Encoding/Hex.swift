@@ -4,6 +4,11 @@ import Foundation
 public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
+    /// The lowercase digit for a value below 16.
+    @inline(__always) static func digit(_ value: UInt8) -> UInt8 {
+        value < 10 ? 0x30 + value : 0x61 + value - 10
+    }
+
     public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var out = [UInt8]()
         out.reserveCapacity(bytes.underestimatedCount * 2)
@@ -16,16 +21,23 @@ public enum Hex {
 
     /// Decodes hex (either case); nil for odd length or a non-hex character.
     public static func decode(_ text: String) -> Data? {
-        let utf8 = Array(text.utf8)
-        guard utf8.count % 2 == 0 else { return nil }
-        var out = Data(capacity: utf8.count / 2)
-        var index = 0
-        while index < utf8.count {
-            guard let high = value(utf8[index]), let low = value(utf8[index + 1]) else { return nil }
-            out.append(high << 4 | low)
-            index += 2
+        var text = text
+        return text.withUTF8 { utf8 -> Data? in
+            guard utf8.count % 2 == 0 else { return nil }
+            var out = Data(count: utf8.count / 2)
+            let complete = out.withUnsafeMutableBytes { bytes in decode(utf8, into: bytes) }
+            return complete ? out : nil
         }
-        return out
+    }
+
+    /// Decodes `utf8` (an even number of hex digits, either case) into `bytes`, half its length;
+    /// false at the first non-hex character.
+    static func decode(_ utf8: UnsafeBufferPointer<UInt8>, into bytes: UnsafeMutableRawBufferPointer) -> Bool {
+        for index in 0..<utf8.count / 2 {
+            guard let high = value(utf8[2 * index]), let low = value(utf8[2 * index + 1]) else { return false }
+            bytes[index] = high << 4 | low
+        }
+        return true
     }
 
     private static func value(_ char: UInt8) -> UInt8? {

@@ -15,7 +15,20 @@ public struct AccountID: Sendable, Hashable, Comparable, Codable, CustomStringCo
     private let words: (UInt64, UInt64, UInt64, UInt64)
 
     /// The lowercase hex of the public key.
-    public var hex: String { Hex.encode(bytes) }
+    public var hex: String {
+        String(unsafeUninitializedCapacity: 64) { text in
+            func put(_ word: UInt64, at start: Int) {
+                for nibble in 0..<16 {
+                    text[start + nibble] = Hex.digit(UInt8(truncatingIfNeeded: word >> UInt64(60 - 4 * nibble)) & 0x0F)
+                }
+            }
+            put(words.0, at: 0)
+            put(words.1, at: 16)
+            put(words.2, at: 32)
+            put(words.3, at: 48)
+            return 64
+        }
+    }
 
     /// The 32 bytes of the public key.
     public var bytes: [UInt8] {
@@ -60,10 +73,16 @@ public struct AccountID: Sendable, Hashable, Comparable, Codable, CustomStringCo
     /// whatever was stored before keys were checked still loads; a weak key still cannot act,
     /// because `verify(signature:for:)` refuses it.
     init(hexDigits text: String) throws(IdentityError) {
-        guard text.utf8.count == 64, text.utf8.allSatisfy(\.isHexDigit), let bytes = Hex.decode(text) else {
-            throw .malformedAccountID(text)
+        var utf8 = text
+        let parsed = utf8.withUTF8 { utf8 -> (UInt64, UInt64, UInt64, UInt64)? in
+            guard utf8.count == 64 else { return nil }
+            var bytes: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            let complete = withUnsafeMutableBytes(of: &bytes) { Hex.decode(utf8, into: $0) }
+            // The words hold the bytes in order; on a little-endian machine each is read swapped.
+            return complete ? (UInt64(bigEndian: bytes.0), UInt64(bigEndian: bytes.1), UInt64(bigEndian: bytes.2), UInt64(bigEndian: bytes.3)) : nil
         }
-        self.init(bytes: bytes)
+        guard let parsed else { throw .malformedAccountID(text) }
+        self.words = parsed
     }
 
     public init(publicKey: Curve25519.Signing.PublicKey) {
@@ -107,11 +126,5 @@ public struct AccountID: Sendable, Hashable, Comparable, Codable, CustomStringCo
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(hex)
-    }
-}
-
-extension UInt8 {
-    var isHexDigit: Bool {
-        (0x30...0x39).contains(self) || (0x61...0x66).contains(self) || (0x41...0x46).contains(self)
     }
 }

@@ -24,13 +24,13 @@ extension Marketplace {
         for id in change.disputes {
             if let dispute = disputes[id], let lease = leases[dispute.lease] { touched.insert(lease.order) }
         }
-        return touched.filter(isFinished).sorted()
+        return touched.filter { isFinished($0) }.sorted()
     }
 
     /// Every finished order still in memory: what start-up archives when an older store kept them.
     /// Costs what memory holds.
     public func finishedOrders() -> [OrderID] {
-        orders.keys.filter(isFinished).sorted()
+        orders.keys.filter { isFinished($0) }.sorted()
     }
 
     /// Order `id` with its leases and their disputes, as they stand: what is archived for it.

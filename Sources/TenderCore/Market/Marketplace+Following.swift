@@ -52,6 +52,6 @@ extension Marketplace {
         // The leader archived what finished, in the same write: this copy lets it go too.
         let touched = Set(update.orders.map(\.id) + update.leases.map(\.order))
             .union(update.disputes.compactMap { leases[$0.lease]?.order })
-        evict(touched.filter(isFinished).sorted())
+        evict(touched.filter { isFinished($0) }.sorted())
     }
 }

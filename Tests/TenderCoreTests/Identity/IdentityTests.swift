@@ -13,6 +13,28 @@ struct IdentityTests {
         #expect(throws: IdentityError.self) { try AccountID(String(repeating: "g", count: 64)) }
     }
 
+    @Test("an id's text and bytes round-trip in order, and anything but 64 hex digits is refused")
+    func accountIDText() throws {
+        var random = SplitMix(seed: 64)
+        for _ in 0..<200 {
+            let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let hex = Hex.encode(bytes)
+            let id = try AccountID(hexDigits: hex)
+            #expect(id.hex == hex)
+            #expect(id.bytes == bytes)
+            #expect(try AccountID(hexDigits: hex.uppercased()) == id)
+            #expect(Hex.decode(hex) == Data(bytes))
+        }
+        let valid = String(repeating: "0f", count: 32)
+        for bad in [String(valid.dropLast()), valid + "0", String(valid.dropLast()) + "g", String(valid.dropLast(2)) + "é", " " + valid.dropFirst()] {
+            #expect(throws: IdentityError.malformedAccountID(bad)) { try AccountID(hexDigits: bad) }
+        }
+        #expect(Hex.decode("abc") == nil)
+        #expect(Hex.decode("zz") == nil)
+        #expect(Hex.decode("") == Data())
+        #expect(Hex.decode("00FfA1") == Data([0x00, 0xFF, 0xA1]))
+    }
+
     @Test("the request signing bytes are exactly those of the design")
     func signingBytes() {
         let body = Data("{\"amount\":5}".utf8)

@@ -331,7 +331,8 @@ public actor MarketService {
     /// is durable they leave memory (`evict`); reads of them then go to the store.
     private func commit(_ change: MarketChange, at now: Timestamp, finishing: [OrderID] = []) async throws {
         var change = change
-        let finished = Set(market.finishedOrders(touchedBy: change) + finishing.filter(market.isFinished))
+        // Closures, not `market.isFinished` as a value: that would copy the whole market.
+        let finished = Set(market.finishedOrders(touchedBy: change) + finishing.filter { market.isFinished($0) })
             .subtracting(archiving).sorted()
         archiving.formUnion(finished)
         defer { archiving.subtract(finished) }
@@ -347,7 +348,7 @@ public actor MarketService {
             deadlines[DeadlineKey(kind: deadline.kind, subject: deadline.subject)] = deadline.at
         }
         var records = MarketRecords(change: change, market: market)
-        let archived = finished.compactMap(market.archive(of:))
+        let archived = finished.compactMap { market.archive(of: $0) }
         records.archive(archived)
         // A finished group's pending deadlines (an auction close of a cancelled order) can do
         // nothing more: they go with it, from memory and from the store.
