@@ -34,9 +34,10 @@ struct WrkLoad {
         run(script: nil, path: path, connections: connections, seconds: seconds)
     }
 
-    /// Pre-signed transfers of one micro-credit to `sink`, round-robin over `keys` (whose nonces
-    /// start at `firstNonce`), enough for `seconds` at `ceiling` writes per second.
-    func transfers(keys: [KeyPair], to sink: AccountID, firstNonce: UInt64, seconds: Int, ceiling: Int) throws -> Result? {
+    /// Pre-signed transfers of one micro-credit to `sink` on `connections` connections,
+    /// round-robin over `keys` (whose nonces start at `firstNonce`), enough for `seconds` at
+    /// `ceiling` writes per second.
+    func transfers(keys: [KeyPair], to sink: AccountID, firstNonce: UInt64, connections: Int, seconds: Int, ceiling: Int) throws -> Result? {
         let host = URL(string: base).map { "\($0.host ?? "127.0.0.1"):\($0.port ?? 80)" } ?? "127.0.0.1"
         let body = try CanonicalJSON.encode(API.TransferRequest(to: sink, amount: Amount(micros: 1)))
         let bodyText = String(decoding: body, as: UTF8.self)
@@ -66,7 +67,7 @@ struct WrkLoad {
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("tender-bench-\(UUID().uuidString).lua")
         try Data(lua.utf8).write(to: script)
         defer { try? FileManager.default.removeItem(at: script) }
-        return run(script: script, path: "/v1/transfers", connections: keys.count, seconds: seconds)
+        return run(script: script, path: "/v1/transfers", connections: connections, seconds: seconds)
     }
 
     private func run(script: URL?, path: String, connections: Int, seconds: Int) -> Result? {

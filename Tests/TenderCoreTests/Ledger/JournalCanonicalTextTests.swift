@@ -55,7 +55,7 @@ struct JournalCanonicalTextTests {
     /// id could carry.
     static let awkwardStrings: [String] =
         (0..<128).map { String(UnicodeScalar(UInt8($0))) }
-        + ["", "/v1/transfers?to=a/b", "é", "\u{2028}\u{2029}", "\u{FEFF}", "日本", "🦀", "a\"b\\c", "\u{7F}\u{80}"]
+        + ["", "/v1/transfers?to=a/b", "é", "\u{2028}\u{2029}", "\u{FEFF}", "日本", "🦀", "a\"b\\c", "\u{7F}\u{80}", "é\n\u{2028}\"🦀\u{1}"]
 
     private static func entry(
         operation: LedgerOperation, postings: [Posting] = [], request: RequestEvidence? = nil, cause: EntryCause? = nil,
