@@ -163,6 +163,19 @@ public enum API {
             self.journal = journal
             self.ledgerHead = ledgerHead
         }
+
+        /// The receipt as canonical JSON, written by hand: every signed money command answers with
+        /// one, and the encoder's tree cost more than the rest of the answer. The same bytes as
+        /// `CanonicalJSON.encode` (tested).
+        public var canonicalJSON: [UInt8] {
+            var json = CanonicalJSONText(capacity: 128)
+            json.object { o in
+                o.member("journal")
+                o.array(journal) { json, sequence in json.integer(sequence) }
+                o.member("ledgerHead", ledgerHead)
+            }
+            return json.bytes
+        }
     }
 
     /// Every error body: RFC 9457 problem details, with Tender's extensions.

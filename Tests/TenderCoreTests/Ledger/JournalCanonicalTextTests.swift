@@ -130,6 +130,13 @@ struct JournalCanonicalTextTests {
         }
     }
 
+    @Test("a receipt is written as the encoder writes it")
+    func receipt() throws {
+        for receipt in [API.Receipt(journal: [], ledgerHead: JournalEntry.genesisHash), API.Receipt(journal: [1, UInt64.max, 7], ledgerHead: "ab\"c")] {
+            #expect(String(decoding: receipt.canonicalJSON, as: UTF8.self) == (try Self.encoded(receipt)))
+        }
+    }
+
     @Test("a known entry keeps its known hash")
     func golden() throws {
         let entry = Self.entry(

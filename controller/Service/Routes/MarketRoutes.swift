@@ -118,6 +118,6 @@ struct MarketRoutes: Sendable {
             let change = try command(&market, now)
             return (API.Receipt(journal: change.journal.map(\.sequence), ledgerHead: market.ledger.headHash), change)
         }
-        return try JSONResponse.make(receipt)
+        return JSONResponse.make(json: receipt.canonicalJSON)
     }
 }
