@@ -19,7 +19,7 @@ struct OrderRoutes: Sendable {
                 let hash = Hashing.sha256Hex(signed.body)
                 // The market checks that every input is stored and readable by the submitter.
                 let stored = Set(manifest.workload.storedInputHashes.filter(artifacts.contains))
-                let problem = await inputCheck.problem(manifest, submitter: signed.account, stored: stored, service: service)
+                let problem = try await inputCheck.problem(manifest, submitter: signed.account, stored: stored, service: service)
                 let id = try await service.performSigned(signed.evidence) { market, now throws(MarketplaceError) in
                     try market.submitOrder(
                         manifest: manifest, manifestHash: hash, by: signed.account, storedInputs: stored, inputProblem: problem, now: now

@@ -13,20 +13,36 @@ import TenderWorkloads
 /// and only for an order the market would otherwise take: inputs stored and readable by the
 /// submitter (a build must not describe someone else's private file), an escrow the submitter can
 /// pay. Verdicts are kept by workload, inputs included, so naming the same dataset again the same
-/// way costs a lookup. `exec` is never built here: its program is someone else's code, run only in
-/// a sandbox.
+/// way costs a lookup; the least recently asked is forgotten first. Each account has one build at
+/// a time: a refused order costs its sender only a nonce, so without that limit one funded account
+/// could keep the queue full of builds and make every other submitter wait behind them; its next
+/// order while one is being checked is refused with 429 instead. `exec` is never built here: its
+/// program is someone else's code, run only in a sandbox.
 final class OrderInputCheck: Sendable {
     private let artifacts: any ArtifactStorage
     private let queue = DispatchQueue(label: "tender.order-input-check")
-    private let verdicts = Mutex<[String: String?]>([:])
-    static let keptVerdicts = 1_024
+    private let state = Mutex(State())
+    private let keptVerdicts: Int
+    /// Builds a workload and says why it cannot run; `build(_:)` unless a test replaces it.
+    private let builder: (@Sendable (WorkloadSpec) -> String?)?
 
-    init(artifacts: any ArtifactStorage) {
+    private struct State {
+        /// Verdicts by workload (as canonical JSON), with when each was last asked for.
+        var verdicts: [String: (verdict: String?, used: UInt64)] = [:]
+        var clock: UInt64 = 0
+        /// Accounts whose order is being checked now.
+        var checking: Set<AccountID> = []
+    }
+
+    init(artifacts: any ArtifactStorage, keptVerdicts: Int = 1_024, builder: (@Sendable (WorkloadSpec) -> String?)? = nil) {
         self.artifacts = artifacts
+        self.keptVerdicts = max(keptVerdicts, 1)
+        self.builder = builder
     }
 
     /// Why the job cannot run on its inputs, or nil (it can, or the market refuses it anyway).
-    func problem(_ manifest: JobManifest, submitter: AccountID, stored: Set<String>, service: MarketService) async -> String? {
+    /// Throws 429 while another order of the same submitter is being checked.
+    func problem(_ manifest: JobManifest, submitter: AccountID, stored: Set<String>, service: MarketService) async throws -> String? {
         let workload = manifest.workload
         guard workload.runtime != .exec else { return nil }
         let hashes = workload.storedInputHashes
@@ -37,13 +53,37 @@ final class OrderInputCheck: Sendable {
                 && escrow.map { $0 >= market.policy.minimumOrderEscrow && market.ledger.balances(of: submitter).available >= $0 } == true
         }
         guard worthChecking, let key = try? String(decoding: CanonicalJSON.encode(workload), as: UTF8.self) else { return nil }
-        if let verdict = verdicts.withLock({ $0[key] }) { return verdict }
-        let verdict = await withCheckedContinuation { (done: CheckedContinuation<String?, Never>) in
-            queue.async { done.resume(returning: self.build(workload)) }
+        let known = try state.withLock { state throws(ProblemResponse) -> String?? in
+            state.clock += 1
+            if let kept = state.verdicts[key] {
+                state.verdicts[key]?.used = state.clock
+                return .some(kept.verdict)
+            }
+            guard state.checking.insert(submitter).inserted else {
+                throw ProblemResponse(
+                    .tooManyRequests, "Order being checked",
+                    "another order of yours is having its inputs checked; send this one again once that one is answered"
+                )
+            }
+            return .none
         }
-        verdicts.withLock { verdicts in
-            if verdicts.count >= Self.keptVerdicts { verdicts.removeAll() }
-            verdicts[key] = verdict
+        if let known { return known }
+        let verdict = await withCheckedContinuation { (done: CheckedContinuation<String?, Never>) in
+            queue.async {
+                if let builder = self.builder {
+                    done.resume(returning: builder(workload))
+                } else {
+                    done.resume(returning: self.build(workload))
+                }
+            }
+        }
+        state.withLock { state in
+            state.checking.remove(submitter)
+            if state.verdicts.count >= keptVerdicts, let oldest = state.verdicts.min(by: { $0.value.used < $1.value.used })?.key {
+                state.verdicts[oldest] = nil
+            }
+            state.clock += 1
+            state.verdicts[key] = (verdict, state.clock)
         }
         return verdict
     }

@@ -1,0 +1,88 @@
+import Foundation
+import HummingbirdTesting
+import Synchronization
+import Testing
+@testable import TenderControllerService
+import TenderCore
+
+/// The submission-time check that an order's inputs make a job: what it costs the controller must
+/// be bounded by what a sender risks (performance issue: a write costs what it touches).
+@Suite("Order input check")
+struct OrderInputCheckTests {
+    /// A builder that holds each build until it is let go, and counts them.
+    final class HeldBuilder: Sendable {
+        let started = Mutex(0)
+        private let release = DispatchSemaphore(value: 0)
+        func build(_ workload: WorkloadSpec) -> String? {
+            started.withLock { $0 += 1 }
+            release.wait()
+            return nil
+        }
+        func letGo(_ count: Int) { for _ in 0..<count { release.signal() } }
+        func waitUntilStarted(_ count: Int) async throws {
+            for _ in 0..<500 where started.withLock({ $0 }) < count { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(started.withLock { $0 } >= count)
+        }
+    }
+
+    static let manifest = try! JobManifest.parse(ControllerRouteTests.manifest)
+    static let stored: Set<String> = [Hashing.sha256Hex(ControllerRouteTests.dataset)]
+
+    @Test("an account has one order's inputs checked at a time: its next is refused with 429, another account's waits its turn")
+    func oneCheckPerAccount() async throws {
+        let harness = try await ControllerHarness()
+        defer { harness.cleanUp() }
+        let alice = Signer(), bob = Signer()
+        try await harness.app.test(.router) { client in
+            for signer in [alice, bob] {
+                try await client.fund(signer)
+                #expect(try await client.upload(ControllerRouteTests.dataset, by: signer) == .created)
+            }
+        }
+        let builder = HeldBuilder()
+        let check = OrderInputCheck(artifacts: try DirectoryArtifactStore(directory: harness.artifactsDirectory), builder: builder.build)
+        let service = harness.service
+        let first = Task { try await check.problem(Self.manifest, submitter: alice.account, stored: Self.stored, service: service) }
+        try await builder.waitUntilStarted(1)
+        let refusal = await #expect(throws: ProblemResponse.self) {
+            try await check.problem(Self.manifest, submitter: alice.account, stored: Self.stored, service: service)
+        }
+        #expect(refusal?.status == .tooManyRequests)
+        // Another account's check is queued behind the first, not refused.
+        let other = Task { try await check.problem(Self.manifest, submitter: bob.account, stored: Self.stored, service: service) }
+        try await Task.sleep(for: .milliseconds(50))
+        builder.letGo(2)
+        #expect(try await first.value == nil)
+        #expect(try await other.value == nil)
+        // Answered, alice may send again; the verdict is kept, so it costs no build.
+        #expect(try await check.problem(Self.manifest, submitter: alice.account, stored: Self.stored, service: service) == nil)
+        #expect(builder.started.withLock { $0 } == 2)
+    }
+
+    @Test("kept verdicts forget the least recently asked first")
+    func leastRecentlyAskedForgotten() async throws {
+        let harness = try await ControllerHarness()
+        defer { harness.cleanUp() }
+        let alice = Signer()
+        try await harness.app.test(.router) { client in
+            try await client.fund(alice)
+            #expect(try await client.upload(ControllerRouteTests.dataset, by: alice) == .created)
+        }
+        let builds = Mutex<[UInt64]>([])
+        let check = OrderInputCheck(artifacts: try DirectoryArtifactStore(directory: harness.artifactsDirectory), keptVerdicts: 2) { workload in
+            if case .mlpTrain(let spec) = workload { builds.withLock { $0.append(spec.seed) } }
+            return nil
+        }
+        func ask(seed: Int) async throws {
+            let manifest = try JobManifest.parse(ControllerRouteTests.manifest.replacingOccurrences(of: "seed: 1,", with: "seed: \(seed),"))
+            _ = try await check.problem(manifest, submitter: alice.account, stored: Self.stored, service: harness.service)
+        }
+        try await ask(seed: 1)
+        try await ask(seed: 2)
+        try await ask(seed: 1)  // kept: 1 is now the most recently asked
+        try await ask(seed: 3)  // forgets 2
+        try await ask(seed: 1)  // still kept
+        try await ask(seed: 2)  // built again
+        #expect(builds.withLock { $0 } == [1, 2, 3, 2])
+    }
+}
