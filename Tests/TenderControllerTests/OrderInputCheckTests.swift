@@ -28,17 +28,23 @@ struct OrderInputCheckTests {
     static let manifest = try! JobManifest.parse(ControllerRouteTests.manifest)
     static let stored: Set<String> = [Hashing.sha256Hex(ControllerRouteTests.dataset)]
 
-    @Test("an account has one order's inputs checked at a time: its next is refused with 429, another account's waits its turn")
-    func oneCheckPerAccount() async throws {
+    /// A controller where each of `submitters` is funded and has stored the dataset.
+    static func market(_ submitters: [Signer]) async throws -> ControllerHarness {
         let harness = try await ControllerHarness()
-        defer { harness.cleanUp() }
-        let alice = Signer(), bob = Signer()
         try await harness.app.test(.router) { client in
-            for signer in [alice, bob] {
+            for signer in submitters {
                 try await client.fund(signer)
                 #expect(try await client.upload(ControllerRouteTests.dataset, by: signer) == .created)
             }
         }
+        return harness
+    }
+
+    @Test("an account has one order's inputs checked at a time: its next is refused with 429, another account's waits its turn")
+    func oneCheckPerAccount() async throws {
+        let alice = Signer(), bob = Signer()
+        let harness = try await Self.market([alice, bob])
+        defer { harness.cleanUp() }
         let builder = HeldBuilder()
         let check = OrderInputCheck(artifacts: try DirectoryArtifactStore(directory: harness.artifactsDirectory), builder: builder.build)
         let service = harness.service
@@ -61,13 +67,9 @@ struct OrderInputCheckTests {
 
     @Test("kept verdicts forget the least recently asked first")
     func leastRecentlyAskedForgotten() async throws {
-        let harness = try await ControllerHarness()
-        defer { harness.cleanUp() }
         let alice = Signer()
-        try await harness.app.test(.router) { client in
-            try await client.fund(alice)
-            #expect(try await client.upload(ControllerRouteTests.dataset, by: alice) == .created)
-        }
+        let harness = try await Self.market([alice])
+        defer { harness.cleanUp() }
         let builds = Mutex<[UInt64]>([])
         let check = OrderInputCheck(artifacts: try DirectoryArtifactStore(directory: harness.artifactsDirectory), keptVerdicts: 2) { workload in
             if case .mlpTrain(let spec) = workload { builds.withLock { $0.append(spec.seed) } }
