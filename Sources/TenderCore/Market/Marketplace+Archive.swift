@@ -24,7 +24,10 @@ extension Marketplace {
         for id in change.disputes {
             if let dispute = disputes[id], let lease = leases[dispute.lease] { touched.insert(lease.order) }
         }
-        return touched.filter { isFinished($0) }.sorted()
+        // A loop, not `filter` with a closure: the closure would hold a copy of the market.
+        var finished: [OrderID] = []
+        for id in touched where isFinished(id) { finished.append(id) }
+        return finished.sorted()
     }
 
     /// Every finished order still in memory: what start-up archives when an older store kept them.

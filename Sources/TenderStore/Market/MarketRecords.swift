@@ -35,7 +35,7 @@ public struct MarketRecords: Sendable {
     }
 
     /// The records `change` touched, read from `market` after the change was made to it.
-    public init(change: MarketChange, market: Marketplace) {
+    public init(change: MarketChange, market: borrowing Marketplace) {
         journal = change.journal
         accounts = change.accounts.sorted().map { market.account($0) }
         orders = change.orders.sorted().compactMap { market.orders[$0] }

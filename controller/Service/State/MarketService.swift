@@ -218,6 +218,12 @@ public actor MarketService {
 
     /// Answers a question about the market as it is now. Only the answer leaves the actor.
     public func read<T: Sendable, E: Error>(_ question: @Sendable (borrowing Marketplace) throws(E) -> T) throws(E) -> T {
+        try Self.lend(&market, to: question)
+    }
+
+    /// Passes the market on by its address. Handed straight from the stored property, even to a
+    /// `borrowing` parameter, it is copied first (a retain of every table, and a release after).
+    private static func lend<T, E: Error>(_ market: inout Marketplace, to question: (borrowing Marketplace) throws(E) -> T) throws(E) -> T {
         try question(market)
     }
 
@@ -300,7 +306,8 @@ public actor MarketService {
     /// Checks, before a request's body is read, that `account` may send it and that `nonce` could
     /// be accepted now (`Marketplace.admit`).
     public func admit(_ account: AccountID, nonce: UInt64, newAccounts: Bool) throws(MarketplaceError) {
-        try market.admit(nonce: nonce, for: account, now: clock(), newAccount: newAccounts)
+        let now = clock()
+        try read { market throws(MarketplaceError) in try market.admit(nonce: nonce, for: account, now: now, newAccount: newAccounts) }
     }
 
     /// Uses up the nonce of a request whose signature verified but which a route refused before
@@ -331,9 +338,12 @@ public actor MarketService {
     /// is durable they leave memory (`evict`); reads of them then go to the store.
     private func commit(_ change: MarketChange, at now: Timestamp, finishing: [OrderID] = []) async throws {
         var change = change
-        // Closures, not `market.isFinished` as a value: that would copy the whole market.
-        let finished = Set(market.finishedOrders(touchedBy: change) + finishing.filter { market.isFinished($0) })
-            .subtracting(archiving).sorted()
+        // Asked through `read`, which lends the market: a method called on the stored property
+        // copies the whole market (a retain of every table) and frees the copy after.
+        let touched = read { [change] market in
+            market.finishedOrders(touchedBy: change) + (finishing.isEmpty ? [] : finishing.filter { market.isFinished($0) })
+        }
+        let finished = Set(touched).subtracting(archiving).sorted()
         archiving.formUnion(finished)
         defer { archiving.subtract(finished) }
         if !finished.isEmpty { change.merge(market.retire(finished)) }
@@ -347,8 +357,9 @@ public actor MarketService {
         for deadline in change.deadlines {
             deadlines[DeadlineKey(kind: deadline.kind, subject: deadline.subject)] = deadline.at
         }
-        var records = MarketRecords(change: change, market: market)
-        let archived = finished.compactMap { market.archive(of: $0) }
+        var (records, archived) = read { [change] market in
+            (MarketRecords(change: change, market: market), finished.compactMap { market.archive(of: $0) })
+        }
         records.archive(archived)
         // A finished group's pending deadlines (an auction close of a cancelled order) can do
         // nothing more: they go with it, from memory and from the store.
