@@ -90,12 +90,6 @@ public struct Commitment: Sendable, Equatable, Codable {
     /// its hash, the leaf count of its schedule, the root, and the final state hash. Returns the
     /// state hashes, one per leaf.
     public func check(trace: Data) throws(CommitmentError) -> [Data] {
-        try checkedTree(trace: trace).hashes
-    }
-
-    /// `check(trace:)`, also handing back the tree it built to compare roots, so a verifier that
-    /// answers proofs from it does not build it a second time.
-    public func checkedTree(trace: Data) throws(CommitmentError) -> (hashes: [Data], tree: MerkleTree) {
         guard Hashing.sha256Hex(trace) == traceHash else { throw .inconsistent("the trace's SHA-256 is not the committed traceHash") }
         guard trace.count % 32 == 0 else { throw .inconsistent("a trace is a whole number of 32-byte hashes") }
         let schedule = try schedule()
@@ -109,6 +103,6 @@ public struct Commitment: Sendable, Equatable, Codable {
         guard Hex.encode(hashes[hashes.count - 1]) == finalStateHash else {
             throw .inconsistent("the trace's last leaf is not the committed final state hash")
         }
-        return (hashes, tree)
+        return hashes
     }
 }

@@ -9,9 +9,11 @@ public enum SegmentAudit {
     /// `segment`, or nil when it is not available) and compares bit for bit with leaf `segment + 1`.
     ///
     /// `trace` holds the committed state hashes, already checked against the root
-    /// (`Commitment.check(trace:)`), and `tree` the Merkle tree over them: build it once per lease
-    /// and pass it in, or each check rebuilds it, which costs O(leaves). The served state is first
-    /// checked against its leaf with an inclusion proof, as anyone holding only the root would.
+    /// (`Commitment.check(trace:)`). From an `.untrusted` source (a challenger fetching over the
+    /// API) the served state is first checked against its leaf with an inclusion proof from
+    /// `tree`, the Merkle tree over `trace`: build it once per lease and pass it in, or each check
+    /// rebuilds it, which costs O(leaves). From a `.contentAddressed` source (the controller's own
+    /// store, which hashed the bytes on arrival and returns them by that hash) neither is needed.
     public static func check(
         segment: Int, state: Data?, source: StateSource = .untrusted, trace: [Data], tree: MerkleTree? = nil,
         commitment: Commitment, runner: WorkloadRunner, at now: Timestamp

@@ -23,7 +23,8 @@ protocol ArtifactStorage: Sendable {
 
     func contains(_ hash: String) -> Bool
 
-    /// The artifact's bytes, or nil when it is not stored.
+    /// The artifact's bytes, or nil when it is not stored. The bytes hash to `hash`: every store
+    /// checks them on arrival, and the auditor relies on it (`SegmentAudit`'s `.contentAddressed`).
     func get(_ hash: String) throws -> Data?
 
     /// The artifact's bytes as a response body, streamed as the client takes them.

@@ -70,14 +70,12 @@ public struct Auditor: Service {
         guard let commitment = lease.commitment, let audit = lease.audit else { return }
         let artifacts = runners.artifacts
         let trace: [Data]
-        let tree: MerkleTree
         do {
             guard let checked = try runners.trace(of: lease.id, commitment: commitment) else {
                 logger.error("the trace of a recorded commitment is missing from the store", metadata: ["lease": "\(lease.id)"])
                 return
             }
-            trace = checked.hashes
-            tree = checked.tree
+            trace = checked
         } catch {
             logger.error("cannot read the lease's trace", metadata: ["lease": "\(lease.id)", "error": "\(error)"])
             return
@@ -114,7 +112,7 @@ public struct Auditor: Service {
             let (check, elapsed) = await timed {
                 // Read by the leaf's hash from this controller's store, which checked it on arrival.
                 SegmentAudit.check(
-                    segment: segment, state: state, source: .contentAddressed, trace: trace, tree: tree, commitment: commitment,
+                    segment: segment, state: state, source: .contentAddressed, trace: trace, commitment: commitment,
                     runner: runner, at: now
                 )
             }

@@ -8,13 +8,7 @@ import TenderWorkloads
 final class JobRunners: Sendable {
     let artifacts: any ArtifactStorage
     private let cache = Mutex<[OrderID: WorkloadRunner]>([:])
-    private let traces = Mutex<[LeaseID: CheckedTrace]>([:])
-
-    /// A lease's trace, checked against its commitment, with the Merkle tree over it.
-    struct CheckedTrace: Sendable {
-        var hashes: [Data]
-        var tree: MerkleTree
-    }
+    private let traces = Mutex<[LeaseID: [Data]]>([:])
 
     /// How an `exec` job's program runs when the auditor or the referee re-executes it.
     let exec: ExecIsolation
@@ -24,14 +18,13 @@ final class JobRunners: Sendable {
         self.exec = exec
     }
 
-    /// The trace of a committed lease, read, checked and turned into a tree once: the auditor asks
-    /// again every tick while it waits for a state, and a trace can be megabytes. Nil when the
-    /// trace is not in the store.
-    func trace(of lease: LeaseID, commitment: Commitment) throws -> CheckedTrace? {
+    /// The state hashes of a committed lease's trace, read and checked against its commitment
+    /// once: the auditor asks again every tick while it waits for a state, and a trace can be
+    /// megabytes. Nil when the trace is not in the store.
+    func trace(of lease: LeaseID, commitment: Commitment) throws -> [Data]? {
         if let cached = traces.withLock({ $0[lease] }) { return cached }
         guard let bytes = try artifacts.get(commitment.traceHash) else { return nil }
-        let (hashes, tree) = try commitment.checkedTree(trace: bytes)
-        let checked = CheckedTrace(hashes: hashes, tree: tree)
+        let checked = try commitment.check(trace: bytes)
         traces.withLock { traces in
             if traces.count > 64 { traces.removeAll() }
             traces[lease] = checked
