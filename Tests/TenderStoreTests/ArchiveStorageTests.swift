@@ -72,8 +72,9 @@ struct ArchiveStorageTests {
                 if cancel { try await write(try market.cancelOrder(id, by: account, now: now), &market, to: store.storage) }
             }
             #expect(market.orders.keys.sorted() == [2, 4])
-            // What the finished orders allowed is kept: their submitters still read the manifest.
-            #expect(market.mayRead(artifact: hash, reader: StoreFixtures.bob))
+            // What the finished orders allowed is kept: their submitters still read the manifest
+            // (each uploaded it too, so the readers kept are what is checked).
+            #expect(market.artifacts[hash]?.finishedReaders == [StoreFixtures.alice, StoreFixtures.bob])
             #expect(market.artifacts[hash]?.orders == [2, 4])
 
             let loaded = try await store.storage.load(policy: policy, controller: StoreFixtures.treasury).market
@@ -96,6 +97,21 @@ struct ArchiveStorageTests {
             #expect(try await store.storage.archived(ArchiveQuery(kind: kind, after: 0, limit: 10, state: "expired")).isEmpty)
             #expect(try await store.storage.archived(ArchiveQuery(kind: kind, after: 0, limit: 0)).isEmpty)
             #expect(try await store.storage.archived(ArchiveQuery(kind: MarketDocuments.leaseKind, after: 0, limit: 10, parent: 1)).isEmpty)
+            // Every combination of filters is served (each names an index that exists) and exact.
+            let states: [String?] = [nil, "cancelled", "expired"]
+            let parties: [String?] = [nil, StoreFixtures.alice.hex, StoreFixtures.bob.hex]
+            for state in states {
+                for first in parties {
+                    for second in [nil, StoreFixtures.carol.hex] {
+                        for parent in [nil, 1] as [UInt64?] {
+                            let query = ArchiveQuery(kind: kind, after: 0, limit: 10, state: state, first: first, second: second, parent: parent)
+                            let expected = second != nil || parent != nil || state == "expired" ? [] as [OrderID]
+                                : [1, 3, 5, 6].filter { first == nil || (first == StoreFixtures.bob.hex) == ($0 == 6) }
+                            #expect(try await store.storage.archived(Order.self, query).map(\.id) == expected, "\(String(describing: state)) \(String(describing: first)) \(String(describing: second)) \(String(describing: parent))")
+                        }
+                    }
+                }
+            }
             // Each finished order is still read by id.
             #expect(try await store.storage.document(Order.self, kind: kind, id: "3")?.state == .cancelled)
         }

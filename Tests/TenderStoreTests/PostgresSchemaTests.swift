@@ -45,8 +45,8 @@ struct PostgresSchemaTests {
         let migrations = try await opened[0].withConnection { connection in
             try await connection.query("SELECT count(*) FROM tender_migrations", logger: logger).collect().first?.decode(Int64.self)
         }
-        // Each migration once: the initial schema, the archive and its index by state.
-        #expect(migrations == 3)
+        // Each migration once: the initial schema, the archive, its index by state and by pairs.
+        #expect(migrations == 4)
         for storage in opened { try await storage.close() }
     }
 }

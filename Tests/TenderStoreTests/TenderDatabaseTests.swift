@@ -106,10 +106,11 @@ struct TenderDatabaseTests {
             }
             #expect(applied == [
                 "2026-11-21-journal", "2026-11-21-documents", "2026-11-21-deadlines", "2026-11-26-journal-evidence", "2026-12-06-archive",
-                "2026-12-06-archive-by-state",
+                "2026-12-06-archive-by-state", "2026-12-07-archive-by-pairs",
             ])
             #expect(objects == [
-                "index:archive_by_first", "index:archive_by_number", "index:archive_by_parent", "index:archive_by_second", "index:archive_by_state",
+                "index:archive_by_first", "index:archive_by_first_second", "index:archive_by_first_state", "index:archive_by_number",
+                "index:archive_by_parent", "index:archive_by_second", "index:archive_by_second_state", "index:archive_by_state",
                 "index:deadlines_by_due_at",
                 "table:archive", "table:deadlines", "table:documents", "table:journal",
                 "trigger:journal_extends_head", "trigger:journal_no_delete", "trigger:journal_no_update",

@@ -18,12 +18,17 @@ extension Marketplace {
             }
         }
         if state == .open {
-            take(openOrderIDs.filter { $0.rawValue > after }.sorted())
+            take(openOrderIDs.lazy.filter { id in
+                id.rawValue > after && (submitter.map { orders[id]?.submitter == $0 } ?? true)
+            }.smallest(limit, by: \.rawValue))
         } else if let submitter {
             let own = ordersBySubmitter[submitter] ?? []
             take(own.lazy.filter { $0.rawValue > after })
         } else {
-            take(orders.keys.filter { $0.rawValue > after }.sorted())
+            // The page's ids alone, found without sorting every order.
+            take(orders.values.lazy.filter { order in
+                order.id.rawValue > after && (state.map { order.state == $0 } ?? true)
+            }.smallest(limit, by: \.id.rawValue).map(\.id))
         }
         return (page, page.count == limit && limit > 0 ? page.last?.id.rawValue : nil)
     }

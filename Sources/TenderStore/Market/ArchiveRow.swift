@@ -86,6 +86,29 @@ public struct ArchiveQuery: Sendable, Equatable {
         return (sql, values)
     }
 
+    /// The indexes for two filters at once, the same on both backends.
+    static let pairIndexes = [
+        "CREATE INDEX archive_by_first_state ON archive (kind, first, state, number)",
+        "CREATE INDEX archive_by_second_state ON archive (kind, second, state, number)",
+        "CREATE INDEX archive_by_first_second ON archive (kind, first, second, number)",
+    ]
+
+    /// The index that serves this query's page in id order with the fewest rows read. SQLite is
+    /// told which (it keeps no statistics, so it cannot tell one equality index from another);
+    /// a lease's or an order's children are few, so `parent` wins whatever else is asked.
+    var index: String {
+        if parent != nil { return "archive_by_parent" }
+        switch (first != nil, second != nil, state != nil) {
+        case (true, true, _): return "archive_by_first_second"
+        case (true, false, true): return "archive_by_first_state"
+        case (false, true, true): return "archive_by_second_state"
+        case (true, false, false): return "archive_by_first"
+        case (false, true, false): return "archive_by_second"
+        case (false, false, true): return "archive_by_state"
+        case (false, false, false): return "archive_by_number"
+        }
+    }
+
     /// A party filter as two queries, one on `first` and one on `second`, each served by its own
     /// index in id order: a single `first = ? OR second = ?` would read every row of the kind, or
     /// every row of the party and sort them, for one page. Nil without a party filter.
@@ -97,10 +120,12 @@ public struct ArchiveQuery: Sendable, Equatable {
         return [byFirst, bySecond]
     }
 
-    /// The first `limit` records of both sides' pages, in id order, each once.
-    static func merge(_ pages: [[(number: UInt64, body: String)]], limit: Int) -> [String] {
+    /// The first `limit` records of several pages, in id order, each once: where two pages hold
+    /// the same id, the earlier page's copy is kept. Both sides of a party filter, and the
+    /// controller's page from memory beside one from the archive.
+    public static func merge<Record>(_ pages: [[Record]], limit: Int, id: (Record) -> UInt64) -> [Record] {
         var seen = Set<UInt64>()
-        return pages.joined().sorted { $0.number < $1.number }.filter { seen.insert($0.number).inserted }.prefix(limit).map(\.body)
+        return Array(pages.joined().filter { seen.insert(id($0)).inserted }.sorted { id($0) < id($1) }.prefix(max(limit, 0)))
     }
 
     enum ArchiveValue {

@@ -26,11 +26,12 @@ public struct MarketRecords: Sendable {
 
     /// Adds finished groups: their rows, and every record of theirs, so the documents are final.
     public mutating func archive(_ groups: [ArchivedOrder]) {
+        var (orderIDs, leaseIDs, disputeIDs) = (Set(orders.map(\.id)), Set(leases.map(\.id)), Set(disputes.map(\.id)))
         for group in groups {
             archive += ArchiveRow.rows(for: group)
-            if !orders.contains(where: { $0.id == group.order.id }) { orders.append(group.order) }
-            for lease in group.leases where !leases.contains(where: { $0.id == lease.id }) { leases.append(lease) }
-            for dispute in group.disputes where !disputes.contains(where: { $0.id == dispute.id }) { disputes.append(dispute) }
+            if orderIDs.insert(group.order.id).inserted { orders.append(group.order) }
+            for lease in group.leases where leaseIDs.insert(lease.id).inserted { leases.append(lease) }
+            for dispute in group.disputes where disputeIDs.insert(dispute.id).inserted { disputes.append(dispute) }
         }
     }
 

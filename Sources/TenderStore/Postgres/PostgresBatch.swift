@@ -14,7 +14,11 @@ struct PostgresBatch {
     private var documentOrder: [DocumentKey] = []
     /// The last word on each deadline: a due time, or nil for removed.
     private var deadlines: [DocumentKey: Int64?] = [:]
-    private var archive: [ArchiveRow] = []
+    /// One row per record (an upsert may not touch a row twice in one statement), the last
+    /// written winning, in the order first seen.
+    private var archiveRows: [DocumentKey: ArchiveRow] = [:]
+    private var archiveOrder: [DocumentKey] = []
+    private var archive: [ArchiveRow] { archiveOrder.compactMap { archiveRows[$0] } }
 
     private struct DocumentKey: Hashable {
         var kind: String
@@ -31,10 +35,10 @@ struct PostgresBatch {
             }
             for deadline in records.deadlines { deadlines[DocumentKey(kind: deadline.kind, id: deadline.id)] = .some(deadline.dueAt.millis) }
             for (kind, id) in records.removedDeadlines { deadlines[DocumentKey(kind: kind, id: id)] = .some(nil) }
-            // One row per record: an upsert may not touch a row twice in one statement.
             for row in records.archive {
-                archive.removeAll { $0.kind == row.kind && $0.number == row.number }
-                archive.append(row)
+                let key = DocumentKey(kind: row.kind, id: row.id)
+                if archiveRows[key] == nil { archiveOrder.append(key) }
+                archiveRows[key] = row
             }
         }
     }
@@ -70,6 +74,7 @@ struct PostgresBatch {
                 ON CONFLICT (kind, id) DO UPDATE SET due_at = excluded.due_at
                 """, logger: logger)
         }
+        let archive = self.archive
         if !archive.isEmpty {
             // second and parent are never '' or -1, so those stand for NULL in the arrays.
             try await connection.query("""

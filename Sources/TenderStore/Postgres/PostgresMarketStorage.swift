@@ -173,7 +173,7 @@ public final class PostgresMarketStorage: MarketStorage {
         if let sides = query.sides {
             var pages: [[(number: UInt64, body: String)]] = []
             for side in sides { pages.append(try await archivedPage(side)) }
-            return ArchiveQuery.merge(pages, limit: query.limit)
+            return ArchiveQuery.merge(pages, limit: query.limit, id: \.number).map(\.body)
         }
         return try await archivedPage(query).map(\.body)
     }

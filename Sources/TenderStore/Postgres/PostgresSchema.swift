@@ -119,6 +119,8 @@ enum PostgresSchema {
         ("2026-12-06-archive-by-state", [
             "CREATE INDEX archive_by_state ON archive (kind, state, number)",
         ]),
+        // Lists filtered on a party and a state, or on both parties, read only the rows matching both.
+        ("2026-12-07-archive-by-pairs", ArchiveQuery.pairIndexes),
     ]
 
     /// Runs the migrations this database has not run, under the migration lock.

@@ -31,13 +31,12 @@ struct VerificationRoutes: Sendable {
             // Leases whose order can still change are in memory (what is open, so the scan is
             // bounded); the rest are in the archive.
             let live = await service.read { market in
-                Array(market.leases.values
+                market.leases.values.lazy
                     .filter { lease in
                         lease.id.rawValue > page.after && (state.map { lease.state == $0 } ?? true)
                             && (provider.map { lease.provider == $0 } ?? true) && (submitter.map { lease.submitter == $0 } ?? true)
                     }
-                    .sorted { $0.id < $1.id }
-                    .prefix(page.limit))
+                    .smallest(page.limit, by: \.id.rawValue)
             }
             // Only final leases are archived: asking the store for a running one would read its
             // whole archive to find nothing.
@@ -97,12 +96,11 @@ struct VerificationRoutes: Sendable {
             default: throw ProblemResponse(.badRequest, "Bad query", "open must be true or false")
             }
             let live = await service.read { market in
-                Array(market.disputes.values
+                market.disputes.values.lazy
                     .filter { dispute in dispute.id.rawValue > page.after && (lease.map { dispute.lease == $0 } ?? true) }
                     .filter { d in account.map { d.provider == $0 || d.challenger == $0 } ?? true }
                     .filter { !openOnly || !$0.isResolved }
-                    .sorted { $0.id < $1.id }
-                    .prefix(page.limit))
+                    .smallest(page.limit, by: \.id.rawValue)
             }
             // Every archived dispute is resolved.
             let archived = openOnly ? [] : try await service.storage.archived(Dispute.self, ArchiveQuery(

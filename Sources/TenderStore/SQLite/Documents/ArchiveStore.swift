@@ -20,14 +20,14 @@ enum ArchiveStore {
     static func bodies(_ query: ArchiveQuery, in db: Database) throws -> [String] {
         guard query.limit > 0 else { return [] }
         if let sides = query.sides {
-            return ArchiveQuery.merge(try sides.map { try page($0, in: db) }, limit: query.limit)
+            return ArchiveQuery.merge(try sides.map { try page($0, in: db) }, limit: query.limit, id: \.number).map(\.body)
         }
         return try page(query, in: db).map(\.body)
     }
 
     private static func page(_ query: ArchiveQuery, in db: Database) throws -> [(number: UInt64, body: String)] {
         let (conditions, values) = query.conditions(table: "a", placeholder: { "?\($0)" }, firstIndex: 3)
-        var sql = "SELECT a.number, d.body FROM archive a JOIN documents d ON d.kind = a.kind AND d.id = a.id WHERE a.kind = ?1 AND a.number > ?2"
+        var sql = "SELECT a.number, d.body FROM archive a INDEXED BY \(query.index) JOIN documents d ON d.kind = a.kind AND d.id = a.id WHERE a.kind = ?1 AND a.number > ?2"
         sql += conditions
         var arguments: StatementArguments = [query.kind, Int64(clamping: query.after)]
         for value in values {

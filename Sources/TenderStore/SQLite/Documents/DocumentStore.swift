@@ -40,15 +40,6 @@ public enum DocumentStore {
         )
     }
 
-    /// Calls `body` with the id and JSON text of every document of a kind, ordered by id, reading
-    /// one row at a time.
-    public static func forEachBody(kind: String, in db: Database, _ body: (String, String) throws -> Void) throws {
-        let rows = try Row.fetchCursor(db, sql: "SELECT id, body FROM documents WHERE kind = ? ORDER BY id", arguments: [kind])
-        while let row = try rows.next() {
-            try body(row[0], row[1])
-        }
-    }
-
     /// Every document of a kind decoded as `T`, ordered by id.
     public static func all<T: Decodable>(
         _ type: T.Type = T.self, kind: String, in db: Database

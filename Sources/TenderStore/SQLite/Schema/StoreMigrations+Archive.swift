@@ -34,4 +34,14 @@ extension StoreMigrations {
     static func indexArchiveByState(_ db: Database) throws {
         try db.execute(sql: "CREATE INDEX archive_by_state ON archive (kind, state, number)")
     }
+
+    /// The archive by two filters at once. Landed 2026-12-07; never edit, add a new migration.
+    static let archiveByPairs = "2026-12-07-archive-by-pairs"
+
+    /// Lists filtered on a party and a state, or on both parties (`?state=cancelled&submitter=X`,
+    /// `?provider=X&submitter=Y`), read only the rows that match both: with one index per column
+    /// such a page could walk every cancelled order, or every lease of one party, to find none.
+    static func indexArchiveByPairs(_ db: Database) throws {
+        for statement in ArchiveQuery.pairIndexes { try db.execute(sql: statement) }
+    }
 }

@@ -19,6 +19,7 @@ public enum StoreMigrations {
         migrator.registerMigration(journalEvidence, migrate: addJournalEvidence)
         migrator.registerMigration(archive, migrate: createArchive)
         migrator.registerMigration(archiveByState, migrate: indexArchiveByState)
+        migrator.registerMigration(archiveByPairs, migrate: indexArchiveByPairs)
         return migrator
     }
 
