@@ -46,6 +46,8 @@ public actor MarketService {
     /// Orders whose archiving write is queued and not yet answered: archived once, not again by a
     /// sweep that runs meanwhile.
     private var archiving: Set<OrderID> = []
+    /// True while a retry of archiving, after a reload, waits to run.
+    private var archiveRetryPending = false
 
     public struct Startup: Sendable {
         /// The snapshot the ledger resumed from; nil when the whole journal was replayed.
@@ -473,13 +475,24 @@ public actor MarketService {
             guard generation == installs else { return }
             install(loaded)
             // A failed write may have been the one archiving finished orders: they are back in
-            // memory, and go again, once this failure has been answered.
-            if isLeading, !loaded.market.finishedOrders().isEmpty {
-                Task { try? await self.archiveFinishedInMemory() }
+            // memory, and go again a second after this failure has been answered. One retry is
+            // pending at a time, so a store that keeps failing writes is not reloaded in a loop.
+            if isLeading, !archiveRetryPending, !loaded.market.finishedOrders().isEmpty {
+                archiveRetryPending = true
+                Task {
+                    try? await Task.sleep(for: .seconds(1))
+                    await self.retryArchiving()
+                }
             }
         } catch {
             logger.critical("cannot reload the market from the database", metadata: ["error": "\(error)"])
         }
+    }
+
+    private func retryArchiving() async {
+        archiveRetryPending = false
+        guard isLeading else { return }
+        try? await archiveFinishedInMemory()
     }
 
     // MARK: - Records, open or finished
