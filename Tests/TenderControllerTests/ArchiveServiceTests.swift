@@ -37,73 +37,69 @@ struct ArchiveServiceTests {
 
     @Test("a cancelled order leaves memory with its auction's deadline; it is read from the store, and a restart loads only open work")
     func cancelledOrders() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-archive-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let store = try await TestStore.make(in: directory)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let submitter = submitter
-        do {
-            let service = try await service(store.storage)
-            let job = try await prepare(service)
-            for index in 0..<4 {
-                try await service.perform { market, now throws(MarketplaceError) in
-                    var (id, change) = try market.submitOrder(
-                        manifest: job.manifest, manifestHash: job.hash, by: submitter, storedInputs: job.inputs, now: now
-                    )
-                    if index.isMultiple(of: 2) { change.merge(try market.cancelOrder(id, by: submitter, now: now)) }
-                    return ((), change)
+        try await TestStore.withScratch("tender-archive") { store in
+            let submitter = submitter
+            do {
+                let service = try await service(store.storage)
+                let job = try await prepare(service)
+                for index in 0..<4 {
+                    try await service.perform { market, now throws(MarketplaceError) in
+                        var (id, change) = try market.submitOrder(
+                            manifest: job.manifest, manifestHash: job.hash, by: submitter, storedInputs: job.inputs, now: now
+                        )
+                        if index.isMultiple(of: 2) { change.merge(try market.cancelOrder(id, by: submitter, now: now)) }
+                        return ((), change)
+                    }
                 }
+                let market = await service.snapshot
+                #expect(market.orders.keys.sorted() == [2, 4])
+                #expect(market.ordersBySubmitter[submitter] == [2, 4])
+                let due = await service.dueDeadlines(at: Self.now.adding(seconds: 7 * 86_400))
+                #expect(due.map(\.subject).sorted() == [2, 4], "the cancelled orders' auction closes went with them")
+                #expect(try await service.order(1)?.state == .cancelled)
+                #expect(try await service.orderWithLeases(3)?.order.state == .cancelled)
+                #expect(try await service.order(9) == nil)
+                // Who submitted a finished order may still name its inputs: it is kept as a reader
+                // (it uploaded them too, so `mayRead` alone would pass without that).
+                #expect(market.artifacts[job.hash]?.finishedReaders.contains(submitter) == true)
+                #expect(market.mayRead(artifact: job.hash, reader: submitter))
             }
-            let market = await service.snapshot
+            let restarted = try await service(store.storage)
+            let market = await restarted.snapshot
             #expect(market.orders.keys.sorted() == [2, 4])
-            #expect(market.ordersBySubmitter[submitter] == [2, 4])
-            let due = await service.dueDeadlines(at: Self.now.adding(seconds: 7 * 86_400))
-            #expect(due.map(\.subject).sorted() == [2, 4], "the cancelled orders' auction closes went with them")
-            #expect(try await service.order(1)?.state == .cancelled)
-            #expect(try await service.orderWithLeases(3)?.order.state == .cancelled)
-            #expect(try await service.order(9) == nil)
-            // Who submitted a finished order may still name its inputs.
-            #expect(market.mayRead(artifact: job.hash, reader: submitter))
+            #expect(await restarted.dueDeadlines(at: Self.now.adding(seconds: 7 * 86_400)).map(\.subject).sorted() == [2, 4])
+            let archived = try await store.storage.archived(Order.self, ArchiveQuery(kind: MarketDocuments.orderKind, after: 0, limit: 10))
+            #expect(archived.map(\.id) == [1, 3])
         }
-        let restarted = try await service(store.storage)
-        let market = await restarted.snapshot
-        #expect(market.orders.keys.sorted() == [2, 4])
-        #expect(await restarted.dueDeadlines(at: Self.now.adding(seconds: 7 * 86_400)).map(\.subject).sorted() == [2, 4])
-        let archived = try await store.storage.archived(Order.self, ArchiveQuery(kind: MarketDocuments.orderKind, after: 0, limit: 10))
-        #expect(archived.map(\.id) == [1, 3])
-        await store.discard()
     }
 
     @Test("finished orders a store kept from before the archive are archived when a controller takes over")
     func archivedAtTakeOver() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-archive-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let store = try await TestStore.make(in: directory)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let submitter = submitter
-        // Written the way an earlier controller wrote: the cancelled order stays a plain record.
-        var market = Marketplace(policy: policy)
-        let text = MarketPopulator.syntheticManifest(2)
-        let manifest = try JobManifest.parse(text)
-        var change = try market.mint(try! .credits(1_000), to: submitter, now: Self.now)
-        for artifact in [Hashing.sha256Hex(text)] + manifest.workload.storedInputHashes {
-            change.merge(try market.recordUpload(hash: artifact, size: 10, by: submitter, lease: nil, now: Self.now))
-        }
-        let (id, submitted) = try market.submitOrder(
-            manifest: manifest, manifestHash: Hashing.sha256Hex(text), by: submitter,
-            storedInputs: Set(manifest.workload.storedInputHashes), now: Self.now
-        )
-        change.merge(submitted)
-        change.merge(try market.cancelOrder(id, by: submitter, now: Self.now))
-        change.journal = try change.journal.map { try $0.signed(by: key) }
-        try await store.storage.write(MarketRecords(change: change, market: market), at: Self.now)
-        #expect(try await store.storage.load(policy: policy, controller: key.account).market.orders.count == 1)
+        try await TestStore.withScratch("tender-archive") { store in
+            let submitter = submitter
+            // Written the way an earlier controller wrote: the cancelled order stays a plain record.
+            var market = Marketplace(policy: policy)
+            let text = MarketPopulator.syntheticManifest(2)
+            let manifest = try JobManifest.parse(text)
+            var change = try market.mint(try! .credits(1_000), to: submitter, now: Self.now)
+            for artifact in [Hashing.sha256Hex(text)] + manifest.workload.storedInputHashes {
+                change.merge(try market.recordUpload(hash: artifact, size: 10, by: submitter, lease: nil, now: Self.now))
+            }
+            let (id, submitted) = try market.submitOrder(
+                manifest: manifest, manifestHash: Hashing.sha256Hex(text), by: submitter,
+                storedInputs: Set(manifest.workload.storedInputHashes), now: Self.now
+            )
+            change.merge(submitted)
+            change.merge(try market.cancelOrder(id, by: submitter, now: Self.now))
+            change.journal = try change.journal.map { try $0.signed(by: key) }
+            try await store.storage.write(MarketRecords(change: change, market: market), at: Self.now)
+            #expect(try await store.storage.load(policy: policy, controller: key.account).market.orders.count == 1)
 
-        let service = try await service(store.storage)
-        #expect(await service.snapshot.orders.isEmpty)
-        #expect(await service.dueDeadlines(at: Self.now.adding(seconds: 7 * 86_400)).isEmpty)
-        #expect(try await store.storage.load(policy: policy, controller: key.account).market.orders.isEmpty)
-        #expect(try await service.order(id)?.state == .cancelled)
-        await store.discard()
+            let service = try await service(store.storage)
+            #expect(await service.snapshot.orders.isEmpty)
+            #expect(await service.dueDeadlines(at: Self.now.adding(seconds: 7 * 86_400)).isEmpty)
+            #expect(try await store.storage.load(policy: policy, controller: key.account).market.orders.isEmpty)
+            #expect(try await service.order(id)?.state == .cancelled)
+        }
     }
 }

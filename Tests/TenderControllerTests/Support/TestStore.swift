@@ -46,4 +46,21 @@ enum TestStore {
         guard let server = postgresServer else { throw HarnessFailure("TENDER_TEST_STORE=postgres needs TENDER_TEST_POSTGRES=postgres://…") }
         return try await ScratchStore.postgres(on: server, logger: logger)
     }
+
+    /// Runs `body` on a new, empty store (`make`), then discards it and its directory whether the
+    /// body passed or threw, so a failing test leaves no scratch database behind.
+    static func withScratch<T>(_ prefix: String, _ body: (ScratchStore) async throws -> T) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try await make(in: directory)
+        do {
+            let value = try await body(store)
+            await store.discard()
+            return value
+        } catch {
+            await store.discard()
+            throw error
+        }
+    }
 }

@@ -192,6 +192,7 @@ struct ArchiveTests {
         #expect(copy.artifactsByOrder[order] == nil)
         #expect(copy.artifacts[F.datasetHash] == leader.artifacts[F.datasetHash])
         #expect(copy.ledger == leader.ledger)
+        #expect(copy.artifacts[F.datasetHash]?.finishedReaders.contains(F.submitter) == true)
         #expect(copy.mayRead(artifact: F.datasetHash, reader: F.submitter))
     }
 

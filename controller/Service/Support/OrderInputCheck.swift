@@ -62,7 +62,7 @@ final class OrderInputCheck: Sendable {
             guard state.checking.insert(submitter).inserted else {
                 throw ProblemResponse(
                     .tooManyRequests, "Order being checked",
-                    "another order of yours is having its inputs checked; send this one again once that one is answered"
+                    "another order of yours is having its inputs checked; sign this one again with a new nonce once that one is answered"
                 )
             }
             return .none
