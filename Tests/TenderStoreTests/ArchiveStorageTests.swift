@@ -116,4 +116,39 @@ struct ArchiveStorageTests {
             #expect(try await store.storage.document(Order.self, kind: kind, id: "3")?.state == .cancelled)
         }
     }
+
+    @Test("archived leases list by provider, submitter, either party, order and state, each alone or together", arguments: StoreBackend.available)
+    func leaseRows(backend: StoreBackend) async throws {
+        try await backend.withScratchStore { store in
+            let (alice, bob, carol) = (StoreFixtures.alice.hex, StoreFixtures.bob.hex, StoreFixtures.carol.hex)
+            // (lease, state, provider, submitter, order)
+            let leases: [(UInt64, String, String, String, UInt64)] = [
+                (1, "settled", alice, bob, 1), (2, "slashed", alice, carol, 1), (3, "settled", bob, alice, 2),
+                (4, "failed", carol, bob, 3), (5, "settled", alice, bob, 4),
+            ]
+            var records = MarketRecords()
+            for (id, state, provider, submitter, order) in leases {
+                let kind = MarketDocuments.leaseKind
+                records.archive.append(ArchiveRow(kind: kind, number: id, state: state, first: provider, second: submitter, parent: order))
+                records.encoded.append((kind, String(id), #"{"lease":\#(id)}"#))
+            }
+            try await store.storage.write(records, at: now)
+            func ids(first: String? = nil, second: String? = nil, party: String? = nil, parent: UInt64? = nil, state: String? = nil) async throws -> [UInt64] {
+                let query = ArchiveQuery(
+                    kind: MarketDocuments.leaseKind, after: 0, limit: 10, state: state, first: first, second: second, party: party, parent: parent
+                )
+                return try await store.storage.archived(query).map { body in UInt64(body.filter(\.isNumber))! }
+            }
+            #expect(try await ids() == [1, 2, 3, 4, 5])
+            #expect(try await ids(second: bob) == [1, 4, 5])
+            #expect(try await ids(first: alice, second: bob) == [1, 5])
+            #expect(try await ids(first: alice, state: "settled") == [1, 5])
+            #expect(try await ids(second: bob, state: "failed") == [4])
+            #expect(try await ids(party: bob) == [1, 3, 4, 5])
+            #expect(try await ids(party: carol, state: "settled").isEmpty)
+            #expect(try await ids(party: alice, parent: 1) == [1, 2])
+            #expect(try await ids(parent: 1, state: "slashed") == [2])
+            #expect(try await ids(first: bob, second: alice, parent: 2) == [3])
+        }
+    }
 }
