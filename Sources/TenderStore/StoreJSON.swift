@@ -7,8 +7,13 @@ import TenderCore
 /// and a journal line reads back exactly as it was hashed.
 enum StoreJSON {
     static func encode(_ value: some Encodable, what: @autoclosure () -> String) throws(StoreError) -> String {
+        try written(what: what()) { String(decoding: try CanonicalJSON.encode(value), as: UTF8.self) }
+    }
+
+    /// Text a value writes itself (e.g. `AccountRecord.canonicalJSON`), with its failure named.
+    static func written(what: @autoclosure () -> String, _ write: () throws -> String) throws(StoreError) -> String {
         do {
-            return String(decoding: try CanonicalJSON.encode(value), as: UTF8.self)
+            return try write()
         } catch {
             throw .encodingFailed(what: what(), reason: String(describing: error))
         }

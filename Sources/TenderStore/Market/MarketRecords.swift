@@ -75,7 +75,11 @@ public struct MarketRecords: Sendable {
         func put<T: Encodable>(_ kind: String, _ id: String, _ value: T) throws {
             try body(kind, id, StoreJSON.encode(value, what: "document \(kind)/\(id)"))
         }
-        for record in accounts { try put(MarketDocuments.accountKind, record.id.hex, record) }
+        for record in accounts {
+            let id = record.id.hex
+            let json = try StoreJSON.written(what: "document \(MarketDocuments.accountKind)/\(id)") { try record.canonicalJSON() }
+            try body(MarketDocuments.accountKind, id, json)
+        }
         for order in orders { try put(MarketDocuments.orderKind, order.id.description, order) }
         for lease in leases { try put(MarketDocuments.leaseKind, lease.id.description, lease) }
         for dispute in disputes { try put(MarketDocuments.disputeKind, dispute.id.description, dispute) }
