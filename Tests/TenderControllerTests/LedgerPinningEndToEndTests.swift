@@ -133,7 +133,7 @@ struct LedgerPinningEndToEndTests {
         // The new key cannot have signed the entries that are left: they were signed by the
         // original one, which only a client that remembers it may trust.
         let plain = try await site.reader.auditLedger()
-        #expect(plain.problems.contains { $0.contains("entry 1 is not signed by the controller's key") }, "\(plain.problems)")
+        #expect(plain.problems.contains { $0.contains("carries a signature that is not the controller's key's") }, "\(plain.problems)")
 
         let attacked = try site.verify()
         #expect(attacked.status == 1, "\(attacked.output)")

@@ -28,6 +28,14 @@ struct GroupCommitWriterTests {
         _ writer: GroupCommitWriter,
         _ items: [@Sendable (Database) throws -> Int]
     ) async throws -> [Int: Result<Int, any Error>] {
+        try await runBehindGate(writer, items.map { work in (closes: false, work: { db, _ in try work(db) }) })
+    }
+
+    /// `runBehindGate` with closing work among the items (`GroupCommitWriter.write(closing:)`).
+    static func runBehindGate(
+        _ writer: GroupCommitWriter,
+        _ items: [(closes: Bool, work: @Sendable (Database, _ closesBatch: Bool) throws -> Int)]
+    ) async throws -> [Int: Result<Int, any Error>] {
         let gate = WriterGate()
         return try await withThrowingTaskGroup(of: (Int, Result<Int, any Error>).self) { group in
             group.addTask {
@@ -38,7 +46,9 @@ struct GroupCommitWriterTests {
             for (index, work) in items.enumerated() {
                 group.addTask {
                     do {
-                        return (index, .success(try await writer.write(work)))
+                        let value = try await work.closes
+                            ? writer.write(closing: work.work) : writer.write { db in try work.work(db, false) }
+                        return (index, .success(value))
                     } catch {
                         return (index, .failure(error))
                     }
@@ -223,6 +233,57 @@ struct GroupCommitWriterTests {
         #expect(try await Self.storedItems(in: database).isEmpty)
         #expect(try await writer.write { db in try Self.put(5, in: db); return 5 } == 5)
         #expect(try await Self.storedItems(in: database) == [5])
+    }
+
+    // MARK: - Closing work
+
+    /// Closing work that stores its index, and whether it was told it closes the batch.
+    static func closing(_ index: Int, failsWhenClosing: Bool = false) -> (closes: Bool, work: @Sendable (Database, Bool) throws -> Int) {
+        (closes: true, work: { db, closesBatch in
+            if closesBatch && failsWhenClosing { throw RefusedWork(index: index) }
+            try Self.put(index, in: db)
+            if closesBatch { try DocumentStore.put(kind: "closer", id: "\(index)", value: index, at: Timestamp(millis: 1), in: db) }
+            return index
+        })
+    }
+
+    static func plain(_ index: Int) -> (closes: Bool, work: @Sendable (Database, Bool) throws -> Int) {
+        (closes: false, work: { db, _ in try Self.put(index, in: db); return index })
+    }
+
+    @Test("only the last closing item of a batch is told it closes it, even with plain items after it")
+    func lastClosingItemCloses() async throws {
+        let database = try TenderDatabase(location: .inMemory)
+        let writer = GroupCommitWriter(database: database)
+        let outcomes = try await Self.runBehindGate(writer, [Self.plain(0), Self.closing(1), Self.plain(2), Self.closing(3), Self.plain(4)])
+        #expect(try outcomes.keys.sorted().map { try outcomes[$0]!.get() } == [0, 1, 2, 3, 4])
+        #expect(try await Self.storedItems(in: database).sorted() == [0, 1, 2, 3, 4])
+        let closers = try await database.read { db in try DocumentStore.all(Int.self, kind: "closer", in: db).map(\.value) }
+        #expect(closers == [3])
+    }
+
+    @Test("a closing item that fails after an earlier one was written takes the whole batch back")
+    func failedCloserAbortsBatch() async throws {
+        let database = try TenderDatabase(location: .inMemory)
+        let writer = GroupCommitWriter(database: database)
+        let outcomes = try await Self.runBehindGate(writer, [Self.plain(0), Self.closing(1), Self.closing(2, failsWhenClosing: true)])
+        for index in [0, 1] {
+            #expect(throws: StoreError.self) { try outcomes[index]!.get() }
+        }
+        #expect(throws: RefusedWork(index: 2)) { try outcomes[2]!.get() }
+        #expect(try await Self.storedItems(in: database).isEmpty)
+        #expect(writer.statistics.transactionsFailed == 1)
+    }
+
+    @Test("a failing closing item with no closing work before it fails alone")
+    func loneCloserFailsAlone() async throws {
+        let database = try TenderDatabase(location: .inMemory)
+        let writer = GroupCommitWriter(database: database)
+        let outcomes = try await Self.runBehindGate(writer, [Self.plain(0), Self.closing(1, failsWhenClosing: true), Self.plain(2)])
+        #expect(try outcomes[0]!.get() == 0)
+        #expect(throws: RefusedWork(index: 1)) { try outcomes[1]!.get() }
+        #expect(try outcomes[2]!.get() == 2)
+        #expect(try await Self.storedItems(in: database).sorted() == [0, 2])
     }
 
     // MARK: - Durable acknowledgement

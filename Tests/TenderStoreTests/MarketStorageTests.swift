@@ -115,6 +115,46 @@ struct MarketStorageTests {
         }
     }
 
+    @Test("with the controller's key, each transaction signs the head it leaves, and only that", arguments: StoreBackend.available)
+    func headSignedOncePerTransaction(backend: StoreBackend) async throws {
+        try await backend.withScratchStore { store in
+            let key = KeyPair()
+            var market = Marketplace(policy: policy)
+            var batches: [MarketRecords] = []
+            for index in 0..<200 {
+                // Some writes make two entries, and some make none, as the controller's do.
+                var change = try market.mint(StoreFixtures.micros(1), to: KeyPair().account, now: now)
+                if index % 3 == 0 { change.merge(try market.mint(StoreFixtures.micros(2), to: StoreFixtures.alice, now: now)) }
+                var records = MarketRecords(change: change, market: market)
+                records.signer = key
+                batches.append(records)
+                if index % 7 == 0 {
+                    var deadline = MarketRecords.deadline(StoredDeadline(Deadline(kind: .auctionClose, subject: UInt64(index), at: now)))
+                    deadline.signer = key
+                    batches.append(deadline)
+                }
+            }
+            let storage = store.storage
+            let sequencer = Sequencer(batches: batches, storage: storage)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in batches {
+                    group.addTask { try await sequencer.writeNext(at: now) }
+                }
+                try await group.waitForAll()
+            }
+            let journal = try await storage.journal(after: 0, limit: 1_000)
+            #expect(journal.count == market.ledger.sequence)
+            #expect(Ledger.verify(journal).isValid)
+            let signed = journal.filter { $0.signature != nil }
+            #expect(signed.allSatisfy { $0.isSigned(by: key.account) })
+            #expect(journal.last?.isSigned(by: key.account) == true)
+            // One signature per transaction that appended entries: fewer than the writes, since
+            // they shared transactions.
+            #expect(signed.count <= storage.statistics.transactionsCommitted)
+            #expect(signed.count < 200)
+        }
+    }
+
     /// What a follower of a shared store reads: everything written since its revision, which
     /// brings a copy loaded then to the same market. A store nobody follows (SQLite) says nil.
     @Test("changes since a revision bring a copy loaded then up to the store", arguments: StoreBackend.available)

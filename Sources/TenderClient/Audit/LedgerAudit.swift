@@ -49,7 +49,11 @@ public struct LedgerAudit: Sendable {
         }
 
         let signer = controller ?? signedHead.signer
-        let verification = Ledger.verify(entries, controller: signer, earlierKeys: earlierKeys.filter { $0 != signer })
+        // The head's signature vouches for the entries after the journal's last signed one.
+        let verification = Ledger.verify(
+            entries, controller: signer, earlierKeys: earlierKeys.filter { $0 != signer },
+            signedHead: signedHead.signer == signer ? head?.hash : nil
+        )
         if let problem = verification.problem {
             problems.append("journal: \(problem)")
         }

@@ -24,6 +24,8 @@ public struct JournalEntry: Sendable, Hashable, Codable {
     public let hash: String
     /// The controller's Ed25519 signature over the hash's 32 bytes (base64): only the holder of the
     /// controller's key can add an entry, whoever can write its database. Not part of the hash.
+    /// The controller signs the last entry of each transaction it commits; the entries before it
+    /// are vouched for by that signature through the hash chain (`Ledger.verify`), and carry none.
     public let signature: String?
 
     /// The `previousHash` of the first entry: 64 zeros.

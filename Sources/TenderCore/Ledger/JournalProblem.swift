@@ -17,8 +17,12 @@ public enum JournalProblem: Sendable, Equatable, CustomStringConvertible {
     case postingsMismatch(sequence: UInt64, recorded: [Posting], replayed: [Posting])
     /// After the entry, the supply invariant does not hold.
     case invariantBroken(sequence: UInt64)
-    /// The entry does not carry the controller's signature over its hash.
+    /// Neither the entry nor any later entry of the journal read carries the controller's
+    /// signature, so nothing vouches that the controller wrote it (the controller signs the last
+    /// entry of each write it commits; the hash chain carries that signature back to the others).
     case unsigned(sequence: UInt64)
+    /// The entry carries a signature, but not one by the controller's key over its hash.
+    case badSignature(sequence: UInt64)
     /// The entry is not backed by the signed request of the account whose money it moves, or asks
     /// for something else than it did (`EntryAuthority`).
     case unauthorized(sequence: UInt64, reason: String)
@@ -29,7 +33,8 @@ public enum JournalProblem: Sendable, Equatable, CustomStringConvertible {
         case .outOfSequence(_, let found): found
         case .brokenLink(let sequence, _, _), .badHash(let sequence, _, _), .unbalanced(let sequence),
              .operationRejected(let sequence, _), .postingsMismatch(let sequence, _, _),
-             .invariantBroken(let sequence), .unsigned(let sequence), .unauthorized(let sequence, _):
+             .invariantBroken(let sequence), .unsigned(let sequence), .badSignature(let sequence),
+             .unauthorized(let sequence, _):
             sequence
         }
     }
@@ -52,7 +57,9 @@ public enum JournalProblem: Sendable, Equatable, CustomStringConvertible {
         case .invariantBroken(let sequence):
             "after entry \(sequence), the buckets plus burned no longer equal minted"
         case .unsigned(let sequence):
-            "entry \(sequence) is not signed by the controller's key"
+            "entry \(sequence) is not signed by the controller's key, and no later entry signed by it follows"
+        case .badSignature(let sequence):
+            "entry \(sequence) carries a signature that is not the controller's key's"
         case .unauthorized(let sequence, let reason):
             "entry \(sequence) is not what anyone asked for: \(reason)"
         }

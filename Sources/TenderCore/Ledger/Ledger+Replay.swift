@@ -17,54 +17,77 @@ extension Ledger {
 
     /// Checks a journal and reports how far it verifies, without throwing.
     ///
-    /// With `controller`, each entry must also carry that key's signature, and rest on the signed
-    /// request of whoever's money it takes (`EntryAuthority`): what a client checks, trusting
-    /// nothing but the controller's key and the users' own. `earlierKeys` are keys the client
-    /// trusted before the controller rotated to `controller`: they may sign a first stretch of the
-    /// journal, and none may sign after the first entry the current key signed.
+    /// With `controller`, each entry must rest on the signed request of whoever's money it takes
+    /// (`EntryAuthority`) and be vouched for by the controller's key: what a client checks,
+    /// trusting nothing but the controller's key and the users' own. The controller signs the last
+    /// entry of each write it commits, and each entry's hash covers the one before it, so an entry
+    /// is vouched for by the next signed entry at or after it, or by `signedHead`: the hash of a
+    /// head the caller has checked the controller signed (`GET /v1/ledger/head`). Entries that
+    /// nothing signed vouches for make the journal fail, and the report's prefix ends before them.
+    ///
+    /// `earlierKeys` are keys the client trusted before the controller rotated to `controller`:
+    /// they may sign a first stretch of the journal, and none may sign after the first entry the
+    /// current key signed.
     public static func verify(
-        _ entries: some Sequence<JournalEntry>, controller: AccountID? = nil, earlierKeys: [AccountID] = []
+        _ entries: some Sequence<JournalEntry>, controller: AccountID? = nil, earlierKeys: [AccountID] = [],
+        signedHead: String? = nil
     ) -> JournalVerification {
         var ledger = Ledger()
         var checked = 0
         var problem: JournalProblem?
         var spans = EntrySequence()
         var rotated = earlierKeys.isEmpty
+        // Replayed entries no signature vouches for yet, and the end of the prefix one last did.
+        var pending: [JournalEntry] = []
+        var vouched = (checked: 0, headHash: ledger.headHash, totals: ledger.totals)
         for entry in entries {
-            if let controller {
-                let signer = entry.isSigned(by: controller) ? controller : rotated ? nil : earlierKeys.first { entry.isSigned(by: $0) }
-                if signer == controller { rotated = true }
-                guard let signer else {
-                    problem = .unsigned(sequence: entry.sequence)
-                    break
-                }
-                if let found = authorityProblem(entry, controller: signer) {
-                    problem = found
-                    break
-                }
-                if let reason = spans.problem(entry, controller: signer) {
-                    problem = .unauthorized(sequence: entry.sequence, reason: reason)
-                    break
-                }
+            if controller != nil, let reason = EntryAuthority.problem(entry) {
+                problem = .unauthorized(sequence: entry.sequence, reason: reason)
+                break
             }
             if let found = ledger.problem(replaying: entry) {
                 problem = found
                 break
             }
             checked += 1
+            guard let controller else { continue }
+            pending.append(entry)
+            guard entry.signature != nil || entry.hash == signedHead else { continue }
+            let signer = entry.isSigned(by: controller) || entry.hash == signedHead
+                ? controller : rotated ? nil : earlierKeys.first { entry.isSigned(by: $0) }
+            guard let signer else {
+                problem = .badSignature(sequence: entry.sequence)
+                break
+            }
+            if signer == controller { rotated = true }
+            if let found = spanProblem(pending, signer: signer, spans: &spans) {
+                problem = found
+                break
+            }
+            pending.removeAll(keepingCapacity: true)
+            vouched = (checked, ledger.headHash, ledger.totals)
+        }
+        if problem == nil, let first = pending.first {
+            problem = .unsigned(sequence: first.sequence)
         }
         if problem == nil, let found = ledger.invariantProblem() {
             problem = found
         }
+        if controller == nil || problem == nil {
+            vouched = (checked, ledger.headHash, ledger.totals)
+        }
         return JournalVerification(
-            entriesChecked: checked, headHash: ledger.headHash, totals: ledger.totals, problem: problem
+            entriesChecked: vouched.checked, headHash: vouched.headHash, totals: vouched.totals, problem: problem
         )
     }
 
-    /// The entry's signature and authority, before its contents are replayed.
-    static func authorityProblem(_ entry: JournalEntry, controller: AccountID) -> JournalProblem? {
-        guard entry.isSigned(by: controller) else { return .unsigned(sequence: entry.sequence) }
-        if let reason = EntryAuthority.problem(entry) { return .unauthorized(sequence: entry.sequence, reason: reason) }
+    /// The rules spanning entries (`EntrySequence`), for the entries one signature vouches for.
+    private static func spanProblem(_ entries: [JournalEntry], signer: AccountID, spans: inout EntrySequence) -> JournalProblem? {
+        for entry in entries {
+            if let reason = spans.problem(entry, controller: signer) {
+                return .unauthorized(sequence: entry.sequence, reason: reason)
+            }
+        }
         return nil
     }
 

@@ -21,8 +21,29 @@ public struct MarketRecords: Sendable {
     /// Finished orders, leases and disputes archived by this write: their records are written
     /// with it, and from then on the store, not memory, answers for them.
     public var archive: [ArchiveRow] = []
+    /// The controller's key, which signs the journal's head: of each transaction's writes, the
+    /// last to append entries has its last entry signed, once per transaction rather than once per
+    /// entry, since each entry's hash covers the one before it (`Ledger.verify`). Nil stores the
+    /// entries as they are.
+    public var signer: KeyPair?
 
     public init() {}
+
+    /// True when storing this write may sign the journal's head.
+    var signsJournal: Bool { signer != nil && !journal.isEmpty }
+
+    /// The entries to store: the last signed by `signer` when this write leaves the head of its
+    /// transaction and the entry is not signed already.
+    func journal(signingHead: Bool) throws(StoreError) -> [JournalEntry] {
+        guard signingHead, let signer, let last = journal.last, last.signature == nil else { return journal }
+        var entries = journal
+        do {
+            entries[entries.count - 1] = try last.signed(by: signer)
+        } catch {
+            throw .encodingFailed(what: "the signature of journal entry \(last.sequence)", reason: String(describing: error))
+        }
+        return entries
+    }
 
     /// Adds finished groups: their rows, and every record of theirs, so the documents are final.
     public mutating func archive(_ groups: [ArchivedOrder]) {

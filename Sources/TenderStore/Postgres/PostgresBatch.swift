@@ -26,8 +26,10 @@ struct PostgresBatch {
     }
 
     init(_ writes: [(records: MarketRecords, now: Timestamp)]) throws {
-        for (records, now) in writes {
-            journal += try records.journal.map(JournalColumns.init)
+        // The last write to append entries signs the head the batch leaves (`MarketRecords.signer`).
+        let closer = writes.lastIndex { $0.records.signsJournal }
+        for (index, (records, now)) in writes.enumerated() {
+            journal += try records.journal(signingHead: index == closer).map(JournalColumns.init)
             try records.forEachDocument { kind, id, json in
                 let key = DocumentKey(kind: kind, id: id)
                 if documents[key] == nil { documentOrder.append(key) }

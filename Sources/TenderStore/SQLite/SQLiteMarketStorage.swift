@@ -42,7 +42,12 @@ public final class SQLiteMarketStorage: MarketStorage {
     }
 
     public nonisolated(nonsending) func write(_ records: MarketRecords, at now: Timestamp) async throws {
-        try await writer.write { db in try records.write(at: now, in: db) }
+        guard records.signsJournal else {
+            try await writer.write { db in try records.write(at: now, in: db, signingHead: false) }
+            return
+        }
+        // The last write of a transaction to append journal entries signs the head it leaves.
+        try await writer.write(closing: { db, closesBatch in try records.write(at: now, in: db, signingHead: closesBatch) })
     }
 
     public func journal(after sequence: UInt64, limit: Int) async throws -> [JournalEntry] {
@@ -94,8 +99,8 @@ public final class SQLiteMarketStorage: MarketStorage {
 
 extension MarketRecords {
     /// Writes the records inside the writer's transaction.
-    func write(at now: Timestamp, in db: Database) throws {
-        try JournalStore.append(journal, in: db)
+    func write(at now: Timestamp, in db: Database, signingHead: Bool) throws {
+        try JournalStore.append(journal(signingHead: signingHead), in: db)
         try forEachDocument { kind, id, json in try DocumentStore.put(kind: kind, id: id, json: json, at: now, in: db) }
         for deadline in deadlines { try DeadlineStore.upsert(deadline, in: db) }
         for (kind, id) in removedDeadlines { try DeadlineStore.remove(kind: kind, id: id, in: db) }

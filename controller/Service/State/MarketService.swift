@@ -349,13 +349,6 @@ public actor MarketService {
         archiving.formUnion(finished)
         defer { archiving.subtract(finished) }
         if !finished.isEmpty { change.merge(market.retire(finished)) }
-        do {
-            change.journal = try change.journal.map { entry throws(IdentityError) in try entry.signed(by: controllerKey) }
-        } catch {
-            logger.critical("cannot sign journal entries; the change is dropped", metadata: ["error": "\(error)"])
-            await reload()
-            throw ControllerError.storage
-        }
         for deadline in change.deadlines {
             deadlines[DeadlineKey(kind: deadline.kind, subject: deadline.subject)] = deadline.at
         }
@@ -363,6 +356,8 @@ public actor MarketService {
             (MarketRecords(change: change, market: market), finished.compactMap { market.archive(of: $0) })
         }
         records.archive(archived)
+        // The store signs the journal's head once per transaction, not each entry here.
+        records.signer = controllerKey
         // A finished group's pending deadlines (an auction close of a cancelled order) can do
         // nothing more: they go with it, from memory and from the store.
         for (kind, subject) in archived.flatMap(\.deadlineSubjects) {

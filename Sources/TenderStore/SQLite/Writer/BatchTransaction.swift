@@ -6,6 +6,8 @@ import GRDB
 /// Kept apart from `GroupCommitWriter` so the transaction rules read in one place: an item that
 /// throws is rolled back alone; if the commit fails, or SQLite rolls the whole transaction back
 /// while an item runs, no item's changes survive and every item that had succeeded gets the error.
+/// The last closing item is told it closes the batch; if it fails after an earlier closing item
+/// succeeded, the whole batch is rolled back the same way.
 struct BatchTransaction {
     /// Each item's settlement, in batch order, for the items that ran.
     private let settlements: [PendingWrite.Settlement]
@@ -20,10 +22,11 @@ struct BatchTransaction {
         var settlements: [PendingWrite.Settlement] = []
         settlements.reserveCapacity(batch.count)
         var abortedBy: String?
+        let closer = batch.lastIndex { $0.closes }
         do {
             try db.inTransaction(.immediate) {
-                for item in batch {
-                    let settlement = item.run(db)
+                for (index, item) in batch.enumerated() {
+                    let settlement = item.run(db, index == closer)
                     settlements.append(settlement)
                     // A failing statement can make SQLite roll back the whole transaction (e.g.
                     // SQLITE_FULL); the items before it are then lost too.
@@ -33,6 +36,14 @@ struct BatchTransaction {
                         abortedBy = reason
                         throw StoreError.batchAborted(reason: reason)
                     }
+                }
+                // The closing item failed, but closing work before it was written: committing
+                // would leave that work unclosed (for the market, a journal head unsigned).
+                if let closer, !settlements[closer].succeeded,
+                   batch.indices.contains(where: { $0 < closer && batch[$0].closes && settlements[$0].succeeded }) {
+                    let reason = "item \(closer + 1) of \(batch.count), which closes the batch, failed after earlier closing items were written"
+                    abortedBy = reason
+                    throw StoreError.batchAborted(reason: reason)
                 }
                 return .commit
             }

@@ -62,7 +62,21 @@ public final class GroupCommitWriter: Sendable {
     /// work run before B's. The controller relies on this to append journal entries in order.
     public nonisolated(nonsending) func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            enqueue(PendingWrite(work: work, continuation: continuation))
+            enqueue(PendingWrite(work: { db, _ in try work(db) }, continuation: continuation))
+        }
+    }
+
+    /// `write` for work that must know whether it is the last closing work of its batch: the
+    /// market's writes, the last of which signs the journal's head, once per transaction.
+    ///
+    /// `work` is passed true in exactly one item of each batch holding closing work, the last. If
+    /// that item throws after an earlier closing item was written, the whole batch is rolled back
+    /// (`StoreError.batchAborted`), so a committed batch always ends on closed work.
+    public nonisolated(nonsending) func write<T: Sendable>(
+        closing work: @escaping @Sendable (Database, _ closesBatch: Bool) throws -> T
+    ) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(PendingWrite(closes: true, work: work, continuation: continuation))
         }
     }
 

@@ -5,20 +5,26 @@ import GRDB
 /// The caller's continuation is resumed exactly once: by the `Settlement` that `run` returns (once
 /// the batch's transaction has committed or failed), or by `fail` when the batch never ran it.
 struct PendingWrite: Sendable {
-    /// Runs the work in its own savepoint, on the writer's thread, inside the batch transaction.
-    let run: @Sendable (Database) -> Settlement
+    /// Runs the work in its own savepoint, on the writer's thread, inside the batch transaction;
+    /// the flag tells closing work whether it is the batch's last (see `closes`).
+    let run: @Sendable (Database, _ closesBatch: Bool) -> Settlement
     /// Resumes the caller with `error` without running the work.
     let fail: @Sendable (any Error) -> Void
+    /// Closing work: the last closing item of a batch is told so, and the batch does not commit
+    /// if that item fails after an earlier closing item succeeded (`GroupCommitWriter.write(closing:)`).
+    let closes: Bool
 
     init<T: Sendable>(
-        work: @escaping @Sendable (Database) throws -> T,
+        closes: Bool = false,
+        work: @escaping @Sendable (Database, _ closesBatch: Bool) throws -> T,
         continuation: CheckedContinuation<T, any Error>
     ) {
-        run = { db in
+        self.closes = closes
+        run = { db, closesBatch in
             do {
                 var result: T?
                 try db.inSavepoint {
-                    result = try work(db)
+                    result = try work(db, closesBatch)
                     return .commit
                 }
                 guard let value = result else { preconditionFailure("a committed savepoint always sets its result") }

@@ -178,7 +178,7 @@ struct DemoReport: Encodable {
         for bucket in Bucket.holderBuckets { ledgerRows.append(["  " + bucket.rawValue, "\(ledger.holdings[bucket.rawValue] ?? .zero)"]) }
         lines += Display.table(ledgerRows).map { "  " + $0 }
         lines.append(ledger.verified
-            ? "  ledger verify: ok: every entry's hash chain and signature checked, and replaying the journal gives these totals"
+            ? "  ledger verify: ok: every entry's hash chain checked, each vouched for by the controller's signature, and replaying the journal gives these totals"
             : "  ledger verify: FAILED: " + ledger.problems.joined(separator: "; "))
         lines.append("")
         lines.append(passed
