@@ -33,6 +33,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case decodingFailed(what: String, reason: String)
     /// A journal sequence does not fit SQLite's signed 64-bit integer.
     case sequenceOutOfRange(UInt64)
+    /// The journal ends on entries no signature vouches for. A controller signs the last entry of
+    /// every write it commits, so these were put there by something else; a controller that built
+    /// on them would vouch for them with its next signature.
+    case unsignedJournalTail(from: UInt64, through: UInt64)
 
     // MARK: - Group commit
 
@@ -70,6 +74,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "cannot decode stored \(what): \(reason)"
         case .sequenceOutOfRange(let sequence):
             "journal sequence \(sequence) does not fit a signed 64-bit integer"
+        case .unsignedJournalTail(let from, let through):
+            "journal entries \(from) through \(through) carry no controller signature, and no signed entry follows them: "
+                + "a controller signs the last entry of every write it commits, so something else wrote them; "
+                + "refusing to build on them (remove them, or restore the database from a backup)"
         case .notLeading:
             "this controller does not lead the shared database, so it does not write"
         case .commitFailed(let reason):

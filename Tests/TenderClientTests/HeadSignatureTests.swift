@@ -64,6 +64,32 @@ struct HeadSignatureTests {
         #expect(forged.problems.contains { $0.contains("entry 3 is not signed by the controller's key") }, "\(forged.problems)")
     }
 
+    @Test("a signed head does not excuse a signature the entry carries that is no trusted key's")
+    func headDoesNotCoverJunk() throws {
+        let (entries, _, _) = try Self.journal(signedAt: [])
+        var forged = entries
+        // A signature copied from another entry: present, but not over this entry's hash.
+        forged[3] = try JournalEntry(
+            sequence: entries[3].sequence, time: entries[3].time, operation: entries[3].operation, postings: entries[3].postings,
+            previousHash: entries[3].previousHash, request: entries[3].request, cause: entries[3].cause, hash: entries[3].hash,
+            signature: entries[0].signed(by: A.controller).signature
+        )
+        let verification = Ledger.verify(forged, controller: A.controller.account, signedHead: entries[3].hash)
+        #expect(verification.problem == .badSignature(sequence: 4))
+        #expect(verification.entriesChecked == 0)
+    }
+
+    @Test("just after a rotation, the new key's signed head over an entry the earlier key signed checks it under the earlier key")
+    func headOverEarlierKeysEntry() throws {
+        let (entries, _, _) = try Self.journal(signedAt: [])
+        let earlier = KeyPair()
+        var journal = entries
+        journal[3] = try entries[3].signed(by: earlier)
+        let verification = Ledger.verify(journal, controller: A.controller.account, earlierKeys: [earlier.account], signedHead: journal[3].hash)
+        #expect(verification.isValid, "\(verification)")
+        #expect(verification.entriesChecked == 4)
+    }
+
     @Test("unsigned entries under another key's signature fail at that signature")
     func foreignSignatureCoversNothing() throws {
         let (entries, _, _) = try Self.journal(signedAt: [])

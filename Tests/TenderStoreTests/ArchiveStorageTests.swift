@@ -44,7 +44,7 @@ struct ArchiveStorageTests {
         var change = change
         let finished = market.finishedOrders(touchedBy: change)
         change.merge(market.retire(finished))
-        var records = MarketRecords(change: change, market: market)
+        var records = StoreFixtures.records(change, market)
         records.archive(finished.compactMap(market.archive(of:)))
         try await storage.write(records, at: now)
         market.evict(finished)

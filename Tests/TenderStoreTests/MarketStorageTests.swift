@@ -14,7 +14,7 @@ struct MarketStorageTests {
     func mintEach(_ accounts: [AccountID], into market: inout Marketplace, storage: any MarketStorage) async throws {
         for (index, account) in accounts.enumerated() {
             let change = try market.mint(StoreFixtures.micros(Int64(index + 1) * 1_000_000), to: account, now: now)
-            try await storage.write(MarketRecords(change: change, market: market), at: now)
+            try await storage.write(StoreFixtures.records(change, market), at: now)
         }
     }
 
@@ -98,7 +98,7 @@ struct MarketStorageTests {
             var batches: [MarketRecords] = []
             for _ in 0..<200 {
                 let change = try market.mint(StoreFixtures.micros(1), to: KeyPair().account, now: now)
-                batches.append(MarketRecords(change: change, market: market))
+                batches.append(StoreFixtures.records(change, market))
             }
             let storage = store.storage
             let sequencer = Sequencer(batches: batches, storage: storage)
@@ -155,6 +155,24 @@ struct MarketStorageTests {
         }
     }
 
+    @Test("a journal that ends on unsigned entries is refused at load, and loads once a signed entry follows them", arguments: StoreBackend.available)
+    func unsignedTailRefused(backend: StoreBackend) async throws {
+        try await backend.withScratchStore { store in
+            var market = Marketplace(policy: policy)
+            try await mintEach([StoreFixtures.alice], into: &market, storage: store.storage)
+            for account in [StoreFixtures.bob, StoreFixtures.carol] {
+                let change = try market.mint(StoreFixtures.micros(1), to: account, now: now)
+                try await store.storage.write(MarketRecords(change: change, market: market), at: now)
+            }
+            await #expect(throws: StoreError.unsignedJournalTail(from: 2, through: 3)) {
+                try await store.storage.load(policy: policy, controller: StoreFixtures.treasury)
+            }
+            let change = try market.mint(StoreFixtures.micros(1), to: StoreFixtures.alice, now: now)
+            try await store.storage.write(StoreFixtures.records(change, market), at: now)
+            #expect(try await store.storage.load(policy: policy, controller: StoreFixtures.treasury).market.ledger == market.ledger)
+        }
+    }
+
     /// What a follower of a shared store reads: everything written since its revision, which
     /// brings a copy loaded then to the same market. A store nobody follows (SQLite) says nil.
     @Test("changes since a revision bring a copy loaded then up to the store", arguments: StoreBackend.available)
@@ -166,7 +184,7 @@ struct MarketStorageTests {
             var copy = try await store.storage.load(policy: policy, controller: StoreFixtures.treasury).market
             try await mintEach([StoreFixtures.bob, StoreFixtures.carol], into: &market, storage: store.storage)
             let change = try market.transfer(StoreFixtures.micros(7), from: StoreFixtures.bob, to: StoreFixtures.alice, now: now)
-            var records = MarketRecords(change: change, market: market)
+            var records = StoreFixtures.records(change, market)
             records.accounts = [market.account(StoreFixtures.bob)]
             records.counters = market.counters
             try await store.storage.write(records, at: now)

@@ -18,7 +18,7 @@ struct PostgresSchemaTests {
         try await StoreBackend.postgres.withScratchStore { store in
             var market = Marketplace(policy: policy)
             let change = try market.mint(StoreFixtures.micros(5), to: StoreFixtures.alice, now: now)
-            try await store.storage.write(MarketRecords(change: change, market: market), at: now)
+            try await store.storage.write(StoreFixtures.records(change, market), at: now)
             let postgres = try #require(store.storage as? PostgresMarketStorage)
             let logger = StoreBackend.logger
             for statement in ["UPDATE journal SET time = 0", "DELETE FROM journal", "TRUNCATE journal"] {

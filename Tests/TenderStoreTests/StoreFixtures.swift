@@ -49,6 +49,16 @@ enum StoreFixtures {
         .returnBond(hold: .dispute(1)),
     ]
 
+    /// The key the fixtures' controller signs its journal with.
+    static let controllerKey = KeyPair()
+
+    /// What the controller writes for `change`: its records, the journal's head signed.
+    static func records(_ change: MarketChange, _ market: Marketplace) -> MarketRecords {
+        var records = MarketRecords(change: change, market: market)
+        records.signer = controllerKey
+        return records
+    }
+
     /// Applies `operations` to a fresh `Ledger` at times 1000, 2000, ... and returns the ledger
     /// and the entries it produced.
     static func liveLedger() throws -> (Ledger, [JournalEntry]) {

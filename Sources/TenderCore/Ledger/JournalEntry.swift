@@ -22,10 +22,12 @@ public struct JournalEntry: Sendable, Hashable, Codable {
     /// The order, lease or dispute the entry follows from; nil for a plain account operation.
     public let cause: EntryCause?
     public let hash: String
-    /// The controller's Ed25519 signature over the hash's 32 bytes (base64): only the holder of the
-    /// controller's key can add an entry, whoever can write its database. Not part of the hash.
+    /// The controller's Ed25519 signature over the hash's 32 bytes (base64). Not part of the hash.
     /// The controller signs the last entry of each transaction it commits; the entries before it
     /// are vouched for by that signature through the hash chain (`Ledger.verify`), and carry none.
+    /// So only the holder of the controller's key can add an entry that verifies, whoever can
+    /// write its database: a controller refuses to load a journal that ends unsigned
+    /// (`StoreError.unsignedJournalTail`), so it never signs over entries someone else appended.
     public let signature: String?
 
     /// The `previousHash` of the first entry: 64 zeros.

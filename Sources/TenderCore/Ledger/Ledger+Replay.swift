@@ -52,9 +52,16 @@ extension Ledger {
             checked += 1
             guard let controller else { continue }
             pending.append(entry)
-            guard entry.signature != nil || entry.hash == signedHead else { continue }
-            let signer = entry.isSigned(by: controller) || entry.hash == signedHead
-                ? controller : rotated ? nil : earlierKeys.first { entry.isSigned(by: $0) }
+            // A signature the entry carries must be a trusted key's, whatever else vouches for it:
+            // otherwise a forged tail could end on junk the signed head then covered.
+            let signer: AccountID?
+            if entry.signature != nil {
+                signer = entry.isSigned(by: controller) ? controller : rotated ? nil : earlierKeys.first { entry.isSigned(by: $0) }
+            } else if entry.hash == signedHead {
+                signer = controller
+            } else {
+                continue
+            }
             guard let signer else {
                 problem = .badSignature(sequence: entry.sequence)
                 break

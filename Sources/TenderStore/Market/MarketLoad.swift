@@ -12,6 +12,9 @@ public struct MarketLoad {
     /// journal): the caller says so in its log.
     public let snapshotRejected: Bool
     public private(set) var replayed = 0
+    /// The first replayed entry no later signature vouches for (so far); nil when the tail ends
+    /// on a signed entry.
+    private var firstUnsigned: UInt64?
 
     /// The snapshot to resume from, if `stored` is one `controller` signed. The caller then reads
     /// the journal entry at its sequence and passes that entry's hash to `init`.
@@ -37,6 +40,11 @@ public struct MarketLoad {
     public mutating func replay(_ entry: JournalEntry) throws {
         try ledger.replay(entry)
         replayed += 1
+        if entry.signature != nil {
+            firstUnsigned = nil
+        } else if firstUnsigned == nil {
+            firstUnsigned = entry.sequence
+        }
     }
 
     /// The stored records, as the backend read them: what a follower takes (`update`), and the
@@ -69,7 +77,13 @@ public struct MarketLoad {
     }
 
     /// The market: the ledger checked, the records on top of it.
+    ///
+    /// Refuses a journal that ends on unsigned entries (`StoreError.unsignedJournalTail`): whoever
+    /// can write the database but lacks the controller's key could otherwise append entries for the
+    /// controller to sign over. Whether a signature is the controller's is the client's check; a
+    /// signature by another key fails there (`Ledger.verify`).
     public func finish(policy: MarketPolicy, records: Records) throws -> LoadedMarket {
+        if let firstUnsigned { throw StoreError.unsignedJournalTail(from: firstUnsigned, through: ledger.sequence) }
         try ledger.checkInvariants()
         let market = Marketplace(
             policy: policy, ledger: ledger, accounts: records.update.accounts, orders: records.update.orders,

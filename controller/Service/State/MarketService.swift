@@ -187,7 +187,10 @@ public actor MarketService {
             guard revision != loadedRevision else { return }
             // What changed since the last look, taken as stored; a whole reload when the store
             // cannot say or the journal does not follow on from this copy's.
-            if let loadedRevision, let (update, reached) = try await storage.changes(since: loadedRevision) {
+            // Changes that end on an unsigned entry were not a leader's (it signs each commit's
+            // last entry): the reload below refuses them, with the reason.
+            if let loadedRevision, let (update, reached) = try await storage.changes(since: loadedRevision),
+               update.journal.last?.signature != nil || update.journal.isEmpty {
                 do {
                     try market.follow(update)
                     self.loadedRevision = reached
