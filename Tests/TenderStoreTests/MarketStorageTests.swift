@@ -18,6 +18,18 @@ struct MarketStorageTests {
         }
     }
 
+    /// Writes `batches` from concurrent tasks, each taking the next in call order, as the
+    /// controller's actor does: they share transactions.
+    func writeConcurrently(_ batches: [MarketRecords], to storage: any MarketStorage) async throws {
+        let sequencer = Sequencer(batches: batches, storage: storage)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in batches {
+                group.addTask { try await sequencer.writeNext(at: now) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
     @Test("what is written loads back as the same market: ledger, accounts, deadlines and private records", arguments: StoreBackend.available)
     func roundTrip(backend: StoreBackend) async throws {
         try await backend.withScratchStore { store in
@@ -101,13 +113,7 @@ struct MarketStorageTests {
                 batches.append(StoreFixtures.records(change, market))
             }
             let storage = store.storage
-            let sequencer = Sequencer(batches: batches, storage: storage)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in batches {
-                    group.addTask { try await sequencer.writeNext(at: now) }
-                }
-                try await group.waitForAll()
-            }
+            try await writeConcurrently(batches, to: storage)
             let loaded = try await storage.load(policy: policy, controller: StoreFixtures.treasury)
             #expect(loaded.market.ledger == market.ledger)
             #expect(storage.statistics.itemsCommitted >= 200)
@@ -118,16 +124,14 @@ struct MarketStorageTests {
     @Test("with the controller's key, each transaction signs the head it leaves, and only that", arguments: StoreBackend.available)
     func headSignedOncePerTransaction(backend: StoreBackend) async throws {
         try await backend.withScratchStore { store in
-            let key = KeyPair()
+            let key = StoreFixtures.controllerKey
             var market = Marketplace(policy: policy)
             var batches: [MarketRecords] = []
             for index in 0..<200 {
                 // Some writes make two entries, and some make none, as the controller's do.
                 var change = try market.mint(StoreFixtures.micros(1), to: KeyPair().account, now: now)
                 if index % 3 == 0 { change.merge(try market.mint(StoreFixtures.micros(2), to: StoreFixtures.alice, now: now)) }
-                var records = MarketRecords(change: change, market: market)
-                records.signer = key
-                batches.append(records)
+                batches.append(StoreFixtures.records(change, market))
                 if index % 7 == 0 {
                     var deadline = MarketRecords.deadline(StoredDeadline(Deadline(kind: .auctionClose, subject: UInt64(index), at: now)))
                     deadline.signer = key
@@ -135,13 +139,7 @@ struct MarketStorageTests {
                 }
             }
             let storage = store.storage
-            let sequencer = Sequencer(batches: batches, storage: storage)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in batches {
-                    group.addTask { try await sequencer.writeNext(at: now) }
-                }
-                try await group.waitForAll()
-            }
+            try await writeConcurrently(batches, to: storage)
             let journal = try await storage.journal(after: 0, limit: 1_000)
             #expect(journal.count == market.ledger.sequence)
             #expect(Ledger.verify(journal).isValid)
