@@ -45,32 +45,28 @@ struct ByteReader {
 
     /// `count` floats from their little-endian bit patterns.
     mutating func floats(_ count: Int, _ what: String) throws(WorkloadError) -> [Float] {
-        guard count >= 0, count <= remaining / 4 else {
-            throw .badState("truncated reading \(what): need \(count) floats, \(remaining) bytes left")
-        }
-        let slice = try take(count * 4, what)
-        // Whole words at a time: a state is tens of thousands of floats, and an auditor decodes one
-        // per check, so reading them byte by byte was a measurable share of the audit.
-        return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            slice.withUnsafeBytes { raw in
-                for index in 0..<count {
-                    buffer[index] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
-                }
-            }
-            initialized = count
-        }
+        try words(count, what, "floats") { Float(bitPattern: $0) }
     }
 
     /// `count` 32-bit signed integers.
     mutating func int32s(_ count: Int, _ what: String) throws(WorkloadError) -> [Int32] {
+        try words(count, what, "integers") { Int32(bitPattern: $0) }
+    }
+
+    /// `count` little-endian 32-bit words, each made into an element by `element`.
+    private mutating func words<Element>(
+        _ count: Int, _ what: String, _ noun: String, _ element: (UInt32) -> Element
+    ) throws(WorkloadError) -> [Element] {
         guard count >= 0, count <= remaining / 4 else {
-            throw .badState("truncated reading \(what): need \(count) integers, \(remaining) bytes left")
+            throw .badState("truncated reading \(what): need \(count) \(noun), \(remaining) bytes left")
         }
         let slice = try take(count * 4, what)
-        return [Int32](unsafeUninitializedCapacity: count) { buffer, initialized in
+        // Whole words at a time: a state is tens of thousands of floats, and an auditor decodes one
+        // per check, so reading them byte by byte was a measurable share of the audit.
+        return [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
             slice.withUnsafeBytes { raw in
                 for index in 0..<count {
-                    buffer[index] = Int32(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
+                    buffer[index] = element(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
                 }
             }
             initialized = count
