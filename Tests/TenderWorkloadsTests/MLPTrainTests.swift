@@ -73,6 +73,10 @@ struct MLPTrainTests {
         let workload = try MLPTrainWorkload(config: try Fixtures.smallDigitsJob())
         let bytes = workload.encode(try workload.initialState())
         #expect(throws: WorkloadError.self) { try workload.decode(bytes.dropLast()) }
+        #expect { try workload.decode(bytes.dropLast(8)) } throws: { error in
+            guard case .badState(let reason) = error as? WorkloadError else { return false }
+            return reason.hasPrefix("truncated reading") && reason.contains(" floats, ") && reason.hasSuffix(" bytes left")
+        }
         #expect(throws: WorkloadError.badState("1 unexpected trailing bytes")) { try workload.decode(bytes + Data([0])) }
         #expect(throws: WorkloadError.badState("not an mlp-train state (bad magic)")) { try workload.decode(Data("XXXX".utf8) + bytes.dropFirst(4)) }
         #expect(throws: WorkloadError.self) { try workload.decode(Data()) }
