@@ -21,15 +21,13 @@ public struct MerkleTree: Sendable, Equatable {
         var leaves = [UInt8](repeating: 0, count: stateHashes.count * 32)
         var problem: CommitmentError?
         leaves.withUnsafeMutableBytes { out in
-            withUnsafeTemporaryAllocation(byteCount: 41, alignment: 1) { input in
-                input[0] = 0x00
+            withUnsafeTemporaryAllocation(byteCount: Self.leafInputSize, alignment: 1) { input in
                 for (index, stateHash) in stateHashes.enumerated() {
                     guard stateHash.count == 32 else {
                         problem = .badStateHash(index: index, byteCount: stateHash.count)
                         return
                     }
-                    withUnsafeBytes(of: UInt64(index).bigEndian) { input.baseAddress!.advanced(by: 1).copyMemory(from: $0.baseAddress!, byteCount: 8) }
-                    stateHash.withUnsafeBytes { input.baseAddress!.advanced(by: 9).copyMemory(from: $0.baseAddress!, byteCount: 32) }
+                    stateHash.withUnsafeBytes { Self.writeLeafInput(into: input, index: UInt64(index), stateHash: $0) }
                     Self.digest(UnsafeRawBufferPointer(input), into: out, at: index)
                 }
             }
@@ -41,12 +39,13 @@ public struct MerkleTree: Sendable, Equatable {
             var next = [UInt8](repeating: 0, count: (count + 1) / 2 * 32)
             top.withUnsafeBytes { below in
                 next.withUnsafeMutableBytes { out in
-                    withUnsafeTemporaryAllocation(byteCount: 65, alignment: 1) { input in
-                        input[0] = 0x01
+                    withUnsafeTemporaryAllocation(byteCount: Self.nodeInputSize, alignment: 1) { input in
                         var position = 0
                         while position < count {
                             if position + 1 < count {
-                                input.baseAddress!.advanced(by: 1).copyMemory(from: below.baseAddress!.advanced(by: position * 32), byteCount: 64)
+                                let left = UnsafeRawBufferPointer(rebasing: below[position * 32 ..< position * 32 + 32])
+                                let right = UnsafeRawBufferPointer(rebasing: below[position * 32 + 32 ..< position * 32 + 64])
+                                Self.writeNodeInput(into: input, left: left, right: right)
                                 Self.digest(UnsafeRawBufferPointer(input), into: out, at: position / 2)
                             } else {
                                 // An unpaired last node is carried up unchanged.
@@ -109,21 +108,44 @@ public struct MerkleTree: Sendable, Equatable {
 
     // MARK: - Hashing rules
 
+    /// The bytes a leaf over a 32-byte state hash hashes.
+    private static let leafInputSize = 41
+    /// The bytes a node over two 32-byte children hashes.
+    private static let nodeInputSize = 65
+
+    /// Writes `0x00 || UInt64 big-endian index || stateHash`: the one place the leaf rule is written.
+    private static func writeLeafInput(into input: UnsafeMutableRawBufferPointer, index: UInt64, stateHash: UnsafeRawBufferPointer) {
+        input[0] = 0x00
+        withUnsafeBytes(of: index.bigEndian) { UnsafeMutableRawBufferPointer(rebasing: input[1 ..< 9]).copyMemory(from: $0) }
+        UnsafeMutableRawBufferPointer(rebasing: input[9...]).copyMemory(from: stateHash)
+    }
+
+    /// Writes `0x01 || left || right`: the one place the node rule is written.
+    private static func writeNodeInput(into input: UnsafeMutableRawBufferPointer, left: UnsafeRawBufferPointer, right: UnsafeRawBufferPointer) {
+        input[0] = 0x01
+        UnsafeMutableRawBufferPointer(rebasing: input[1 ..< 1 + left.count]).copyMemory(from: left)
+        UnsafeMutableRawBufferPointer(rebasing: input[(1 + left.count)...]).copyMemory(from: right)
+    }
+
+    /// SHA-256 of the `size` bytes `write` puts in a scratch buffer.
+    private static func hash(size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) -> Data {
+        withUnsafeTemporaryAllocation(byteCount: size, alignment: 1) { input in
+            write(input)
+            return Data(SHA256.hash(data: UnsafeRawBufferPointer(input)))
+        }
+    }
+
     /// `SHA-256(0x00 || UInt64 big-endian index || stateHash)`.
     public static func leafHash(index: UInt64, stateHash: Data) -> Data {
-        var hasher = SHA256()
-        hasher.update(data: [0x00])
-        withUnsafeBytes(of: index.bigEndian) { hasher.update(bufferPointer: $0) }
-        hasher.update(data: stateHash)
-        return Data(hasher.finalize())
+        hash(size: 9 + stateHash.count) { input in
+            stateHash.withUnsafeBytes { writeLeafInput(into: input, index: index, stateHash: $0) }
+        }
     }
 
     /// `SHA-256(0x01 || left || right)`.
     public static func nodeHash(left: Data, right: Data) -> Data {
-        var hasher = SHA256()
-        hasher.update(data: [0x01])
-        hasher.update(data: left)
-        hasher.update(data: right)
-        return Data(hasher.finalize())
+        hash(size: 1 + left.count + right.count) { input in
+            left.withUnsafeBytes { left in right.withUnsafeBytes { right in writeNodeInput(into: input, left: left, right: right) } }
+        }
     }
 }
