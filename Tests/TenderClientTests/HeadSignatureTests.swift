@@ -79,7 +79,7 @@ struct HeadSignatureTests {
         #expect(verification.entriesChecked == 0)
     }
 
-    @Test("just after a rotation, the new key's signed head over an entry the earlier key signed checks it under the earlier key")
+    @Test("just after a rotation, the new key's signed head over an entry the earlier key signed verifies only if that key is trusted")
     func headOverEarlierKeysEntry() throws {
         let (entries, _, _) = try Self.journal(signedAt: [])
         let earlier = KeyPair()
@@ -88,6 +88,8 @@ struct HeadSignatureTests {
         let verification = Ledger.verify(journal, controller: A.controller.account, earlierKeys: [earlier.account], signedHead: journal[3].hash)
         #expect(verification.isValid, "\(verification)")
         #expect(verification.entriesChecked == 4)
+        // The head does not stand in for the entry's own signature.
+        #expect(Ledger.verify(journal, controller: A.controller.account, signedHead: journal[3].hash).problem == .badSignature(sequence: 4))
     }
 
     @Test("unsigned entries under another key's signature fail at that signature")

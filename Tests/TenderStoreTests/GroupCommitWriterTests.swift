@@ -268,7 +268,10 @@ struct GroupCommitWriterTests {
         let writer = GroupCommitWriter(database: database)
         let outcomes = try await Self.runBehindGate(writer, [Self.plain(0), Self.closing(1), Self.closing(2, failsWhenClosing: true)])
         for index in [0, 1] {
-            #expect(throws: StoreError.self) { try outcomes[index]!.get() }
+            #expect { try outcomes[index]!.get() } throws: { error in
+                guard case .batchAborted(let reason) = error as? StoreError else { return false }
+                return reason.contains("which closes the batch, failed")
+            }
         }
         #expect(throws: RefusedWork(index: 2)) { try outcomes[2]!.get() }
         #expect(try await Self.storedItems(in: database).isEmpty)

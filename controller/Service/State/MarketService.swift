@@ -38,6 +38,9 @@ public actor MarketService {
     private nonisolated let leaderAddress = Mutex<String?>(nil)
     /// The store's revision the follower's market was loaded at.
     private var loadedRevision: StoreRevision?
+    /// A revision a follower would not load (its journal ends unsigned): not tried again, or
+    /// logged again, until the store moves on.
+    private var refusedRevision: StoreRevision?
     /// How a follower kept up: changes taken as stored, and whole reloads.
     public private(set) var followed = (updates: 0, reloads: 0)
     /// Counts every replacement of the market (a reload, a takeover, a follow): a reload whose
@@ -184,7 +187,8 @@ public actor MarketService {
             let url = try await storage.leaderURL()
             leaderAddress.withLock { $0 = url }
             let revision = try await storage.revision()
-            guard revision != loadedRevision else { return }
+            // A revision whose journal was refused is not loaded again until the store moves.
+            guard revision != loadedRevision, revision != refusedRevision else { return }
             // What changed since the last look, taken as stored; a whole reload when the store
             // cannot say or the journal does not follow on from this copy's.
             // Changes that end on an unsigned entry were not a leader's (it signs each commit's
@@ -201,7 +205,18 @@ public actor MarketService {
                     logger.warning("the shared journal does not follow on from this copy; reloading the market", metadata: ["error": "\(error)"])
                 }
             }
-            install(try await storage.load(policy: market.policy, controller: controllerKey.account))
+            let loaded: LoadedMarket
+            do {
+                loaded = try await storage.load(policy: market.policy, controller: controllerKey.account)
+            } catch let error as StoreError {
+                if case .unsignedJournalTail = error {
+                    refusedRevision = revision
+                    logger.critical("not following the shared database: its journal ends on entries no controller signed", metadata: ["error": "\(error)"])
+                    return
+                }
+                throw error
+            }
+            install(loaded)
             loadedRevision = revision
             followed.reloads += 1
         } catch {
