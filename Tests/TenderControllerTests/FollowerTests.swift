@@ -87,6 +87,31 @@ struct FollowerTests {
         try await pair.discard()
     }
 
+    @Test("a follower does not take a journal that ends on an entry no controller signed, nor load it again until the store moves")
+    func unsignedChangesRefused() async throws {
+        let pair = try await pair()
+        let (leader, follower) = (pair.leader, pair.follower)
+        let alice = KeyPair().account
+        _ = try await leader.perform { market, now throws(MarketplaceError) in ((), try market.mint(try! .credits(10), to: alice, now: now)) }
+        await follower.replicate()
+        let before = await follower.read { ($0.ledger.sequence, $0.ledger.headHash) }
+        #expect(before.0 == 1)
+
+        // Someone with write access to the database, but not the key, appends an entry.
+        var ledger = await leader.read { $0.ledger }
+        var forged = MarketRecords()
+        forged.journal = [try ledger.apply(.mint(to: alice, amount: try .credits(1_000)), at: .wallClock)]
+        try await pair.leaderStorage.write(forged, at: .wallClock)
+
+        await follower.replicate()
+        #expect(await follower.read { ($0.ledger.sequence, $0.ledger.headHash) } == before)
+        #expect(await follower.followed.refusals == 1)
+        await follower.replicate()
+        #expect(await follower.followed.refusals == 1, "the refused revision is not loaded again")
+        #expect(await follower.read { $0.ledger.balances(of: alice).available } == (try Amount.credits(10)))
+        try await pair.discard()
+    }
+
     @Test("a follower's HTTP answers: writes, signed requests and events go to the leader; unsigned reads are its own, unless it has not seen the record yet")
     func followerRoutes() async throws {
         let pair = try await pair()

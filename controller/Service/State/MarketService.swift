@@ -41,8 +41,9 @@ public actor MarketService {
     /// A revision a follower would not load (its journal ends unsigned): not tried again, or
     /// logged again, until the store moves on.
     private var refusedRevision: StoreRevision?
-    /// How a follower kept up: changes taken as stored, and whole reloads.
-    public private(set) var followed = (updates: 0, reloads: 0)
+    /// How a follower kept up: changes taken as stored, whole reloads, and loads refused (a
+    /// journal that ends unsigned).
+    public private(set) var followed = (updates: 0, reloads: 0, refusals: 0)
     /// Counts every replacement of the market (a reload, a takeover, a follow): a reload whose
     /// load began before the latest one is dropped rather than installed over it.
     private var installs = 0
@@ -211,6 +212,7 @@ public actor MarketService {
             } catch let error as StoreError {
                 if case .unsignedJournalTail = error {
                     refusedRevision = revision
+                    followed.refusals += 1
                     logger.critical("not following the shared database: its journal ends on entries no controller signed", metadata: ["error": "\(error)"])
                     return
                 }
