@@ -2,8 +2,6 @@ import Foundation
 
 /// Lowercase hexadecimal, the text form of ids and hashes everywhere in Tender.
 public enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
     /// The lowercase digit for a value below 16.
     @inline(__always) static func digit(_ value: UInt8) -> UInt8 {
         value < 10 ? 0x30 + value : 0x61 + value - 10
@@ -13,8 +11,8 @@ public enum Hex {
         var out = [UInt8]()
         out.reserveCapacity(bytes.underestimatedCount * 2)
         for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+            out.append(digit(byte >> 4))
+            out.append(digit(byte & 0x0f))
         }
         return String(decoding: out, as: UTF8.self)
     }
@@ -31,8 +29,9 @@ public enum Hex {
     }
 
     /// Decodes `utf8` (an even number of hex digits, either case) into `bytes`, half its length;
-    /// false at the first non-hex character.
+    /// false at the first non-hex character, or when the lengths do not fit.
     static func decode(_ utf8: UnsafeBufferPointer<UInt8>, into bytes: UnsafeMutableRawBufferPointer) -> Bool {
+        guard utf8.count % 2 == 0, bytes.count == utf8.count / 2 else { return false }
         for index in 0..<utf8.count / 2 {
             guard let high = value(utf8[2 * index]), let low = value(utf8[2 * index + 1]) else { return false }
             bytes[index] = high << 4 | low

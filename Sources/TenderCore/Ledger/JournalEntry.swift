@@ -55,10 +55,10 @@ public struct JournalEntry: Sendable, Hashable, Codable {
         sequence: UInt64, time: Timestamp, operation: LedgerOperation,
         postings: [Posting], previousHash: String, request: RequestEvidence?, cause: EntryCause?
     ) -> JournalEntry {
-        let hash = Hex.encode(SHA256.hash(data: hashedBytes(
+        let hash = hashHex(
             sequence: sequence, time: time, operation: operation, postings: postings, previousHash: previousHash,
             request: request, cause: cause
-        )))
+        )
         return JournalEntry(
             sequence: sequence, time: time, operation: operation,
             postings: postings, previousHash: previousHash, request: request, cause: cause, hash: hash
@@ -89,7 +89,19 @@ public struct JournalEntry: Sendable, Hashable, Codable {
 
     /// The hash this entry's contents call for, whatever its `hash` field says.
     public func computedHash() -> String {
-        Hex.encode(SHA256.hash(data: Self.hashedBytes(
+        Self.hashHex(
+            sequence: sequence, time: time, operation: operation, postings: postings, previousHash: previousHash,
+            request: request, cause: cause
+        )
+    }
+
+    /// The hex SHA-256 of the hashed bytes (`hashedBytes`): a new entry's hash, and the one replay
+    /// recomputes.
+    private static func hashHex(
+        sequence: UInt64, time: Timestamp, operation: LedgerOperation,
+        postings: [Posting], previousHash: String, request: RequestEvidence?, cause: EntryCause?
+    ) -> String {
+        Hex.encode(SHA256.hash(data: hashedBytes(
             sequence: sequence, time: time, operation: operation, postings: postings, previousHash: previousHash,
             request: request, cause: cause
         )))

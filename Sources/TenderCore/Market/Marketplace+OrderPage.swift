@@ -8,27 +8,18 @@ extension Marketplace {
     /// come from `openOrderIDs` and a submitter's from `ordersBySubmitter`.
     public func orderPage(state: Order.State?, submitter: AccountID?, after: UInt64, limit: Int) -> (orders: [Order], next: UInt64?) {
         let limit = max(limit, 0)
-        var page: [Order] = []
-        func take<IDs: Sequence>(_ ids: IDs) where IDs.Element == OrderID {
-            for id in ids {
-                guard page.count < limit else { return }
-                guard let order = orders[id], state.map({ order.state == $0 }) ?? true,
-                      submitter.map({ order.submitter == $0 }) ?? true else { continue }
-                page.append(order)
-            }
+        func matches(_ order: Order) -> Bool {
+            order.id.rawValue > after && (state.map { order.state == $0 } ?? true) && (submitter.map { order.submitter == $0 } ?? true)
         }
+        let page: [Order]
         if state == .open {
-            take(openOrderIDs.lazy.filter { id in
-                id.rawValue > after && (submitter.map { orders[id]?.submitter == $0 } ?? true)
-            }.smallest(limit, by: \.rawValue))
+            page = openOrderIDs.lazy.compactMap { orders[$0] }.filter(matches).smallest(limit, by: \.id.rawValue)
         } else if let submitter {
-            let own = ordersBySubmitter[submitter] ?? []
-            take(own.lazy.filter { $0.rawValue > after })
+            // A submitter's ids are kept in order.
+            page = Array((ordersBySubmitter[submitter] ?? []).lazy.compactMap { orders[$0] }.filter(matches).prefix(limit))
         } else {
-            // The page's ids alone, found without sorting every order.
-            take(orders.values.lazy.filter { order in
-                order.id.rawValue > after && (state.map { order.state == $0 } ?? true)
-            }.smallest(limit, by: \.id.rawValue).map(\.id))
+            // The page found without sorting every order.
+            page = orders.values.lazy.filter(matches).smallest(limit, by: \.id.rawValue)
         }
         return (page, page.count == limit && limit > 0 ? page.last?.id.rawValue : nil)
     }
