@@ -10,11 +10,11 @@ import TenderCore
 struct HeadSignatureTests {
     typealias A = LedgerAuditTests
 
-    /// `entry` as stored without a signature of its own.
-    static func bare(_ entry: JournalEntry) -> JournalEntry {
+    /// `entry` as stored without a signature of its own, or with `signature` in its place.
+    static func bare(_ entry: JournalEntry, signature: String? = nil) -> JournalEntry {
         JournalEntry(
             sequence: entry.sequence, time: entry.time, operation: entry.operation, postings: entry.postings,
-            previousHash: entry.previousHash, request: entry.request, cause: entry.cause, hash: entry.hash
+            previousHash: entry.previousHash, request: entry.request, cause: entry.cause, hash: entry.hash, signature: signature
         )
     }
 
@@ -69,11 +69,7 @@ struct HeadSignatureTests {
         let (entries, _, _) = try Self.journal(signedAt: [])
         var forged = entries
         // A signature copied from another entry: present, but not over this entry's hash.
-        forged[3] = try JournalEntry(
-            sequence: entries[3].sequence, time: entries[3].time, operation: entries[3].operation, postings: entries[3].postings,
-            previousHash: entries[3].previousHash, request: entries[3].request, cause: entries[3].cause, hash: entries[3].hash,
-            signature: entries[0].signed(by: A.controller).signature
-        )
+        forged[3] = Self.bare(entries[3], signature: try entries[0].signed(by: A.controller).signature)
         let verification = Ledger.verify(forged, controller: A.controller.account, signedHead: entries[3].hash)
         #expect(verification.problem == .badSignature(sequence: 4))
         #expect(verification.entriesChecked == 0)

@@ -46,10 +46,12 @@ struct EventHubTests {
             }
             done.leave()
         }
+        let subscribed = Mutex(0)
         done.enter()
         Thread.detachNewThread {
             for _ in 0..<3_000 {
                 guard let stream = hub.subscribe(after: nil, ledgerSequence: 0) else { continue }
+                subscribed.withLock { $0 += 1 }
                 let follower = Task { for await _ in stream {} }
                 usleep(UInt32.random(in: 0...200))
                 follower.cancel()
@@ -61,6 +63,7 @@ struct EventHubTests {
             DispatchQueue.global().async { continuation.resume(returning: done.wait(timeout: .now() + 60) == .success) }
         }
         #expect(finished, "publishing and cancelling followers deadlocked")
+        #expect(subscribed.withLock { $0 } > 0, "followers were subscribed, then cancelled")
     }
 
     @Test("a new follower starts with a reset at the current id, then gets every later event in order")

@@ -20,7 +20,7 @@ struct OrderInputCheckTests {
         }
         func letGo(_ count: Int) { for _ in 0..<count { release.signal() } }
         func waitUntilStarted(_ count: Int) async throws {
-            for _ in 0..<500 where started.withLock({ $0 }) < count { try await Task.sleep(for: .milliseconds(10)) }
+            for _ in 0..<6_000 where started.withLock({ $0 }) < count { try await Task.sleep(for: .milliseconds(10)) }
             #expect(started.withLock { $0 } >= count)
         }
     }
@@ -57,8 +57,11 @@ struct OrderInputCheckTests {
         // Another account's check is queued behind the first, not refused.
         let other = Task { try await check.problem(Self.manifest, submitter: bob.account, stored: Self.stored, service: service) }
         try await Task.sleep(for: .milliseconds(50))
-        builder.letGo(2)
+        #expect(builder.started.withLock { $0 } == 1, "bob's check waits for alice's build")
+        builder.letGo(1)
         #expect(try await first.value == nil)
+        try await builder.waitUntilStarted(2)
+        builder.letGo(1)
         #expect(try await other.value == nil)
         // Answered, alice may send again; the verdict is kept, so it costs no build.
         #expect(try await check.problem(Self.manifest, submitter: alice.account, stored: Self.stored, service: service) == nil)

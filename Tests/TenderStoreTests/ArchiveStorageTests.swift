@@ -97,7 +97,8 @@ struct ArchiveStorageTests {
             #expect(try await store.storage.archived(ArchiveQuery(kind: kind, after: 0, limit: 10, state: "expired")).isEmpty)
             #expect(try await store.storage.archived(ArchiveQuery(kind: kind, after: 0, limit: 0)).isEmpty)
             #expect(try await store.storage.archived(ArchiveQuery(kind: MarketDocuments.leaseKind, after: 0, limit: 10, parent: 1)).isEmpty)
-            // Every combination of filters is served (each names an index that exists) and exact.
+            // Every combination of filters is served and exact (on SQLite each names an index, which
+            // must exist or the query fails).
             let states: [String?] = [nil, "cancelled", "expired"]
             let parties: [String?] = [nil, StoreFixtures.alice.hex, StoreFixtures.bob.hex]
             for state in states {

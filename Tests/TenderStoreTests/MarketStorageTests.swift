@@ -121,7 +121,7 @@ struct MarketStorageTests {
         }
     }
 
-    @Test("with the controller's key, each transaction signs the head it leaves, and only that", arguments: StoreBackend.available)
+    @Test("with the controller's key, each transaction signs the head it leaves, with that key", arguments: StoreBackend.available)
     func headSignedOncePerTransaction(backend: StoreBackend) async throws {
         try await backend.withScratchStore { store in
             let key = StoreFixtures.controllerKey
@@ -146,10 +146,9 @@ struct MarketStorageTests {
             let signed = journal.filter { $0.signature != nil }
             #expect(signed.allSatisfy { $0.isSigned(by: key.account) })
             #expect(journal.last?.isSigned(by: key.account) == true)
-            // One signature per transaction that appended entries: fewer than the writes, since
-            // they shared transactions.
+            // At most one signature per transaction (which writes share is up to scheduling;
+            // `GroupCommitWriterTests` pins which write closes a batch).
             #expect(signed.count <= storage.statistics.transactionsCommitted)
-            #expect(signed.count < 200)
         }
     }
 
