@@ -52,6 +52,9 @@ public actor MarketService {
     private var archiving: Set<OrderID> = []
     /// True while a retry of archiving, after a reload, waits to run.
     private var archiveRetryPending = false
+    /// How long the next retry of archiving waits: doubled after each retry that fails, up to a
+    /// minute, and back to a second once one succeeds.
+    private var archiveRetryDelay = Duration.seconds(1)
 
     public struct Startup: Sendable {
         /// The snapshot the ledger resumed from; nil when the whole journal was replayed.
@@ -490,12 +493,15 @@ public actor MarketService {
             guard generation == installs else { return }
             install(loaded)
             // A failed write may have been the one archiving finished orders: they are back in
-            // memory, and go again a second after this failure has been answered. One retry is
-            // pending at a time, so a store that keeps failing writes is not reloaded in a loop.
+            // memory, and go again once this failure has been answered. One retry is pending at a
+            // time, and each that fails waits twice as long before the next (up to a minute), so a
+            // store that keeps failing writes is not reloaded every second for ever.
             if isLeading, !archiveRetryPending, !loaded.market.finishedOrders().isEmpty {
                 archiveRetryPending = true
+                let delay = archiveRetryDelay
+                archiveRetryDelay = min(delay * 2, .seconds(60))
                 Task {
-                    try? await Task.sleep(for: .seconds(1))
+                    try? await Task.sleep(for: delay)
                     await self.retryArchiving()
                 }
             }
@@ -507,7 +513,7 @@ public actor MarketService {
     private func retryArchiving() async {
         archiveRetryPending = false
         guard isLeading else { return }
-        try? await archiveFinishedInMemory()
+        if (try? await archiveFinishedInMemory()) != nil { archiveRetryDelay = .seconds(1) }
     }
 
     // MARK: - Records, open or finished
