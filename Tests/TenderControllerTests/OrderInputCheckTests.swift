@@ -26,6 +26,11 @@ struct OrderInputCheckTests {
     }
 
     static let manifest = try! JobManifest.parse(ControllerRouteTests.manifest)
+
+    /// The manifest with another seed: another workload, so another build.
+    static func manifest(seed: Int) throws -> JobManifest {
+        try JobManifest.parse(ControllerRouteTests.manifest.replacingOccurrences(of: "seed: 1,", with: "seed: \(seed),"))
+    }
     static let stored: Set<String> = [Hashing.sha256Hex(ControllerRouteTests.dataset)]
 
     /// A controller where each of `submitters` is funded and has stored the dataset.
@@ -68,6 +73,38 @@ struct OrderInputCheckTests {
         #expect(builder.started.withLock { $0 } == 2)
     }
 
+    @Test("at most maximumPending builds wait or run at once, over all accounts: the next order is refused with 503", .timeLimit(.minutes(1)))
+    func pendingBuildsBounded() async throws {
+        let alice = Signer(), bob = Signer(), carol = Signer()
+        let harness = try await Self.market([alice, bob, carol])
+        defer { harness.cleanUp() }
+        let builder = HeldBuilder()
+        let check = OrderInputCheck(
+            artifacts: try DirectoryArtifactStore(directory: harness.artifactsDirectory), maximumPending: 2, builder: builder.build
+        )
+        let service = harness.service
+        let first = Task { try await check.problem(Self.manifest, submitter: alice.account, stored: Self.stored, service: service) }
+        try await builder.waitUntilStarted(1)
+        let secondManifest = try Self.manifest(seed: 2), thirdManifest = try Self.manifest(seed: 3)
+        let second = Task { try await check.problem(secondManifest, submitter: bob.account, stored: Self.stored, service: service) }
+        // Bob's build waits behind alice's; carol's would be the third.
+        try await Task.sleep(for: .milliseconds(50))
+        let refusal = await #expect(throws: ProblemResponse.self) {
+            try await check.problem(thirdManifest, submitter: carol.account, stored: Self.stored, service: service)
+        }
+        #expect(refusal?.status == .serviceUnavailable)
+        builder.letGo(1)
+        #expect(try await first.value == nil)
+        try await builder.waitUntilStarted(2)
+        builder.letGo(1)
+        #expect(try await second.value == nil)
+        // With room again, carol's order is checked.
+        let third = Task { try await check.problem(thirdManifest, submitter: carol.account, stored: Self.stored, service: service) }
+        try await builder.waitUntilStarted(3)
+        builder.letGo(1)
+        #expect(try await third.value == nil)
+    }
+
     @Test("kept verdicts forget the least recently asked first")
     func leastRecentlyAskedForgotten() async throws {
         let alice = Signer()
@@ -79,7 +116,7 @@ struct OrderInputCheckTests {
             return nil
         }
         func ask(seed: Int) async throws {
-            let manifest = try JobManifest.parse(ControllerRouteTests.manifest.replacingOccurrences(of: "seed: 1,", with: "seed: \(seed),"))
+            let manifest = try Self.manifest(seed: seed)
             _ = try await check.problem(manifest, submitter: alice.account, stored: Self.stored, service: harness.service)
         }
         try await ask(seed: 1)

@@ -16,13 +16,17 @@ import TenderWorkloads
 /// way costs a lookup; the least recently asked is forgotten first. Each account has one build at
 /// a time: a refused order costs its sender only a nonce, so without that limit one funded account
 /// could keep the queue full of builds and make every other submitter wait behind them; its next
-/// order while one is being checked is refused with 429 instead. `exec` is never built here: its
-/// program is someone else's code, run only in a sandbox.
+/// order while one is being checked is refused with 429 instead. And at most `maximumPending`
+/// builds wait or run at once, over all accounts: a further order is refused with 503. `exec` is
+/// never built here: its program is someone else's code, run only in a sandbox.
 final class OrderInputCheck: Sendable {
     private let artifacts: any ArtifactStorage
     private let queue = DispatchQueue(label: "tender.order-input-check")
     private let state = Mutex(State())
     private let keptVerdicts: Int
+    /// Builds waiting or running at once, over all accounts: a refused order locks no escrow, so
+    /// many small funded accounts could otherwise keep the one queue full for everyone.
+    private let maximumPending: Int
     /// Builds a workload and says why it cannot run; `build(_:)` unless a test replaces it.
     private let builder: (@Sendable (WorkloadSpec) -> String?)?
 
@@ -34,9 +38,13 @@ final class OrderInputCheck: Sendable {
         var checking: Set<AccountID> = []
     }
 
-    init(artifacts: any ArtifactStorage, keptVerdicts: Int = 1_024, builder: (@Sendable (WorkloadSpec) -> String?)? = nil) {
+    init(
+        artifacts: any ArtifactStorage, keptVerdicts: Int = 1_024, maximumPending: Int = 16,
+        builder: (@Sendable (WorkloadSpec) -> String?)? = nil
+    ) {
         self.artifacts = artifacts
         self.keptVerdicts = max(keptVerdicts, 1)
+        self.maximumPending = max(maximumPending, 1)
         self.builder = builder
     }
 
@@ -58,6 +66,12 @@ final class OrderInputCheck: Sendable {
             if let kept = state.verdicts[key] {
                 state.verdicts[key]?.used = state.clock
                 return .some(kept.verdict)
+            }
+            guard state.checking.count < maximumPending || state.checking.contains(submitter) else {
+                throw ProblemResponse(
+                    .serviceUnavailable, "Orders being checked",
+                    "\(maximumPending) orders are having their inputs checked; sign this one again with a new nonce in a moment"
+                )
             }
             guard state.checking.insert(submitter).inserted else {
                 throw ProblemResponse(
