@@ -100,6 +100,15 @@ struct OperationsRoutes: Sendable {
             .increment(by: Int64(writes.transactionsCommitted))
         market.makeCounter(name: "tender_store_writes_total", help: "Records written to the store since start.")
             .increment(by: Int64(writes.itemsCommitted))
+        market.makeCounter(name: "tender_store_background_checkpoints_total", help: "SQLite log checkpoints run off the writer's path since start.")
+            .increment(by: Int64(writes.backgroundCheckpoints))
+        let followed = await service.followed
+        market.makeCounter(name: "tender_store_changes_followed_total", help: "Changes another controller wrote, taken in since start (PostgreSQL).")
+            .increment(by: Int64(followed.updates))
+        market.makeCounter(name: "tender_store_reloads_total", help: "Full reloads of the market from the store since start (PostgreSQL).")
+            .increment(by: Int64(followed.reloads))
+        market.makeCounter(name: "tender_store_changes_refused_total", help: "Stored changes not taken because the journal they end on is unsigned (PostgreSQL).")
+            .increment(by: Int64(followed.refusals))
         return market.emitToString()
     }
 }

@@ -6,6 +6,11 @@ extension TenderDatabase {
     /// SQLite's value for `PRAGMA synchronous = FULL`.
     public static let synchronousFull = 2
 
+    /// The log size, in pages, at which the writer's commit checkpoints by itself (SQLite's default
+    /// is 1,000). The `WALCheckpointer` copies the log long before; this bound is what lets the log
+    /// start again from the top under a steady load, and caps it at about 33 MB.
+    public static let writerCheckpointPages = 8_000
+
     /// The GRDB configuration for a location: busy timeout, and WAL then FULL on every connection.
     ///
     /// WAL is set here rather than through GRDB's `journalMode = .wal`, because GRDB runs its WAL
@@ -22,6 +27,7 @@ extension TenderDatabase {
                 guard mode?.lowercased() == "wal" else { throw StoreError.journalModeNotWAL(found: mode) }
             }
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            if wantsWAL { try db.execute(sql: "PRAGMA wal_autocheckpoint = \(writerCheckpointPages)") }
         }
         return configuration
     }

@@ -30,6 +30,9 @@ public struct TenderDatabase: Sendable {
     /// The GRDB connection. Reads may use it directly; writes should go through a
     /// `GroupCommitWriter` so they are batched.
     public let queue: DatabaseQueue
+    /// Copies the write-ahead log into the file on a second connection, after the writer's
+    /// commits (nil in memory, which has no log). See `WALCheckpointer`.
+    public let checkpointer: WALCheckpointer?
 
     /// Opens (creating if needed) and migrates the database, or throws a `StoreError`.
     public init(location: Location, busyTimeout: TimeInterval = defaultBusyTimeout) throws(StoreError) {
@@ -42,8 +45,10 @@ public struct TenderDatabase: Sendable {
                     at: url.deletingLastPathComponent(), withIntermediateDirectories: true
                 )
                 queue = try DatabaseQueue(path: url.path, configuration: configuration)
+                checkpointer = try WALCheckpointer(path: url.path, configuration: configuration)
             case .inMemory:
                 queue = try DatabaseQueue(configuration: configuration)
+                checkpointer = nil
             }
         } catch let error as StoreError {
             throw error
@@ -78,8 +83,10 @@ public struct TenderDatabase: Sendable {
         }
     }
 
-    /// Closes the connection. Later accesses fail; used by tests that reopen the same file.
+    /// Closes the connections, the checkpointer's first, so that the writer's, the last to close,
+    /// checkpoints the log and removes it. Later accesses fail; used by tests that reopen the file.
     public func close() throws {
+        try checkpointer?.close()
         try queue.close()
     }
 }

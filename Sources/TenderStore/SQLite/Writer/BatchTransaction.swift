@@ -63,6 +63,9 @@ struct BatchTransaction {
         }
     }
 
+    /// True when the transaction committed.
+    var committed: Bool { transactionError == nil }
+
     /// Adds this batch to the writer's counters.
     func record(in statistics: inout GroupCommitStatistics) {
         let succeeded = settlements.count { $0.succeeded }

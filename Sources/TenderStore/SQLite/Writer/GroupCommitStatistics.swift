@@ -13,6 +13,8 @@ public struct GroupCommitStatistics: Sendable, Equatable {
     public var itemsFailed = 0
     /// The most items one transaction has held.
     public var largestBatch = 0
+    /// SQLite only: checkpoints the `WALCheckpointer` ran off the writer's path (0 on PostgreSQL).
+    public var backgroundCheckpoints = 0
 
     public init() {}
 }

@@ -82,7 +82,9 @@ public final class GroupCommitWriter: Sendable {
 
     /// The counters so far.
     public var statistics: GroupCommitStatistics {
-        state.withLock { $0.statistics }
+        var statistics = state.withLock { $0.statistics }
+        statistics.backgroundCheckpoints = database.checkpointer?.counters.completed ?? 0
+        return statistics
     }
 
     /// Items queued and not yet taken into a batch.
@@ -125,6 +127,7 @@ public final class GroupCommitWriter: Sendable {
             return false
         }
         if more { scheduleBatch() }
+        if outcome.committed { database.checkpointer?.noteCommit() }
         outcome.resumeCallers()
     }
 }
