@@ -24,7 +24,11 @@ struct ControllerHarness {
         func advance(seconds: Int64) { value.withLock { $0 = $0.adding(seconds: seconds) } }
     }
 
-    init(dev: Bool = true, maxBodyBytes: Int = 1 << 20, artifactQuotaBytes: Int64 = 1 << 30) async throws {
+    /// `wrapping` puts a test's own storage between the controller and the scratch store.
+    init(
+        dev: Bool = true, maxBodyBytes: Int = 1 << 20, artifactQuotaBytes: Int64 = 1 << 30,
+        wrapping wrap: (any MarketStorage) -> any MarketStorage = { $0 }
+    ) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-controller-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try await TestStore.make(in: directory)
@@ -34,7 +38,7 @@ struct ControllerHarness {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         service = try await MarketService(
-            storage: store.storage, policy: MarketPolicy(treasury: key.account, auditPool: key.account, artifactQuotaBytes: artifactQuotaBytes),
+            storage: wrap(store.storage), policy: MarketPolicy(treasury: key.account, auditPool: key.account, artifactQuotaBytes: artifactQuotaBytes),
             controllerKey: key, clock: { clock.now }, logger: logger
         )
         let settings = ControllerSettings(dev: dev, maxBodyBytes: maxBodyBytes, artifactsDirectory: directory.appendingPathComponent("artifacts"))

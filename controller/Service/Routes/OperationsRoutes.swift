@@ -103,9 +103,11 @@ struct OperationsRoutes: Sendable {
         market.makeCounter(name: "tender_store_background_checkpoints_total", help: "SQLite log checkpoints run off the writer's path since start.")
             .increment(by: Int64(writes.backgroundCheckpoints))
         let followed = await service.followed
+        market.makeCounter(name: "tender_store_recovery_loads_total", help: "Loads of the whole market after a failed write since start, shared by the writes that failed together.")
+            .increment(by: Int64(await service.recoveryLoads))
         market.makeCounter(name: "tender_store_changes_followed_total", help: "Changes another controller wrote, taken in since start (PostgreSQL).")
             .increment(by: Int64(followed.updates))
-        market.makeCounter(name: "tender_store_reloads_total", help: "Full reloads of the market from the store since start (PostgreSQL).")
+        market.makeCounter(name: "tender_store_reloads_total", help: "Whole reloads a follower made since start, when changes could not be taken as stored (PostgreSQL).")
             .increment(by: Int64(followed.reloads))
         market.makeCounter(name: "tender_store_changes_refused_total", help: "Stored changes not taken because the journal they end on is unsigned (PostgreSQL).")
             .increment(by: Int64(followed.refusals))

@@ -44,6 +44,14 @@ public actor MarketService {
     /// How a follower kept up: changes taken as stored, whole reloads, and loads refused (a
     /// journal that ends unsigned).
     public private(set) var followed = (updates: 0, reloads: 0, refusals: 0)
+    /// Reloads asked for after storage failures, and how many of them a load has answered; see
+    /// `reload()`.
+    private(set) var reloadsAsked = 0
+    private var reloadsDone = 0
+    /// The reload loop in flight, which later storage failures wait for.
+    private var reloading: Task<Void, Never>?
+    /// Loads of the whole market after a storage failure, since start.
+    public private(set) var recoveryLoads = 0
     /// Counts every replacement of the market (a reload, a takeover, a follow): a reload whose
     /// load began before the latest one is dropped rather than installed over it.
     private var installs = 0
@@ -484,10 +492,42 @@ public actor MarketService {
         }
     }
 
+    /// Reloads the market after a storage failure, sharing a load with the other failures of the
+    /// same moment: a batch the store rolled back fails every write in it, and each of those
+    /// callers would otherwise load the whole market again.
+    ///
+    /// A caller returns once a load that began after its failure is installed: a load already
+    /// under way may have been installed before the caller's own change was made in memory, so
+    /// it does not count. Failures that arrive during a load share the next one.
     private func reload() async {
+        reloadsAsked += 1
+        let ticket = reloadsAsked
+        while reloadsDone < ticket {
+            if let running = reloading {
+                await running.value
+            } else {
+                let task = Task { await self.runReloads() }
+                reloading = task
+                await task.value
+            }
+        }
+    }
+
+    /// Loads and installs until every reload asked for before a load began is done.
+    private func runReloads() async {
+        while reloadsDone < reloadsAsked {
+            let covered = reloadsAsked
+            await loadAndInstall()
+            reloadsDone = covered
+        }
+        reloading = nil
+    }
+
+    private func loadAndInstall() async {
         do {
             let policy = market.policy
             let generation = installs
+            recoveryLoads += 1
             let loaded = try await storage.load(policy: policy, controller: controllerKey.account)
             // Another reload or a takeover installed a later market meanwhile: keep that one.
             guard generation == installs else { return }

@@ -1,0 +1,73 @@
+import Foundation
+import Synchronization
+import HummingbirdTesting
+@testable import TenderControllerService
+import TenderCore
+import TenderStore
+import Testing
+
+/// What the controller does when a write it made in memory does not reach the disk: it answers
+/// 503 and reloads the market from the store, so memory never runs ahead of what is durable.
+@Suite("Recovery from a failed write")
+struct StorageRecoveryTests {
+    @Test("writes that fail together share reloads: eight failures load the market twice, not eight times, and change nothing")
+    func failuresShareReloads() async throws {
+        let faulty = Mutex<FaultyStorage?>(nil)
+        let harness = try await ControllerHarness(wrapping: { base in
+            let storage = FaultyStorage(base)
+            faulty.withLock { $0 = storage }
+            return storage
+        })
+        defer { harness.cleanUp() }
+        let storage = try #require(faulty.withLock { $0 })
+        let failing = 8
+        // One sender per transfer: each account's nonces must arrive in order.
+        let senders = (0..<failing).map { _ in Signer() }
+        let alice = senders[0], bob = Signer()
+        try await harness.app.test(.router) { client in
+            for sender in senders { try await client.fund(sender) }
+            let loadsBefore = storage.loads
+
+            storage.failTogether(failing)
+            storage.holdLoads()
+            let transfer = try json(API.TransferRequest(to: bob.account, amount: Amount.credits(1)))
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for sender in senders {
+                    group.addTask { Int(try await client.signed(.post, "/v1/transfers", by: sender, body: transfer).0.code) }
+                }
+                do {
+                    // The first failure starts a load, held here; the other seven ask while it runs.
+                    try await waitUntil("the first reload is loading") { storage.loads == loadsBefore + 1 }
+                    try await waitUntil("every failed write asked for a reload") { await harness.service.reloadsAsked == failing }
+                } catch {
+                    storage.abandon()
+                    throw error
+                }
+                storage.releaseLoads()
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: 503, count: failing))
+            // The load under way may predate a failure's change in memory, so one more load
+            // answers the seven that asked during it; before, each failure loaded on its own.
+            #expect(storage.loads == loadsBefore + 2)
+            #expect(await harness.service.recoveryLoads == 2)
+
+            // Nothing of the failed transfers is in memory: balances as funded, and the next
+            // transfer extends the store's journal.
+            let (_, body) = try await client.get("/v1/accounts/\(alice.account)")
+            #expect(try decode(API.AccountView.self, body).balances.available == Amount.credits(100))
+            #expect(try await client.signed(.post, "/v1/transfers", by: alice, body: transfer).0 == .ok)
+            let head = try await harness.storage.revision().journal
+            #expect(await harness.service.read { $0.ledger.sequence } == head)
+        }
+    }
+}
+
+/// Polls `condition` until it holds; throws if it never does (a hang, not a slow machine).
+private func waitUntil(_ what: String, _ condition: () async -> Bool) async throws {
+    for _ in 0..<5_000 {
+        if await condition() { return }
+        try await Task.sleep(for: .milliseconds(2))
+    }
+    throw HarnessFailure("gave up waiting until \(what)")
+}
