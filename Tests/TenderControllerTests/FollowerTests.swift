@@ -87,7 +87,7 @@ struct FollowerTests {
         try await pair.discard()
     }
 
-    @Test("a follower does not take a journal that ends on an entry no controller signed, nor load it again until the store moves")
+    @Test("a follower does not take a journal that ends on an entry no controller signed, nor load it again, to follow or to lead, until the store moves")
     func unsignedChangesRefused() async throws {
         let pair = try await pair()
         let (leader, follower) = (pair.leader, pair.follower)
@@ -109,6 +109,14 @@ struct FollowerTests {
         await follower.replicate()
         #expect(await follower.followed.refusals == 1, "the refused revision is not loaded again")
         #expect(await follower.read { $0.ledger.balances(of: alice).available } == (try Amount.credits(10)))
+
+        // The leader lets go: the follower does not take the lead of the refused journal, nor try
+        // again each tick (a takeover would load it only to refuse it).
+        try await pair.leaderStorage.close()
+        await follower.replicate()
+        await follower.replicate()
+        #expect(!follower.isLeading)
+        #expect(await follower.followed.refusals == 1, "the refused revision is not loaded again to take the lead")
         try await pair.discard()
     }
 

@@ -38,8 +38,8 @@ public actor MarketService {
     private nonisolated let leaderAddress = Mutex<String?>(nil)
     /// The store's revision the follower's market was loaded at.
     private var loadedRevision: StoreRevision?
-    /// A revision a follower would not load (its journal ends unsigned): not tried again, or
-    /// logged again, until the store moves on.
+    /// A revision a follower or a would-be leader would not load (its journal ends unsigned): not
+    /// tried again, or logged again, until the store moves on.
     private var refusedRevision: StoreRevision?
     /// How a follower kept up: changes taken as stored, whole reloads, and loads refused (a
     /// journal that ends unsigned).
@@ -180,16 +180,26 @@ public actor MarketService {
             // Followers of its events reconnect, and are sent to whoever leads now.
             events.finishAll()
         }
+        // A store whose journal a load refused (it ends unsigned) is neither led nor followed until
+        // it moves: taking the lead would load it again, every tick, only to refuse it again.
+        if let refusedRevision, (try? await storage.revision()) == refusedRevision { return }
         if await storage.tryToLead(advertising: advertisedURL) {
             logger.notice("took the lead of the shared database: catching up from the journal")
             leaderAddress.withLock { $0 = nil }
+            let revision = try? await storage.revision()
             do {
                 let loaded = try await storage.load(policy: market.policy, controller: controllerKey.account)
                 install(loaded)
                 try await takeOver(replayed: loaded.replayed)
                 logger.notice("leading", metadata: ["ledger sequence": "\(market.ledger.sequence)"])
             } catch {
-                logger.error("could not take over the market; trying again", metadata: ["error": "\(error)"])
+                if case StoreError.unsignedJournalTail = error {
+                    refusedRevision = revision
+                    followed.refusals += 1
+                    logger.critical("not leading the shared database: its journal ends on entries no controller signed", metadata: ["error": "\(error)"])
+                } else {
+                    logger.error("could not take over the market; trying again", metadata: ["error": "\(error)"])
+                }
                 leads.withLock { $0 = false }
                 await storage.resign()
             }
@@ -199,8 +209,7 @@ public actor MarketService {
             let url = try await storage.leaderURL()
             leaderAddress.withLock { $0 = url }
             let revision = try await storage.revision()
-            // A revision whose journal was refused is not loaded again until the store moves.
-            guard revision != loadedRevision, revision != refusedRevision else { return }
+            guard revision != loadedRevision else { return }
             // What changed since the last look, taken as stored; a whole reload when the store
             // cannot say or the journal does not follow on from this copy's.
             // Changes that end on an unsigned entry were not a leader's (it signs each commit's
