@@ -28,19 +28,11 @@ struct VerificationRoutes: Sendable {
                 guard let id = try? AccountID(String(text)) else { throw ProblemResponse(.badRequest, "Bad query", "submitter must be an account id") }
                 return id
             }
+            let filter = LeaseFilter(state: state, provider: provider, submitter: submitter)
             // Leases whose order can still change are in memory (what is open, so the scan is
             // bounded); the rest are in the archive.
-            let live = await service.read { market in
-                market.leases.values.lazy
-                    .filter { lease in
-                        lease.id.rawValue > page.after && (state.map { lease.state == $0 } ?? true)
-                            && (provider.map { lease.provider == $0 } ?? true) && (submitter.map { lease.submitter == $0 } ?? true)
-                    }
-                    .smallest(page.limit, by: \.id.rawValue)
-            }
-            // Only final leases are archived: asking the store for a running one would read its
-            // whole archive to find nothing.
-            let archived = state.map { !$0.isFinal } ?? false ? [] : try await service.storage.archived(Lease.self, ArchiveQuery(
+            let live = await service.read { $0.leasePage(filter, after: page.after, limit: page.limit) }
+            let archived = !filter.mayMatchArchived ? [] : try await service.storage.archived(Lease.self, ArchiveQuery(
                 kind: MarketDocuments.leaseKind, after: page.after, limit: page.limit, state: state?.rawValue,
                 first: provider?.hex, second: submitter?.hex
             ))
@@ -95,15 +87,9 @@ struct VerificationRoutes: Sendable {
             case "true": openOnly = true
             default: throw ProblemResponse(.badRequest, "Bad query", "open must be true or false")
             }
-            let live = await service.read { market in
-                market.disputes.values.lazy
-                    .filter { dispute in dispute.id.rawValue > page.after && (lease.map { dispute.lease == $0 } ?? true) }
-                    .filter { d in account.map { d.provider == $0 || d.challenger == $0 } ?? true }
-                    .filter { !openOnly || !$0.isResolved }
-                    .smallest(page.limit, by: \.id.rawValue)
-            }
-            // Every archived dispute is resolved.
-            let archived = openOnly ? [] : try await service.storage.archived(Dispute.self, ArchiveQuery(
+            let filter = DisputeFilter(lease: lease, account: account, openOnly: openOnly)
+            let live = await service.read { $0.disputePage(filter, after: page.after, limit: page.limit) }
+            let archived = !filter.mayMatchArchived ? [] : try await service.storage.archived(Dispute.self, ArchiveQuery(
                 kind: MarketDocuments.disputeKind, after: page.after, limit: page.limit, party: account?.hex, parent: lease?.rawValue
             ))
             let (disputes, next) = MergedPage.merge(live: live, archived: archived, limit: page.limit) { $0.id.rawValue }
