@@ -254,7 +254,7 @@ struct ControllerRouteTests {
             #expect(text.contains(#"tender_http_request_duration_seconds_bucket{route="/v1/health",method="GET",status="200",le="0.005"}"#))
             #expect(text.contains("# TYPE tender_referee_steps_total counter"))
             #expect(text.contains("# TYPE tender_ledger_micros gauge"))
-            for counter in ["tender_store_background_checkpoints_total", "tender_store_changes_followed_total",
+            for counter in ["tender_store_background_checkpoints_total", "tender_store_recovery_loads_total", "tender_store_changes_followed_total",
                             "tender_store_reloads_total", "tender_store_changes_refused_total"] {
                 #expect(text.contains("# TYPE \(counter) counter"), "\(counter)")
             }

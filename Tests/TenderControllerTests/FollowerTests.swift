@@ -113,6 +113,15 @@ struct FollowerTests {
         // The leader lets go: the follower does not take the lead of the refused journal, nor try
         // again each tick (a takeover would load it only to refuse it).
         try await pair.leaderStorage.close()
+        // The lock is free once the server has ended the leader's session: probed through the
+        // follower's store, then let go, so the follower's own choice is what is tested.
+        var probes = 0
+        while await !pair.followerStorage.tryToLead(advertising: nil) {
+            probes += 1
+            try #require(probes < 200, "the leader's lock was never freed")
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        await pair.followerStorage.resign()
         await follower.replicate()
         await follower.replicate()
         #expect(!follower.isLeading)

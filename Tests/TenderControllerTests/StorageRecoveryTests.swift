@@ -10,7 +10,7 @@ import Testing
 /// 503 and reloads the market from the store, so memory never runs ahead of what is durable.
 @Suite("Recovery from a failed write")
 struct StorageRecoveryTests {
-    @Test("writes that fail together share reloads: eight failures load the market twice, not eight times, and change nothing")
+    @Test("writes that fail together share reloads: eight failures load the market at most twice, not eight times, and change nothing")
     func failuresShareReloads() async throws {
         let faulty = Mutex<FaultyStorage?>(nil)
         let harness = try await ControllerHarness(wrapping: { base in
@@ -47,10 +47,11 @@ struct StorageRecoveryTests {
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
             #expect(statuses == Array(repeating: 503, count: failing))
-            // The load under way may predate a failure's change in memory, so one more load
-            // answers the seven that asked during it; before, each failure loaded on its own.
-            #expect(storage.loads == loadsBefore + 2)
-            #expect(await harness.service.recoveryLoads == 2)
+            // A load under way may predate a failure's change in memory, so one more load answers
+            // those that asked during it: two loads, or one when every failure was in before the
+            // first load began. Before, each failure loaded on its own: eight.
+            #expect((1...2).contains(storage.loads - loadsBefore), "\(storage.loads - loadsBefore) loads")
+            #expect((1...2).contains(await harness.service.recoveryLoads))
 
             // Nothing of the failed transfers is in memory: balances as funded, and the next
             // transfer extends the store's journal.

@@ -31,7 +31,7 @@ extension Marketplace {
         let limit = max(limit, 0)
         func wanted(_ dispute: Dispute) -> Bool { dispute.id.rawValue > after && filter.matches(dispute) }
         if let lease = filter.lease {
-            return Array((disputesByLease[lease] ?? []).lazy.compactMap { disputes[$0] }.filter(wanted).prefix(limit))
+            return Array(disputes(ofLease: lease).lazy.filter(wanted).prefix(limit))
         }
         return disputes.values.lazy.filter(wanted).smallest(limit, by: \.id.rawValue)
     }

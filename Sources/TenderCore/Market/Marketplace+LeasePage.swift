@@ -29,7 +29,7 @@ extension Marketplace {
         let limit = max(limit, 0)
         func wanted(_ lease: Lease) -> Bool { lease.id.rawValue > after && filter.matches(lease) }
         if let provider = filter.provider {
-            return Array((leasesByProvider[provider] ?? []).lazy.compactMap { leases[$0] }.filter(wanted).prefix(limit))
+            return Array(leases(ofProvider: provider).lazy.filter(wanted).prefix(limit))
         }
         return leases.values.lazy.filter(wanted).smallest(limit, by: \.id.rawValue)
     }

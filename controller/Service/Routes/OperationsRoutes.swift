@@ -109,7 +109,7 @@ struct OperationsRoutes: Sendable {
             .increment(by: Int64(followed.updates))
         market.makeCounter(name: "tender_store_reloads_total", help: "Whole reloads a follower made since start, when changes could not be taken as stored (PostgreSQL).")
             .increment(by: Int64(followed.reloads))
-        market.makeCounter(name: "tender_store_changes_refused_total", help: "Stored changes not taken because the journal they end on is unsigned (PostgreSQL).")
+        market.makeCounter(name: "tender_store_changes_refused_total", help: "Loads of the shared store refused, to follow or to take the lead, because its journal ends unsigned (PostgreSQL).")
             .increment(by: Int64(followed.refusals))
         return market.emitToString()
     }

@@ -182,7 +182,11 @@ public actor MarketService {
         }
         // A store whose journal a load refused (it ends unsigned) is neither led nor followed until
         // it moves: taking the lead would load it again, every tick, only to refuse it again.
-        if let refusedRevision, (try? await storage.revision()) == refusedRevision { return }
+        if let refusedRevision, (try? await storage.revision()) == refusedRevision {
+            // Writes still go to whoever leads it, if anyone does.
+            if let url = try? await storage.leaderURL() { leaderAddress.withLock { $0 = url } }
+            return
+        }
         if await storage.tryToLead(advertising: advertisedURL) {
             logger.notice("took the lead of the shared database: catching up from the journal")
             leaderAddress.withLock { $0 = nil }
@@ -194,7 +198,7 @@ public actor MarketService {
                 logger.notice("leading", metadata: ["ledger sequence": "\(market.ledger.sequence)"])
             } catch {
                 if case StoreError.unsignedJournalTail = error {
-                    refusedRevision = revision
+                    refusedRevision = revision ?? refusedRevision
                     followed.refusals += 1
                     logger.critical("not leading the shared database: its journal ends on entries no controller signed", metadata: ["error": "\(error)"])
                 } else {

@@ -1,7 +1,9 @@
 import Foundation
 import GRDB
 
-/// The controller's SQLite database: one GRDB `DatabaseQueue`, opened durable, checked and migrated.
+/// The controller's SQLite database: one GRDB `DatabaseQueue` for reads and writes, opened
+/// durable, checked and migrated, and a second connection that only checkpoints the log
+/// (`WALCheckpointer`).
 ///
 /// Opening does three things in order and refuses to return a half-ready database:
 /// 1. every connection is prepared with `journal_mode = WAL` and then `synchronous = FULL` (GRDB's
@@ -11,8 +13,9 @@ import GRDB
 ///    that is acknowledged must survive power loss);
 /// 3. the migrations run.
 ///
-/// A `DatabaseQueue` serialises every access on one connection, which is all one controller needs:
-/// writes go through `GroupCommitWriter`, which batches them, and reads are short.
+/// A `DatabaseQueue` serialises every read and write on one connection, which is all one
+/// controller needs: writes go through `GroupCommitWriter`, which batches them, and reads are
+/// short. Copying the log into the file is left to the checkpointer's own connection.
 public struct TenderDatabase: Sendable {
     /// Where the database lives.
     public enum Location: Sendable, Equatable {

@@ -12,10 +12,11 @@ import Synchronization
 ///
 /// So the writer's own automatic checkpoint is moved out to `TenderDatabase.writerCheckpointPages`,
 /// and this checkpointer runs a PASSIVE checkpoint `interval` after a commit, on its own
-/// connection and its own thread, again and again while commits keep coming. When the writer
-/// reaches its bound, nearly every page is already copied: its checkpoint copies the rest and the
-/// log starts again from the top, which only a checkpoint made between two commits, the writer's
-/// own, can arrange while writes keep coming.
+/// connection and its own thread, again and again while commits keep coming. The log starts again
+/// from the top at the first write after a checkpoint that copied all of it. In a pause this
+/// checkpointer's does; under writes that never pause, commits land while it copies, so it is the
+/// writer's, made between two of its own commits when the log reaches its bound, that copies the
+/// little left and lets the log start again.
 ///
 /// A PASSIVE checkpoint takes no write lock and waits for nobody: it copies what no reader still
 /// needs and stops. When it meets another checkpoint it is skipped (counted in `skipped`) and runs
@@ -45,21 +46,33 @@ public final class WALCheckpointer: Sendable {
         /// Checkpoints that failed for another reason; the writer's own bound still holds the
         /// log's size, so a failure costs latency, not data.
         public var failed = 0
-        /// Log pages copied into the database file, summed over the checkpoints.
-        public var pagesCopied = 0
+        /// What the last checkpoint that ran found: the frames in the log, and how many of them
+        /// had been copied into the file when it finished (all of them, unless commits landed
+        /// meanwhile or a reader still needed some).
+        public var last: Outcome?
 
         public init() {}
     }
 
+    /// What one checkpoint found: the frames in the log, and how many are copied into the file.
+    public struct Outcome: Sendable, Equatable {
+        public var logFrames: Int
+        public var copiedFrames: Int
+    }
+
+    /// Why a checkpoint was not run: the checkpointer is closed.
+    public struct Closed: Error {}
+
     /// Opens the checkpointer's connection to the database at `path`, set up as the writer's is
-    /// (WAL, `synchronous = FULL`, so its checkpoints fsync), with no automatic checkpoint of its
-    /// own.
+    /// and checked like it (WAL, `synchronous = FULL`: with OFF a checkpoint would not fsync the
+    /// file), with no automatic checkpoint of its own.
     init(path: String, configuration: Configuration, interval: Duration = .milliseconds(20)) throws {
         var configuration = configuration
         configuration.label = "TenderStore.checkpointer"
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         self.connection = try DatabaseQueue(path: path, configuration: configuration)
         self.interval = interval
+        try connection.inDatabase { db in try TenderDatabase.checkDurability(of: db, requireWAL: true) }
     }
 
     /// Called after each committed transaction: schedules a checkpoint unless one is already due.
@@ -78,13 +91,16 @@ public final class WALCheckpointer: Sendable {
         state.withLock { $0.counters }
     }
 
-    /// Runs a checkpoint now, on the caller's thread, and returns what it copied: for tests and
-    /// for a clean shutdown. Throws what SQLite reports.
+    /// Runs a checkpoint now, on the caller's thread, and returns the frames in the log and how
+    /// many of them are copied into the file. Throws what SQLite reports, or `Closed`.
     @discardableResult
-    public func checkpointNow() throws -> (logPages: Int, copiedPages: Int) {
+    public func checkpointNow() throws -> Outcome {
         try connection.inDatabase { db in
+            // Checked on the connection's queue, which `close` also runs on after setting the
+            // flag: a closed connection has no SQLite handle left to pass.
+            guard !state.withLock({ $0.isClosed }) else { throw Closed() }
             let result = try db.checkpoint(.passive)
-            return (result.walFrameCount, result.checkpointedFrameCount)
+            return Outcome(logFrames: result.walFrameCount, copiedFrames: result.checkpointedFrameCount)
         }
     }
 
@@ -110,10 +126,12 @@ public final class WALCheckpointer: Sendable {
         guard proceed else { return }
         var outcome = Counters()
         do {
-            outcome.pagesCopied = try checkpointNow().copiedPages
+            outcome.last = try checkpointNow()
             outcome.completed = 1
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
             outcome.skipped = 1
+        } catch is Closed {
+            // Closed meanwhile: nothing to count.
         } catch {
             outcome.failed = 1
         }
@@ -121,7 +139,7 @@ public final class WALCheckpointer: Sendable {
             state.counters.completed += outcome.completed
             state.counters.skipped += outcome.skipped
             state.counters.failed += outcome.failed
-            state.counters.pagesCopied += max(0, outcome.pagesCopied)
+            if let last = outcome.last { state.counters.last = last }
             guard state.committedSinceStart, !state.isClosed else {
                 state.isScheduled = false
                 return false
