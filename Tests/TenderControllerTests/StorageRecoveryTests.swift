@@ -62,6 +62,32 @@ struct StorageRecoveryTests {
             #expect(await harness.service.read { $0.ledger.sequence } == head)
         }
     }
+
+    @Test("a recovery load that fails is tried again, so memory does not keep a change the store refused")
+    func failedLoadRetried() async throws {
+        let faulty = Mutex<FaultyStorage?>(nil)
+        let harness = try await ControllerHarness(wrapping: { base in
+            let storage = FaultyStorage(base)
+            faulty.withLock { $0 = storage }
+            return storage
+        })
+        defer { harness.cleanUp() }
+        let storage = try #require(faulty.withLock { $0 })
+        let alice = Signer(), bob = Signer()
+        try await harness.app.test(.router) { client in
+            try await client.fund(alice)
+            let loadsBefore = storage.loads
+            storage.failTogether(1)
+            storage.failLoads(MarketService.recoveryLoadRetries)
+            let transfer = try json(API.TransferRequest(to: bob.account, amount: Amount.credits(1)))
+            #expect(try await client.signed(.post, "/v1/transfers", by: alice, body: transfer).0 == .serviceUnavailable)
+            // Two loads failed; the third took the market back to what the store holds.
+            #expect(storage.loads == loadsBefore + MarketService.recoveryLoadRetries + 1)
+            let (_, body) = try await client.get("/v1/accounts/\(alice.account)")
+            #expect(try decode(API.AccountView.self, body).balances.available == Amount.credits(100))
+            #expect(try await client.signed(.post, "/v1/transfers", by: alice, body: transfer).0 == .ok)
+        }
+    }
 }
 
 /// Polls `condition` until it holds; throws if it never does (a hang, not a slow machine).

@@ -13,6 +13,7 @@ final class FaultyStorage: MarketStorage {
         var toFail = 0
         var groupSize = 0
         var heldWrites: [CheckedContinuation<Void, any Error>] = []
+        var loadsToFail = 0
         var holdsLoads = false
         var heldLoads: [CheckedContinuation<Void, Never>] = []
         var loads = 0
@@ -26,6 +27,9 @@ final class FaultyStorage: MarketStorage {
     func failTogether(_ count: Int) {
         state.withLock { $0.toFail = count; $0.groupSize = count }
     }
+
+    /// The next `count` loads fail.
+    func failLoads(_ count: Int) { state.withLock { $0.loadsToFail = count } }
 
     /// Loads from now on wait until `releaseLoads`.
     func holdLoads() { state.withLock { $0.holdsLoads = true } }
@@ -64,6 +68,12 @@ final class FaultyStorage: MarketStorage {
             }
             if !hold { resume.resume() }
         }
+        let fails = state.withLock { state in
+            guard state.loadsToFail > 0 else { return false }
+            state.loadsToFail -= 1
+            return true
+        }
+        if fails { throw InjectedFailure() }
         return try await base.load(policy: policy, controller: controller)
     }
 

@@ -526,24 +526,38 @@ public actor MarketService {
         }
     }
 
-    /// Loads and installs until every reload asked for before a load began is done.
+    /// Loads and installs until every reload asked for before a load began is done. A load that
+    /// fails (the database is unreachable for a moment) is tried again, after 100 ms and then
+    /// 200 ms, before its callers are answered anyway: memory may then hold changes the store
+    /// does not, until the next write, whose journal entry cannot extend the store's, fails and
+    /// reloads again.
     private func runReloads() async {
+        var failures = 0
         while reloadsDone < reloadsAsked {
             let covered = reloadsAsked
-            await loadAndInstall()
-            reloadsDone = covered
+            if await loadAndInstall() || failures == Self.recoveryLoadRetries {
+                reloadsDone = covered
+                failures = 0
+            } else {
+                failures += 1
+                try? await Task.sleep(for: .milliseconds(50 << failures))
+            }
         }
         reloading = nil
     }
 
-    private func loadAndInstall() async {
+    /// How often a failed recovery load is tried again before its callers are answered.
+    static let recoveryLoadRetries = 2
+
+    /// Loads the market and installs it; false if the load failed.
+    private func loadAndInstall() async -> Bool {
         do {
             let policy = market.policy
             let generation = installs
             recoveryLoads += 1
             let loaded = try await storage.load(policy: policy, controller: controllerKey.account)
             // Another reload or a takeover installed a later market meanwhile: keep that one.
-            guard generation == installs else { return }
+            guard generation == installs else { return true }
             install(loaded)
             // A failed write may have been the one archiving finished orders: they are back in
             // memory, and go again once this failure has been answered. One retry is pending at a
@@ -558,8 +572,10 @@ public actor MarketService {
                     await self.retryArchiving()
                 }
             }
+            return true
         } catch {
             logger.critical("cannot reload the market from the database", metadata: ["error": "\(error)"])
+            return false
         }
     }
 
