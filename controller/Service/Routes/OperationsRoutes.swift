@@ -73,44 +73,56 @@ struct OperationsRoutes: Sendable {
         let market = PrometheusCollectorRegistry()
         await service.read { state in
             for orderState in [Order.State.open, .awarded, .expired, .cancelled] {
-                market.makeGauge(name: "tender_orders", labels: [("state", orderState.rawValue)], help: "Orders that can still change (finished ones are archived), by state.")
+                market.gauge("tender_orders", labels: [("state", orderState.rawValue)], help: "Orders that can still change (finished ones are archived), by state.")
                     .set(Double(state.orders.values.filter { $0.state == orderState }.count))
             }
-            market.makeGauge(name: "tender_bids", help: "Bids on orders that can still change.").set(Double(state.orders.values.reduce(0) { $0 + $1.bids.count }))
+            market.gauge("tender_bids", help: "Bids on orders that can still change.").set(Double(state.orders.values.reduce(0) { $0 + $1.bids.count }))
             for leaseState in [Lease.State.running, .committed, .auditing, .disputed, .settled, .failed, .slashed] {
-                market.makeGauge(name: "tender_leases", labels: [("state", leaseState.rawValue)], help: "Leases of orders that can still change, by state.")
+                market.gauge("tender_leases", labels: [("state", leaseState.rawValue)], help: "Leases of orders that can still change, by state.")
                     .set(Double(state.leases.values.filter { $0.state == leaseState }.count))
             }
-            market.makeGauge(name: "tender_orders_archived", help: "Finished orders, read from the store's archive.")
+            market.gauge("tender_orders_archived", help: "Finished orders, read from the store's archive.")
                 .set(Double(Int(state.counters.nextOrder.rawValue) - 1 - state.orders.count))
-            market.makeGauge(name: "tender_leases_archived", help: "Leases of finished orders, read from the store's archive.")
+            market.gauge("tender_leases_archived", help: "Leases of finished orders, read from the store's archive.")
                 .set(Double(Int(state.counters.nextLease.rawValue) - 1 - state.leases.count))
             let totals = state.ledger.totals
             let help = "Micro-credits minted, burned, and held in each bucket."
-            market.makeGauge(name: "tender_ledger_micros", labels: [("bucket", "minted")], help: help).set(Double(totals.minted.micros))
-            market.makeGauge(name: "tender_ledger_micros", labels: [("bucket", "burned")], help: help).set(Double(totals.burned.micros))
+            market.gauge("tender_ledger_micros", labels: [("bucket", "minted")], help: help).set(Double(totals.minted.micros))
+            market.gauge("tender_ledger_micros", labels: [("bucket", "burned")], help: help).set(Double(totals.burned.micros))
             for bucket in Bucket.holderBuckets {
-                market.makeGauge(name: "tender_ledger_micros", labels: [("bucket", bucket.rawValue)], help: help)
+                market.gauge("tender_ledger_micros", labels: [("bucket", bucket.rawValue)], help: help)
                     .set(Double(totals.holdings[bucket].micros))
             }
-            market.makeGauge(name: "tender_journal_sequence", help: "The ledger journal's last entry.").set(Double(state.ledger.sequence))
+            market.gauge("tender_journal_sequence", help: "The ledger journal's last entry.").set(Double(state.ledger.sequence))
         }
         let writes = service.writerStatistics
-        market.makeCounter(name: "tender_store_transactions_total", help: "Store transactions committed since start.")
+        market.counter("tender_store_transactions_total", help: "Store transactions committed since start.")
             .increment(by: Int64(writes.transactionsCommitted))
-        market.makeCounter(name: "tender_store_writes_total", help: "Records written to the store since start.")
+        market.counter("tender_store_writes_total", help: "Records written to the store since start.")
             .increment(by: Int64(writes.itemsCommitted))
-        market.makeCounter(name: "tender_store_background_checkpoints_total", help: "SQLite log checkpoints run off the writer's path since start.")
+        market.counter("tender_store_background_checkpoints_total", help: "SQLite log checkpoints run off the writer's path since start.")
             .increment(by: Int64(writes.backgroundCheckpoints))
         let followed = await service.followed
-        market.makeCounter(name: "tender_store_recovery_loads_total", help: "Loads of the whole market after a failed write since start, shared by the writes that failed together.")
+        market.counter("tender_store_recovery_loads_total", help: "Loads of the whole market after a failed write since start, shared by the writes that failed together.")
             .increment(by: Int64(await service.recoveryLoads))
-        market.makeCounter(name: "tender_store_changes_followed_total", help: "Changes another controller wrote, taken in since start (PostgreSQL).")
+        market.counter("tender_store_changes_followed_total", help: "Changes another controller wrote, taken in since start (PostgreSQL).")
             .increment(by: Int64(followed.updates))
-        market.makeCounter(name: "tender_store_reloads_total", help: "Whole reloads a follower made since start, when changes could not be taken as stored (PostgreSQL).")
+        market.counter("tender_store_reloads_total", help: "Whole reloads a follower made since start, when changes could not be taken as stored (PostgreSQL).")
             .increment(by: Int64(followed.reloads))
-        market.makeCounter(name: "tender_store_changes_refused_total", help: "Loads of the shared store refused, to follow or to take the lead, because its journal ends unsigned (PostgreSQL).")
+        market.counter("tender_store_changes_refused_total", help: "Loads of the shared store refused, to follow or to take the lead, because its journal ends unsigned (PostgreSQL).")
             .increment(by: Int64(followed.refusals))
         return market.emitToString()
+    }
+}
+
+extension PrometheusCollectorRegistry {
+    /// A gauge by its full name (every one starts `tender_`), with no unit suffix added.
+    func gauge(_ name: String, labels: [(String, String)] = [], help: String) -> Gauge {
+        makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels)
+    }
+
+    /// A counter by its full name, with no unit suffix added.
+    func counter(_ name: String, labels: [(String, String)] = [], help: String) -> Counter {
+        makeCounter(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels)
     }
 }
