@@ -21,6 +21,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case notDurable(setting: String, found: String?)
     /// The database refused or failed a read.
     case readFailed(location: String, reason: String)
+    /// The database was closed (the controller is shutting down); nothing more is read or written.
+    case closed(path: String)
     /// A schema migration failed; the database is left at the last migration that committed.
     case migrationFailed(reason: String)
 
@@ -66,6 +68,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "the database server has \(setting) = \(found ?? "unreadable"): commits would not be durable"
         case .readFailed(let location, let reason):
             "cannot read the database at \(location): \(reason)"
+        case .closed(let path):
+            "the database at \(path) is closed"
         case .migrationFailed(let reason):
             "schema migration failed: \(reason)"
         case .encodingFailed(let what, let reason):

@@ -10,16 +10,21 @@ import Testing
 /// 503 and reloads the market from the store, so memory never runs ahead of what is durable.
 @Suite("Recovery from a failed write")
 struct StorageRecoveryTests {
-    @Test("writes that fail together share reloads: eight failures load the market at most twice, not eight times, and change nothing")
-    func failuresShareReloads() async throws {
+    /// A controller whose store is wrapped in a `FaultyStorage`.
+    static func harness() async throws -> (ControllerHarness, FaultyStorage) {
         let faulty = Mutex<FaultyStorage?>(nil)
         let harness = try await ControllerHarness(wrapping: { base in
             let storage = FaultyStorage(base)
             faulty.withLock { $0 = storage }
             return storage
         })
+        return (harness, try #require(faulty.withLock { $0 }))
+    }
+
+    @Test("writes that fail together share reloads: eight failures load the market at most twice, not eight times, and change nothing")
+    func failuresShareReloads() async throws {
+        let (harness, storage) = try await Self.harness()
         defer { harness.cleanUp() }
-        let storage = try #require(faulty.withLock { $0 })
         let failing = 8
         // One sender per transfer: each account's nonces must arrive in order.
         let senders = (0..<failing).map { _ in Signer() }
@@ -65,14 +70,8 @@ struct StorageRecoveryTests {
 
     @Test("a recovery load that fails is tried again, so memory does not keep a change the store refused")
     func failedLoadRetried() async throws {
-        let faulty = Mutex<FaultyStorage?>(nil)
-        let harness = try await ControllerHarness(wrapping: { base in
-            let storage = FaultyStorage(base)
-            faulty.withLock { $0 = storage }
-            return storage
-        })
+        let (harness, storage) = try await Self.harness()
         defer { harness.cleanUp() }
-        let storage = try #require(faulty.withLock { $0 })
         let alice = Signer(), bob = Signer()
         try await harness.app.test(.router) { client in
             try await client.fund(alice)

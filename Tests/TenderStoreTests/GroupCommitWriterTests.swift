@@ -66,6 +66,22 @@ struct GroupCommitWriterTests {
 
     // MARK: - Batching
 
+    @Test("reads and writes after close are refused with StoreError.closed, never run on the closed connection")
+    func closedDatabaseRefusesWork() async throws {
+        try await F.withTemporaryDatabase { url in
+            let storage = try SQLiteMarketStorage(path: url)
+            let policy = MarketPolicy(treasury: F.treasury, auditPool: F.treasury)
+            _ = try await storage.load(policy: policy, controller: F.controllerKey.account)
+            try await storage.close()
+            await #expect(throws: StoreError.closed(path: url.path)) {
+                _ = try await storage.load(policy: policy, controller: F.controllerKey.account)
+            }
+            await #expect(throws: StoreError.closed(path: url.path)) {
+                try await storage.write(.deadline(StoredDeadline(kind: "k", id: "1", dueAt: Timestamp(millis: 1))), at: Timestamp(millis: 1))
+            }
+        }
+    }
+
     @Test("500 concurrent writes all commit, share transactions, and are there after reopening")
     func concurrentWrites() async throws {
         try await F.withTemporaryDatabase { url in

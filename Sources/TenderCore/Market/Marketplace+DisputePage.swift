@@ -28,11 +28,9 @@ extension Marketplace {
     /// store when `filter.mayMatchArchived`. A lease's disputes come from `disputesByLease`,
     /// already in id order; otherwise the page is found without sorting every dispute.
     public func disputePage(_ filter: DisputeFilter, after: UInt64, limit: Int) -> [Dispute] {
-        let limit = max(limit, 0)
-        func wanted(_ dispute: Dispute) -> Bool { dispute.id.rawValue > after && filter.matches(dispute) }
-        if let lease = filter.lease {
-            return Array(disputes(ofLease: lease).lazy.filter(wanted).prefix(limit))
-        }
-        return disputes.values.lazy.filter(wanted).smallest(limit, by: \.id.rawValue)
+        Self.page(
+            of: disputes.values, indexed: filter.lease.map { disputes(ofLease: $0) }, after: after, limit: limit,
+            id: \.id.rawValue, matches: filter.matches
+        )
     }
 }

@@ -26,11 +26,9 @@ extension Marketplace {
     /// store when `filter.mayMatchArchived`. A provider's leases come from `leasesByProvider`,
     /// already in id order; otherwise the page is found without sorting every lease.
     public func leasePage(_ filter: LeaseFilter, after: UInt64, limit: Int) -> [Lease] {
-        let limit = max(limit, 0)
-        func wanted(_ lease: Lease) -> Bool { lease.id.rawValue > after && filter.matches(lease) }
-        if let provider = filter.provider {
-            return Array(leases(ofProvider: provider).lazy.filter(wanted).prefix(limit))
-        }
-        return leases.values.lazy.filter(wanted).smallest(limit, by: \.id.rawValue)
+        Self.page(
+            of: leases.values, indexed: filter.provider.map { leases(ofProvider: $0) }, after: after, limit: limit,
+            id: \.id.rawValue, matches: filter.matches
+        )
     }
 }

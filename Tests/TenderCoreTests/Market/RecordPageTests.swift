@@ -6,6 +6,20 @@ import Testing
 /// is what filtering and sorting every record would give, whether or not an index is used.
 @Suite("lease and dispute pages")
 struct RecordPageTests {
+    /// Each page `page(after, limit)` gives is the ids a scan of `all` would: matches above
+    /// `after`, sorted, the first `limit`.
+    static func expectPagesAgree<Record>(
+        _ all: [Record], id: (Record) -> UInt64, afters: [UInt64], _ context: String,
+        page: (UInt64, Int) -> [Record], matches: (Record) -> Bool
+    ) {
+        for after in afters {
+            for limit in [0, 1, 5] {
+                let scan = all.filter { id($0) > after && matches($0) }.map(id).sorted().prefix(limit)
+                #expect(page(after, limit).map(id) == Array(scan), "\(context) after \(after) limit \(limit)")
+            }
+        }
+    }
+
     @Test("every filter, cursor and limit gives the page a scan of every lease and dispute gives")
     func pagesAgreeWithAScan() throws {
         var world = try LeaseWorld()
@@ -21,13 +35,9 @@ struct RecordPageTests {
             + [world.provider, Fixtures.submitter, stranger].flatMap { [LeaseFilter(provider: $0), LeaseFilter(submitter: $0)] }
             + [LeaseFilter(state: .disputed, provider: world.provider, submitter: Fixtures.submitter)]
         for filter in leaseFilters {
-            for after in [0, world.leaseID.rawValue] as [UInt64] {
-                for limit in [0, 1, 5] {
-                    let scan = market.leases.values.filter { $0.id.rawValue > after && filter.matches($0) }
-                        .sorted { $0.id < $1.id }.prefix(limit).map(\.id)
-                    #expect(market.leasePage(filter, after: after, limit: limit).map(\.id) == Array(scan), "\(filter) after \(after) limit \(limit)")
-                }
-            }
+            Self.expectPagesAgree(Array(market.leases.values), id: \.id.rawValue, afters: [0, world.leaseID.rawValue], "\(filter)") {
+                market.leasePage(filter, after: $0, limit: $1)
+            } matches: { filter.matches($0) }
         }
         #expect(market.leasePage(LeaseFilter(provider: world.provider), after: 0, limit: 5).map(\.id) == [world.leaseID])
         #expect(market.leasePage(LeaseFilter(submitter: stranger), after: 0, limit: 5).isEmpty)
@@ -37,13 +47,9 @@ struct RecordPageTests {
             + [world.provider, LeaseWorld.challenger, LeaseWorld.secondChallenger, stranger].map { DisputeFilter(account: $0) }
             + [DisputeFilter(lease: world.leaseID, account: LeaseWorld.challenger, openOnly: true)]
         for filter in disputeFilters {
-            for after in [0, first.id.rawValue] as [UInt64] {
-                for limit in [0, 1, 5] {
-                    let scan = market.disputes.values.filter { $0.id.rawValue > after && filter.matches($0) }
-                        .sorted { $0.id < $1.id }.prefix(limit).map(\.id)
-                    #expect(market.disputePage(filter, after: after, limit: limit).map(\.id) == Array(scan), "\(filter) after \(after) limit \(limit)")
-                }
-            }
+            Self.expectPagesAgree(Array(market.disputes.values), id: \.id.rawValue, afters: [0, first.id.rawValue], "\(filter)") {
+                market.disputePage(filter, after: $0, limit: $1)
+            } matches: { filter.matches($0) }
         }
         #expect(market.disputePage(DisputeFilter(account: LeaseWorld.challenger), after: 0, limit: 5).map(\.id) == [first.id])
         #expect(market.disputePage(DisputeFilter(lease: world.leaseID), after: 0, limit: 5).count == 2)

@@ -96,21 +96,25 @@ struct OperationsRoutes: Sendable {
             market.gauge("tender_journal_sequence", help: "The ledger journal's last entry.").set(Double(state.ledger.sequence))
         }
         let writes = service.writerStatistics
-        market.counter("tender_store_transactions_total", help: "Store transactions committed since start.")
-            .increment(by: Int64(writes.transactionsCommitted))
-        market.counter("tender_store_writes_total", help: "Records written to the store since start.")
-            .increment(by: Int64(writes.itemsCommitted))
-        market.counter("tender_store_background_checkpoints_total", help: "SQLite log checkpoints run off the writer's path since start.")
-            .increment(by: Int64(writes.backgroundCheckpoints))
         let followed = await service.followed
-        market.counter("tender_store_recovery_loads_total", help: "Loads of the whole market after a failed write since start, shared by the writes that failed together.")
-            .increment(by: Int64(await service.recoveryLoads))
-        market.counter("tender_store_changes_followed_total", help: "Changes another controller wrote, taken in since start (PostgreSQL).")
-            .increment(by: Int64(followed.updates))
-        market.counter("tender_store_reloads_total", help: "Whole reloads a follower made since start, when changes could not be taken as stored (PostgreSQL).")
-            .increment(by: Int64(followed.reloads))
-        market.counter("tender_store_changes_refused_total", help: "Loads of the shared store refused, to follow or to take the lead, because its journal ends unsigned (PostgreSQL).")
-            .increment(by: Int64(followed.refusals))
+        let recoveryLoads = await service.recoveryLoads
+        let counters: [(name: String, help: String, value: Int)] = [
+            ("tender_store_transactions_total", "Store transactions committed since start.", writes.transactionsCommitted),
+            ("tender_store_writes_total", "Records written to the store since start.", writes.itemsCommitted),
+            ("tender_store_background_checkpoints_total", "SQLite log checkpoints run off the writer's path since start.",
+             writes.backgroundCheckpoints),
+            ("tender_store_recovery_loads_total",
+             "Loads of the whole market after a failed write since start, shared by the writes that failed together.", recoveryLoads),
+            ("tender_store_changes_followed_total", "Changes another controller wrote, taken in since start (PostgreSQL).", followed.updates),
+            ("tender_store_reloads_total",
+             "Whole reloads a follower made since start, when changes could not be taken as stored (PostgreSQL).", followed.reloads),
+            ("tender_store_changes_refused_total",
+             "Loads of the shared store refused, to follow or to take the lead, because its journal ends unsigned (PostgreSQL).",
+             followed.refusals),
+        ]
+        for counter in counters {
+            market.counter(counter.name, help: counter.help).increment(by: Int64(counter.value))
+        }
         return market.emitToString()
     }
 }

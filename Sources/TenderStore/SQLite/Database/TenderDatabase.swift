@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The controller's SQLite database: one GRDB `DatabaseQueue` for reads and writes, opened
 /// durable, checked and migrated, and a second connection that only checkpoints the log
@@ -36,6 +37,11 @@ public struct TenderDatabase: Sendable {
     /// Copies the write-ahead log into the file on a second connection, after the writer's
     /// commits (nil in memory, which has no log). See `WALCheckpointer`.
     public let checkpointer: WALCheckpointer?
+    /// Set by `close` before the connection closes. A closed connection has no SQLite handle, and
+    /// SQLite dereferences the one it is given: work that reaches the queue after `close` (a
+    /// reload or a write still in flight at shutdown) must check this on the queue and not touch
+    /// the database.
+    private let closed = ClosedFlag()
 
     /// Opens (creating if needed) and migrates the database, or throws a `StoreError`.
     public init(location: Location, busyTimeout: TimeInterval = defaultBusyTimeout) throws(StoreError) {
@@ -69,10 +75,27 @@ public struct TenderDatabase: Sendable {
 
     // MARK: - Access
 
-    /// Runs a read on the queue without blocking the caller's thread.
+    /// Runs a read on the queue without blocking the caller's thread; throws
+    /// `StoreError.closed` once the database is closed.
     public func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await queue.read(body)
+        // What `queue.read` does (read-only, in one transaction so every statement sees the same
+        // moment), after the check: `queue.read` touches the connection before `body` runs.
+        try await queue.writeWithoutTransaction { db in
+            guard !isClosed else { throw StoreError.closed(path: location.displayPath) }
+            return try db.readOnly {
+                var value: T?
+                try db.inSavepoint {
+                    value = try body(db)
+                    return .commit
+                }
+                guard let value else { throw StoreError.readFailed(location: location.displayPath, reason: "the read returned nothing") }
+                return value
+            }
+        }
     }
+
+    /// True once `close` has begun. Checked on the queue, which `close` also runs on.
+    public var isClosed: Bool { closed.isSet.withLock { $0 } }
 
     /// Reads the durability pragmas back and throws if they are not what `init` set.
     public func checkDurability() throws(StoreError) {
@@ -89,6 +112,7 @@ public struct TenderDatabase: Sendable {
     /// Closes the connections, the checkpointer's first, so that the writer's, the last to close,
     /// checkpoints the log and removes it. Later accesses fail; used by tests that reopen the file.
     public func close() throws {
+        closed.isSet.withLock { $0 = true }
         try checkpointer?.close()
         try queue.close()
     }
@@ -102,4 +126,9 @@ extension TenderDatabase.Location {
         case .inMemory: ":memory:"
         }
     }
+}
+
+/// Whether a database is closed, shared by every copy of its `TenderDatabase`.
+private final class ClosedFlag: Sendable {
+    let isSet = Mutex(false)
 }

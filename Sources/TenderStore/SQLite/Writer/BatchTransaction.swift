@@ -63,6 +63,11 @@ struct BatchTransaction {
         }
     }
 
+    /// A batch that never ran: every caller gets `error`, nothing was written.
+    static func refused(_ batch: [PendingWrite], _ error: StoreError) -> BatchTransaction {
+        BatchTransaction(settlements: [], skipped: batch, transactionError: error, batchSize: batch.count)
+    }
+
     /// True when the transaction committed.
     var committed: Bool { transactionError == nil }
 

@@ -119,7 +119,10 @@ public final class GroupCommitWriter: Sendable {
             state.pending.removeFirst(count)
             return batch
         }
-        let outcome = BatchTransaction.run(batch, in: db)
+        // Work queued before `close` and run after it must not touch the closed connection.
+        let outcome = database.isClosed
+            ? BatchTransaction.refused(batch, StoreError.closed(path: database.location.displayPath))
+            : BatchTransaction.run(batch, in: db)
         let more = state.withLock { state in
             outcome.record(in: &state.statistics)
             guard state.pending.isEmpty else { return true }
