@@ -115,12 +115,7 @@ struct FollowerTests {
         try await pair.leaderStorage.close()
         // The lock is free once the server has ended the leader's session: probed through the
         // follower's store, then let go, so the follower's own choice is what is tested.
-        var probes = 0
-        while await !pair.followerStorage.tryToLead(advertising: nil) {
-            probes += 1
-            try #require(probes < 200, "the leader's lock was never freed")
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        try await waitUntil("the leader's lock is free") { await pair.followerStorage.tryToLead(advertising: nil) }
         await pair.followerStorage.resign()
         await follower.replicate()
         await follower.replicate()

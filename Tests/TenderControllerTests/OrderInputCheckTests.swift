@@ -20,8 +20,7 @@ struct OrderInputCheckTests {
         }
         func letGo(_ count: Int) { for _ in 0..<count { release.signal() } }
         func waitUntilStarted(_ count: Int) async throws {
-            for _ in 0..<6_000 where started.withLock({ $0 }) < count { try await Task.sleep(for: .milliseconds(10)) }
-            #expect(started.withLock { $0 } >= count)
+            try await waitUntil("\(count) builds started") { started.withLock { $0 } >= count }
         }
     }
 
@@ -61,8 +60,8 @@ struct OrderInputCheckTests {
         #expect(refusal?.status == .tooManyRequests)
         // Another account's check is queued behind the first, not refused.
         let other = Task { try await check.problem(Self.manifest, submitter: bob.account, stored: Self.stored, service: service) }
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(builder.started.withLock { $0 } == 1, "bob's check waits for alice's build")
+        try await waitUntil("bob's check is queued") { check.pendingCount == 2 }
+        #expect(builder.started.withLock { $0 } == 1, "bob's check is queued, and waits for alice's build")
         builder.letGo(1)
         #expect(try await first.value == nil)
         try await builder.waitUntilStarted(2)
@@ -88,11 +87,13 @@ struct OrderInputCheckTests {
         let secondManifest = try Self.manifest(seed: 2), thirdManifest = try Self.manifest(seed: 3)
         let second = Task { try await check.problem(secondManifest, submitter: bob.account, stored: Self.stored, service: service) }
         // Bob's build waits behind alice's; carol's would be the third.
-        try await Task.sleep(for: .milliseconds(50))
-        let refusal = await #expect(throws: ProblemResponse.self) {
+        try await waitUntil("bob's check is queued") { check.pendingCount == 2 }
+        let refusal = await #expect(throws: ControllerError.self) {
             try await check.problem(thirdManifest, submitter: carol.account, stored: Self.stored, service: service)
         }
-        #expect(refusal?.status == .serviceUnavailable)
+        // A 503, and the controller's failure rather than a refusal: carol's nonce is kept.
+        #expect(refusal.flatMap { ProblemResponse.from($0) }?.status == .serviceUnavailable)
+        #expect(refusal.map { RequestGate.spendsNonce($0) } == false)
         builder.letGo(1)
         #expect(try await first.value == nil)
         try await builder.waitUntilStarted(2)

@@ -88,12 +88,3 @@ struct StorageRecoveryTests {
         }
     }
 }
-
-/// Polls `condition` until it holds; throws if it never does (a hang, not a slow machine).
-private func waitUntil(_ what: String, _ condition: () async -> Bool) async throws {
-    for _ in 0..<5_000 {
-        if await condition() { return }
-        try await Task.sleep(for: .milliseconds(2))
-    }
-    throw HarnessFailure("gave up waiting until \(what)")
-}

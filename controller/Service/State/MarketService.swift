@@ -198,9 +198,7 @@ public actor MarketService {
                 logger.notice("leading", metadata: ["ledger sequence": "\(market.ledger.sequence)"])
             } catch {
                 if case StoreError.unsignedJournalTail = error {
-                    refusedRevision = revision ?? refusedRevision
-                    followed.refusals += 1
-                    logger.critical("not leading the shared database: its journal ends on entries no controller signed", metadata: ["error": "\(error)"])
+                    refuse(revision ?? refusedRevision, to: "lead", error)
                 } else {
                     logger.error("could not take over the market; trying again", metadata: ["error": "\(error)"])
                 }
@@ -235,9 +233,7 @@ public actor MarketService {
                 loaded = try await storage.load(policy: market.policy, controller: controllerKey.account)
             } catch let error as StoreError {
                 if case .unsignedJournalTail = error {
-                    refusedRevision = revision
-                    followed.refusals += 1
-                    logger.critical("not following the shared database: its journal ends on entries no controller signed", metadata: ["error": "\(error)"])
+                    refuse(revision, to: "follow", error)
                     return
                 }
                 throw error
@@ -248,6 +244,14 @@ public actor MarketService {
         } catch {
             logger.warning("could not follow the shared database", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Remembers a revision whose journal a load refused (it ends unsigned), so that it is
+    /// neither loaded nor led again, or logged again, until the store moves.
+    private func refuse(_ revision: StoreRevision?, to role: String, _ error: any Error) {
+        refusedRevision = revision
+        followed.refusals += 1
+        logger.critical("not going to \(role) the shared database: its journal ends on entries no controller signed", metadata: ["error": "\(error)"])
     }
 
     /// Replaces the market with one loaded from the store, and tells followers of events so.
@@ -575,7 +579,11 @@ public actor MarketService {
             return true
         } catch {
             logger.critical("cannot reload the market from the database", metadata: ["error": "\(error)"])
-            return false
+            // A journal that ends unsigned, or a store closed for shutdown, stays so: no retry.
+            switch error {
+            case StoreError.unsignedJournalTail, StoreError.closed: return true
+            default: return false
+            }
         }
     }
 
@@ -641,4 +649,7 @@ public enum ControllerError: Error, Sendable {
     case missingInput(String)
     /// Another controller leads the shared database (at this URL, when known): writes go there.
     case notLeading(String?)
+    /// The controller has no room for this request now (a 503 with this title and detail); like
+    /// every controller failure, nothing was decided and the request's nonce is kept.
+    case busy(title: String, detail: String)
 }

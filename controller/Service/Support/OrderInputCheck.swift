@@ -17,7 +17,7 @@ import TenderWorkloads
 /// a time: a refused order costs its sender only a nonce, so without that limit one funded account
 /// could keep the queue full of builds and make every other submitter wait behind them; its next
 /// order while one is being checked is refused with 429 instead. And at most `maximumPending`
-/// builds wait or run at once, over all accounts: a further order is refused with 503. `exec` is
+/// builds wait or run at once, over all accounts: a further order is answered 503, its nonce kept. `exec` is
 /// never built here: its program is someone else's code, run only in a sandbox.
 final class OrderInputCheck: Sendable {
     private let artifacts: any ArtifactStorage
@@ -38,6 +38,9 @@ final class OrderInputCheck: Sendable {
         var checking: Set<AccountID> = []
     }
 
+    /// Checks waiting or running now, over all accounts.
+    var pendingCount: Int { state.withLock { $0.checking.count } }
+
     init(
         artifacts: any ArtifactStorage, keptVerdicts: Int = 1_024, maximumPending: Int = 16,
         builder: (@Sendable (WorkloadSpec) -> String?)? = nil
@@ -49,7 +52,8 @@ final class OrderInputCheck: Sendable {
     }
 
     /// Why the job cannot run on its inputs, or nil (it can, or the market refuses it anyway).
-    /// Throws 429 while another order of the same submitter is being checked.
+    /// Throws 429 while another order of the same submitter is being checked, and
+    /// `ControllerError.busy` (503, nonce kept) while `maximumPending` checks wait or run.
     func problem(_ manifest: JobManifest, submitter: AccountID, stored: Set<String>, service: MarketService) async throws -> String? {
         let workload = manifest.workload
         guard workload.runtime != .exec else { return nil }
@@ -61,16 +65,17 @@ final class OrderInputCheck: Sendable {
                 && escrow.map { $0 >= market.policy.minimumOrderEscrow && market.ledger.balances(of: submitter).available >= $0 } == true
         }
         guard worthChecking, let key = try? String(decoding: CanonicalJSON.encode(workload), as: UTF8.self) else { return nil }
-        let known = try state.withLock { state throws(ProblemResponse) -> String?? in
+        let known = try state.withLock { state throws -> String?? in
             state.clock += 1
             if let kept = state.verdicts[key] {
                 state.verdicts[key]?.used = state.clock
                 return .some(kept.verdict)
             }
+            // A failure of the controller, not a refusal: the nonce is kept, as every 503's is.
             guard state.checking.count < maximumPending || state.checking.contains(submitter) else {
-                throw ProblemResponse(
-                    .serviceUnavailable, "Orders being checked",
-                    "\(maximumPending) orders are having their inputs checked; sign this one again with a new nonce in a moment"
+                throw ControllerError.busy(
+                    title: "Orders being checked",
+                    detail: "\(maximumPending) orders are having their inputs checked; send this one again in a moment"
                 )
             }
             guard state.checking.insert(submitter).inserted else {

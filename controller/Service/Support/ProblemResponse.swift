@@ -54,6 +54,8 @@ struct ProblemResponse: HTTPResponseError {
             let detail = leader.map { "this controller follows a shared database; send writes to the leader at \($0)" }
                 ?? "this controller follows a shared database and no controller leads it at the moment; try again shortly"
             return ProblemResponse(.serviceUnavailable, "Not the leader", detail)
+        case ControllerError.busy(let title, let detail):
+            return ProblemResponse(.serviceUnavailable, title, detail)
         case is StoreError:
             // The database failed a read (a server gone, a refused query): nothing the client
             // sent is at fault, and trying again later may work.
