@@ -24,6 +24,12 @@ struct HeadSignatureTests {
         return (entries.map { signed.contains($0.sequence) ? $0 : bare($0) }, ledger, head)
     }
 
+    /// The fixture's entries, all stored bare except those at `keys`' sequences (1-based), signed
+    /// by the key given for each.
+    static func journal(signedBy keys: [UInt64: KeyPair]) throws -> [JournalEntry] {
+        try A.fixture().entries.map { entry in try keys[entry.sequence].map { try bare(entry).signed(by: $0) } ?? bare(entry) }
+    }
+
     @Test("entries before a signed entry are vouched for by it")
     func vouchedByLaterSignature() throws {
         let (entries, ledger, head) = try Self.journal(signedAt: [4])
@@ -75,44 +81,36 @@ struct HeadSignatureTests {
         #expect(verification.entriesChecked == 0)
     }
 
-    @Test("just after a rotation, the new key's signed head over an entry the earlier key signed verifies only if that key is trusted")
-    func headOverEarlierKeysEntry() throws {
-        let (entries, _, _) = try Self.journal(signedAt: [])
+    @Test("just after a rotation, the new key's signed head vouches for the entries after the earlier key's last signature, which verifies only if that key is trusted")
+    func headAfterEarlierKeysEntry() throws {
         let earlier = KeyPair()
-        var journal = entries
-        journal[3] = try entries[3].signed(by: earlier)
+        let journal = try Self.journal(signedBy: [2: earlier])
+        // Entries 3 and 4 carry no signature: only the new key's head vouches for them.
         let verification = Ledger.verify(journal, controller: A.controller.account, earlierKeys: [earlier.account], signedHead: journal[3].hash)
         #expect(verification.isValid, "\(verification)")
         #expect(verification.entriesChecked == 4)
-        // The head does not stand in for the entry's own signature.
-        #expect(Ledger.verify(journal, controller: A.controller.account, signedHead: journal[3].hash).problem == .badSignature(sequence: 4))
+        #expect(Ledger.verify(journal, controller: A.controller.account, earlierKeys: [earlier.account]).problem == .unsigned(sequence: 3))
+        // The head does not stand in for the earlier key's signature.
+        #expect(Ledger.verify(journal, controller: A.controller.account, signedHead: journal[3].hash).problem == .badSignature(sequence: 2))
     }
 
     @Test("unsigned entries under another key's signature fail at that signature")
     func foreignSignatureCoversNothing() throws {
-        let (entries, _, _) = try Self.journal(signedAt: [])
-        let mallory = KeyPair()
-        var forged = entries
-        forged[3] = try entries[3].signed(by: mallory)
-        let verification = Ledger.verify(forged, controller: A.controller.account)
+        let verification = Ledger.verify(try Self.journal(signedBy: [4: KeyPair()]), controller: A.controller.account)
         #expect(verification.problem == .badSignature(sequence: 4))
         #expect(verification.entriesChecked == 0)
     }
 
     @Test("after a rotation, an earlier key's signature vouches for the stretch before it, the new key's for the rest")
     func rotation() throws {
-        let (entries, _, _) = try Self.journal(signedAt: [])
         let earlier = KeyPair()
-        var journal = entries
-        journal[1] = try entries[1].signed(by: earlier)
-        journal[3] = try entries[3].signed(by: A.controller)
+        let journal = try Self.journal(signedBy: [2: earlier, 4: A.controller])
         let verification = Ledger.verify(journal, controller: A.controller.account, earlierKeys: [earlier.account])
         #expect(verification.isValid, "\(verification)")
         #expect(Ledger.verify(journal, controller: A.controller.account).problem == .badSignature(sequence: 2))
         // No earlier key may sign after the new one has.
-        journal[2] = try entries[2].signed(by: A.controller)
-        journal[3] = try entries[3].signed(by: earlier)
-        #expect(Ledger.verify(journal, controller: A.controller.account, earlierKeys: [earlier.account]).problem == .badSignature(sequence: 4))
+        let backwards = try Self.journal(signedBy: [2: earlier, 3: A.controller, 4: earlier])
+        #expect(Ledger.verify(backwards, controller: A.controller.account, earlierKeys: [earlier.account]).problem == .badSignature(sequence: 4))
     }
 
     @Test("a request's rules still hold across the entries one signature vouches for")

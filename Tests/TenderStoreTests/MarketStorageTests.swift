@@ -149,6 +149,9 @@ struct MarketStorageTests {
             // At most one signature per transaction (which writes share is up to scheduling;
             // `GroupCommitWriterTests` pins which write closes a batch).
             #expect(signed.count <= storage.statistics.transactionsCommitted)
+            // Fewer signatures than writes, since concurrent writes share transactions (as the
+            // test above shows).
+            #expect(signed.count < 200)
         }
     }
 

@@ -8,18 +8,17 @@ extension Marketplace {
     /// come from `openOrderIDs` and a submitter's from `ordersBySubmitter`.
     public func orderPage(state: Order.State?, submitter: AccountID?, after: UInt64, limit: Int) -> (orders: [Order], next: UInt64?) {
         let limit = max(limit, 0)
-        func matches(_ order: Order) -> Bool {
-            order.id.rawValue > after && (state.map { order.state == $0 } ?? true) && (submitter.map { order.submitter == $0 } ?? true)
+        let matches = { (order: Order) in
+            (state.map { order.state == $0 } ?? true) && (submitter.map { order.submitter == $0 } ?? true)
         }
-        let page: [Order]
-        if state == .open {
-            page = openOrderIDs.lazy.compactMap { orders[$0] }.filter(matches).smallest(limit, by: \.id.rawValue)
-        } else if let submitter {
-            // A submitter's ids are kept in order.
-            page = Array((ordersBySubmitter[submitter] ?? []).lazy.compactMap { orders[$0] }.filter(matches).prefix(limit))
+        let page = if state == .open {
+            Self.page(of: openOrderIDs.lazy.compactMap { orders[$0] }, indexed: nil, after: after, limit: limit, id: \.id.rawValue, matches: matches)
         } else {
-            // The page found without sorting every order.
-            page = orders.values.lazy.filter(matches).smallest(limit, by: \.id.rawValue)
+            // A submitter's ids are kept in order.
+            Self.page(
+                of: orders.values, indexed: submitter.map { (ordersBySubmitter[$0] ?? []).compactMap { orders[$0] } },
+                after: after, limit: limit, id: \.id.rawValue, matches: matches
+            )
         }
         return (page, page.count == limit && limit > 0 ? page.last?.id.rawValue : nil)
     }

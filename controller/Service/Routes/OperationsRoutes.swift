@@ -126,7 +126,7 @@ extension PrometheusCollectorRegistry {
     }
 
     /// A counter by its full name, with no unit suffix added.
-    func counter(_ name: String, labels: [(String, String)] = [], help: String) -> Counter {
-        makeCounter(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels)
+    func counter(_ name: String, help: String) -> Counter {
+        makeCounter(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help))
     }
 }

@@ -86,6 +86,12 @@ public final class WALCheckpointer: Sendable {
         if schedule { scheduleCheckpoint() }
     }
 
+    /// True while a checkpoint is due or running: from a commit until a checkpoint finds no
+    /// commit after its start.
+    public var isScheduled: Bool {
+        state.withLock { $0.isScheduled }
+    }
+
     /// The counters so far.
     public var counters: Counters {
         state.withLock { $0.counters }
