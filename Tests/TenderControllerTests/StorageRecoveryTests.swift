@@ -87,4 +87,92 @@ struct StorageRecoveryTests {
             #expect(try await client.signed(.post, "/v1/transfers", by: alice, body: transfer).0 == .ok)
         }
     }
+
+    @Test("a command that arrives while the market reloads waits for the reload: the market installed has its change")
+    func commandsWaitForReload() async throws {
+        let (harness, storage) = try await Self.harness()
+        defer { harness.cleanUp() }
+        let alice = Signer(), carol = Signer(), bob = Signer()
+        try await harness.app.test(.router) { client in
+            try await client.fund(alice)
+            try await client.fund(carol)
+            // A refused transfer commits its nonce alone: a write with no journal entry, so the
+            // change after it extends the store's journal and could commit during the load.
+            storage.failTogether(1)
+            storage.holdLoads(afterReading: true)
+            let tooMuch = try json(API.TransferRequest(to: bob.account, amount: Amount.credits(1_000)))
+            let transfer = try json(API.TransferRequest(to: bob.account, amount: Amount.credits(1)))
+            let (refused, carols) = try await withThrowingTaskGroup(of: (String, Int).self) { group in
+                group.addTask { ("alice", Int(try await client.signed(.post, "/v1/transfers", by: alice, body: tooMuch).0.code)) }
+                do {
+                    try await waitUntil("the reload has read the store") { storage.loadsRead == 1 }
+                    let committed = storage.statistics.itemsCommitted
+                    group.addTask { ("carol", Int(try await client.signed(.post, "/v1/transfers", by: carol, body: transfer).0.code)) }
+                    // Carol's transfer is held until the reload is installed. Before, it committed
+                    // while the load was held, and the market installed after did not have it.
+                    try await waitUntil("carol's transfer is held or committed") {
+                        await harness.service.commandsHeld == 1 || storage.statistics.itemsCommitted > committed
+                    }
+                } catch {
+                    storage.abandon()
+                    throw error
+                }
+                storage.releaseLoads()
+                var answers: [String: Int] = [:]
+                for try await (who, status) in group { answers[who] = status }
+                return (answers["alice"], answers["carol"])
+            }
+            #expect(refused == 503)
+            #expect(carols == 200)
+            // Memory holds what the store holds: carol's transfer, and her nonce used.
+            let head = try await harness.storage.revision().journal
+            #expect(await harness.service.read { $0.ledger.sequence } == head)
+            let (_, body) = try await client.get("/v1/accounts/\(carol.account)")
+            #expect(try decode(API.AccountView.self, body).balances.available == Amount.credits(99))
+            #expect(await harness.service.commandsHeld == 0)
+        }
+    }
+
+    @Test("a reload loads only once the writes in flight are answered: one that commits meanwhile is in the market installed")
+    func reloadWaitsForWritesInFlight() async throws {
+        let (harness, storage) = try await Self.harness()
+        defer { harness.cleanUp() }
+        let alice = Signer(), carol = Signer(), bob = Signer()
+        try await harness.app.test(.router) { client in
+            try await client.fund(alice)
+            try await client.fund(carol)
+            let transfer = try json(API.TransferRequest(to: bob.account, amount: Amount.credits(1)))
+            storage.delayWrites(1)
+            storage.holdLoads(afterReading: true)
+            let statuses = try await withThrowingTaskGroup(of: (String, Int).self) { group in
+                // Carol's transfer is made in memory and handed to the store, which holds it.
+                group.addTask { ("carol", Int(try await client.signed(.post, "/v1/transfers", by: carol, body: transfer).0.code)) }
+                do {
+                    try await waitUntil("carol's write is in flight") { storage.delayedWrites == 1 }
+                    // Alice's transfer, made after carol's, fails: a reload is asked for.
+                    storage.failTogether(1)
+                    group.addTask { ("alice", Int(try await client.signed(.post, "/v1/transfers", by: alice, body: transfer).0.code)) }
+                    // Before, the load read the store at once, without carol's transfer, and
+                    // installed a market that did not have it once her write committed.
+                    try await waitUntil("the reload waits for carol's write, or has read the store") {
+                        await harness.service.reloadAwaitsWrites || storage.loadsRead == 1
+                    }
+                } catch {
+                    storage.abandon()
+                    throw error
+                }
+                storage.releaseWrites()
+                try await waitUntil("the reload has read the store") { storage.loadsRead == 1 }
+                storage.releaseLoads()
+                var answers: [String: Int] = [:]
+                for try await (who, status) in group { answers[who] = status }
+                return answers
+            }
+            #expect(statuses == ["carol": 200, "alice": 503])
+            let head = try await harness.storage.revision().journal
+            #expect(await harness.service.read { $0.ledger.sequence } == head)
+            let (_, body) = try await client.get("/v1/accounts/\(carol.account)")
+            #expect(try decode(API.AccountView.self, body).balances.available == Amount.credits(99))
+        }
+    }
 }

@@ -3,7 +3,7 @@ import TenderCore
 import TenderStore
 
 /// A store that fails a group of writes together, as a batch the database rolls back does, and
-/// can hold loads until released: to watch the controller recover from a failed write.
+/// can hold writes and loads until released: to watch the controller recover from a failed write.
 final class FaultyStorage: MarketStorage {
     let base: any MarketStorage
     private let state = Mutex(State())
@@ -13,10 +13,17 @@ final class FaultyStorage: MarketStorage {
         var toFail = 0
         var groupSize = 0
         var heldWrites: [CheckedContinuation<Void, any Error>] = []
+        /// Writes still to be held, to go through once released, and those held so far.
+        var toDelay = 0
+        var delayedWrites: [CheckedContinuation<Void, Never>] = []
         var loadsToFail = 0
         var holdsLoads = false
+        /// Held loads wait after reading the store rather than before: the market they install
+        /// is as the store was when they read it.
+        var holdsAfterReading = false
         var heldLoads: [CheckedContinuation<Void, Never>] = []
         var loads = 0
+        var loadsRead = 0
     }
 
     struct InjectedFailure: Error {}
@@ -28,11 +35,28 @@ final class FaultyStorage: MarketStorage {
         state.withLock { $0.toFail = count; $0.groupSize = count }
     }
 
+    /// The next `count` writes wait until `releaseWrites`, then go through to the store.
+    func delayWrites(_ count: Int) { state.withLock { $0.toDelay = count } }
+
+    /// Writes held by `delayWrites` so far.
+    var delayedWrites: Int { state.withLock { $0.delayedWrites.count } }
+
+    func releaseWrites() {
+        let held = state.withLock { state in
+            defer { state.delayedWrites = []; state.toDelay = 0 }
+            return state.delayedWrites
+        }
+        for write in held { write.resume() }
+    }
+
     /// The next `count` loads fail.
     func failLoads(_ count: Int) { state.withLock { $0.loadsToFail = count } }
 
-    /// Loads from now on wait until `releaseLoads`.
-    func holdLoads() { state.withLock { $0.holdsLoads = true } }
+    /// Loads from now on wait until `releaseLoads`, before they read the store or, with
+    /// `afterReading`, once they have read it and before they return.
+    func holdLoads(afterReading: Bool = false) {
+        state.withLock { $0.holdsLoads = true; $0.holdsAfterReading = afterReading }
+    }
 
     func releaseLoads() {
         let held = state.withLock { state in
@@ -52,6 +76,7 @@ final class FaultyStorage: MarketStorage {
         }
         for write in writes { write.resume(throwing: InjectedFailure()) }
         for load in loads { load.resume() }
+        releaseWrites()
     }
 
     /// Loads begun so far.
@@ -60,21 +85,36 @@ final class FaultyStorage: MarketStorage {
     var location: String { base.location }
 
     func load(policy: MarketPolicy, controller: AccountID) async throws -> LoadedMarket {
-        await withCheckedContinuation { (resume: CheckedContinuation<Void, Never>) in
-            let hold = state.withLock { state in
-                state.loads += 1
-                if state.holdsLoads { state.heldLoads.append(resume) }
-                return state.holdsLoads
-            }
-            if !hold { resume.resume() }
+        let afterReading = state.withLock { state in
+            state.loads += 1
+            return state.holdsAfterReading
         }
+        if !afterReading { await waitIfHeld() }
         let fails = state.withLock { state in
             guard state.loadsToFail > 0 else { return false }
             state.loadsToFail -= 1
             return true
         }
         if fails { throw InjectedFailure() }
-        return try await base.load(policy: policy, controller: controller)
+        let loaded = try await base.load(policy: policy, controller: controller)
+        if afterReading {
+            state.withLock { $0.loadsRead += 1 }
+            await waitIfHeld()
+        }
+        return loaded
+    }
+
+    /// Loads that have read the store, when they are held after reading.
+    var loadsRead: Int { state.withLock { $0.loadsRead } }
+
+    private func waitIfHeld() async {
+        await withCheckedContinuation { (resume: CheckedContinuation<Void, Never>) in
+            let hold = state.withLock { state in
+                if state.holdsLoads { state.heldLoads.append(resume) }
+                return state.holdsLoads
+            }
+            if !hold { resume.resume() }
+        }
     }
 
     nonisolated(nonsending) func write(_ records: MarketRecords, at now: Timestamp) async throws {
@@ -82,6 +122,16 @@ final class FaultyStorage: MarketStorage {
             guard state.toFail > 0 else { return false }
             state.toFail -= 1
             return true
+        }
+        let delayed = !claimed && state.withLock { state in
+            guard state.toDelay > 0 else { return false }
+            state.toDelay -= 1
+            return true
+        }
+        if delayed {
+            await withCheckedContinuation { (write: CheckedContinuation<Void, Never>) in
+                state.withLock { $0.delayedWrites.append(write) }
+            }
         }
         guard claimed else { return try await base.write(records, at: now) }
         try await withCheckedThrowingContinuation { (write: CheckedContinuation<Void, any Error>) in

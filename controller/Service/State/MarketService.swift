@@ -9,7 +9,7 @@ import TenderStore
 /// Commands run one at a time on this actor against the in-memory `Marketplace`, then their
 /// changes are queued, in order, on the group-commit writer; the caller is answered only after the
 /// transaction holding its change has committed. A storage failure reloads the market from the
-/// database so memory never runs ahead of what is durable.
+/// database so memory never runs ahead of what is durable; new commands wait until it has.
 public actor MarketService {
     /// Never handed out whole: a copy held while a command runs would share the market's storage,
     /// and the command's first write would then copy every account (`read` answers from it).
@@ -48,8 +48,17 @@ public actor MarketService {
     /// `reload()`.
     private(set) var reloadsAsked = 0
     private var reloadsDone = 0
-    /// The reload loop in flight, which later storage failures wait for.
+    /// The reload loop in flight, which later storage failures, and new commands, wait for.
     private var reloading: Task<Void, Never>?
+    /// Changes handed to the store and not yet answered. A reload loads only once none is left:
+    /// one that committed during its load would otherwise be missing from the market it installs.
+    private var writesInFlight = 0
+    /// A reload waiting for `writesInFlight` to reach zero.
+    private var settled: [CheckedContinuation<Void, Never>] = []
+    /// True while a reload waits for the writes in flight to be answered before it loads.
+    var reloadAwaitsWrites: Bool { !settled.isEmpty }
+    /// Commands holding back until a reload is installed; see `awaitReload()`.
+    private(set) var commandsHeld = 0
     /// Loads of the whole market after a storage failure, since start.
     public private(set) var recoveryLoads = 0
     /// Counts every replacement of the market (a reload, a takeover, a follow): a reload whose
@@ -144,6 +153,7 @@ public actor MarketService {
     /// kept before the archive existed, or a reload that brought back orders whose archiving
     /// write failed. Costs what memory holds.
     private func archiveFinishedInMemory() async throws {
+        await awaitReload()
         let finished = market.finishedOrders().filter { !archiving.contains($0) }
         for start in stride(from: 0, to: finished.count, by: Self.archiveBatch) {
             try await commit(MarketChange(), at: clock(), finishing: Array(finished[start..<min(start + Self.archiveBatch, finished.count)]))
@@ -285,6 +295,7 @@ public actor MarketService {
     public func perform<T: Sendable>(
         _ command: @Sendable (inout Marketplace, Timestamp) throws(MarketplaceError) -> (T, MarketChange)
     ) async throws -> T {
+        await awaitReload()
         guard isLeading else { throw ControllerError.notLeading(leaderURL) }
         let now = clock()
         let (value, change) = try market.atomically { market throws(MarketplaceError) in try command(&market, now) }
@@ -321,6 +332,7 @@ public actor MarketService {
         by account: AccountID, nonce: UInt64, request: RequestEvidence?,
         _ command: @Sendable (inout Marketplace, Timestamp) throws(MarketplaceError) -> (T, MarketChange)
     ) async throws -> T {
+        await awaitReload()
         guard isLeading else { throw ControllerError.notLeading(leaderURL) }
         let now = clock()
         let outcome: (T, MarketChange)
@@ -418,14 +430,38 @@ public actor MarketService {
             snapshotSequence = ledger.sequence
             Task { await store(ledger) }
         }
+        writesInFlight += 1
         do {
             try await storage.write(records, at: now)
+            writeSettled()
         } catch {
+            writeSettled()
             logger.error("storage failed; reloading the market from the database", metadata: ["error": "\(error)"])
             await reload()
             throw ControllerError.storage
         }
         market.evict(finished)
+    }
+
+    /// Counts an answered write, and lets a reload waiting for the writes in flight go once none is left.
+    private func writeSettled() {
+        writesInFlight -= 1
+        guard writesInFlight == 0, !settled.isEmpty else { return }
+        let waiting = settled
+        settled = []
+        for reload in waiting { reload.resume() }
+    }
+
+    /// Holds a command back while a reload is asked for or under way. Made now, on the market
+    /// about to be replaced, its change could commit while the load reads the store, and the
+    /// market installed after would not have it: memory behind what is durable, the command's
+    /// nonce usable again. Run after the install, it changes the market the store holds.
+    private func awaitReload() async {
+        while let running = reloading {
+            commandsHeld += 1
+            await running.value
+            commandsHeld -= 1
+        }
     }
 
     /// One event per order, lease and dispute the change touched, each carrying the record as it
@@ -515,7 +551,9 @@ public actor MarketService {
     ///
     /// A caller returns once a load that began after its failure is installed: a load already
     /// under way may have been installed before the caller's own change was made in memory, so
-    /// it does not count. Failures that arrive during a load share the next one.
+    /// it does not count. Failures that arrive during a load share the next one. (New commands
+    /// wait for the reload, and a load begins only once the writes in flight have been answered,
+    /// so the only changes a load can miss are ones whose writes failed.)
     private func reload() async {
         reloadsAsked += 1
         let ticket = reloadsAsked
@@ -538,6 +576,7 @@ public actor MarketService {
     private func runReloads() async {
         var failures = 0
         while reloadsDone < reloadsAsked {
+            while writesInFlight > 0 { await withCheckedContinuation { settled.append($0) } }
             let covered = reloadsAsked
             if await loadAndInstall() || failures == Self.recoveryLoadRetries {
                 reloadsDone = covered
