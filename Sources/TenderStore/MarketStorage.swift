@@ -18,8 +18,10 @@ public protocol MarketStorage: Sendable {
     /// Where the market is kept, for logs and messages ("sqlite /path", "postgres host:port/db").
     var location: String { get }
 
-    /// The stored market, rebuilt (`MarketLoad`) from one consistent read.
-    func load(policy: MarketPolicy, controller: AccountID) async throws -> LoadedMarket
+    /// The stored market, rebuilt (`MarketLoad`) from one consistent read. `trust` names the
+    /// controller's key (the snapshot must be signed with it) and says which signature may vouch
+    /// for the journal.
+    func load(policy: MarketPolicy, trust: JournalTrust) async throws -> LoadedMarket
 
     /// Writes `records` durably, in one transaction with whatever else is queued.
     nonisolated(nonsending) func write(_ records: MarketRecords, at now: Timestamp) async throws

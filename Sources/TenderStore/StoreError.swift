@@ -39,6 +39,19 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// every write it commits, so these were put there by something else; a controller that built
     /// on them would vouch for them with its next signature.
     case unsignedJournalTail(from: UInt64, through: UInt64)
+    /// The journal's last signed entry is not the head this controller started on, and is not
+    /// signed with its key (`JournalTrust`): something other than this market's controllers
+    /// signed it.
+    case untrustedJournalHead(sequence: UInt64)
+
+    /// True for the refusals of a journal that stay until the database is repaired: loading it
+    /// again would refuse it again.
+    public var refusesJournal: Bool {
+        switch self {
+        case .unsignedJournalTail, .untrustedJournalHead: true
+        default: false
+        }
+    }
 
     // MARK: - Group commit
 
@@ -82,6 +95,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "journal entries \(from) through \(through) carry no controller signature, and no signed entry follows them: "
                 + "a controller signs the last entry of every write it commits, so something else wrote them; "
                 + "refusing to build on them (remove them, or restore the database from a backup)"
+        case .untrustedJournalHead(let sequence):
+            "journal entry \(sequence), the last signed one, is not signed by this controller's key, and is not the head it "
+                + "started on: every controller on one database signs with one key, so something else signed it; refusing to "
+                + "build on it (restart every controller with the one key file, or restore the database from a backup)"
         case .notLeading:
             "this controller does not lead the shared database, so it does not write"
         case .commitFailed(let reason):

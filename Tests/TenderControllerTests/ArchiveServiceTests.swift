@@ -93,12 +93,12 @@ struct ArchiveServiceTests {
             change.merge(try market.cancelOrder(id, by: submitter, now: Self.now))
             change.journal = try change.journal.map { try $0.signed(by: key) }
             try await store.storage.write(MarketRecords(change: change, market: market), at: Self.now)
-            #expect(try await store.storage.load(policy: policy, controller: key.account).market.orders.count == 1)
+            #expect(try await store.storage.load(policy: policy, trust: .startingUp(key: key.account)).market.orders.count == 1)
 
             let service = try await service(store.storage)
             #expect(await service.snapshot.orders.isEmpty)
             #expect(await service.dueDeadlines(at: Self.now.adding(seconds: 7 * 86_400)).isEmpty)
-            #expect(try await store.storage.load(policy: policy, controller: key.account).market.orders.isEmpty)
+            #expect(try await store.storage.load(policy: policy, trust: .startingUp(key: key.account)).market.orders.isEmpty)
             #expect(try await service.order(id)?.state == .cancelled)
         }
     }

@@ -87,8 +87,9 @@ struct FollowerTests {
         try await pair.discard()
     }
 
-    @Test("a follower does not take a journal that ends on an entry no controller signed, nor load it again, to follow or to lead, until the store moves")
-    func unsignedChangesRefused() async throws {
+    @Test("a follower does not take a journal that ends on an entry unsigned or signed by another key, nor load it again, to follow or to lead, until the store moves",
+          arguments: [false, true])
+    func forgedChangesRefused(signedByAnotherKey: Bool) async throws {
         let pair = try await pair()
         let (leader, follower) = (pair.leader, pair.follower)
         let alice = KeyPair().account
@@ -97,10 +98,12 @@ struct FollowerTests {
         let before = await follower.read { ($0.ledger.sequence, $0.ledger.headHash) }
         #expect(before.0 == 1)
 
-        // Someone with write access to the database, but not the key, appends an entry.
+        // Someone with write access to the database, but not the key, appends an entry: unsigned,
+        // or signed with a key of their own.
         var ledger = await leader.read { $0.ledger }
         var forged = MarketRecords()
         forged.journal = [try ledger.apply(.mint(to: alice, amount: try .credits(1_000)), at: .wallClock)]
+        if signedByAnotherKey { forged.signer = KeyPair() }
         try await pair.leaderStorage.write(forged, at: .wallClock)
 
         await follower.replicate()

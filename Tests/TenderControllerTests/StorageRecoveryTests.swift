@@ -175,4 +175,37 @@ struct StorageRecoveryTests {
             #expect(try decode(API.AccountView.self, body).balances.available == Amount.credits(99))
         }
     }
+
+    @Test("a reload does not take a journal that another key signed since start-up: memory keeps the market the controller's key vouched for")
+    func reloadRefusesAnotherKeysHead() async throws {
+        let (harness, storage) = try await Self.harness()
+        defer { harness.cleanUp() }
+        let alice = Signer(), bob = Signer()
+        try await harness.app.test(.router) { client in
+            try await client.fund(alice)
+            // Someone with write access to the database, but not the key, appends a mint to alice
+            // and signs the new head with a key of their own.
+            var ledger = await harness.service.read { $0.ledger }
+            var forged = MarketRecords()
+            forged.journal = [try ledger.apply(.mint(to: alice.account, amount: Amount.credits(1_000)), at: .wallClock)]
+            forged.signer = KeyPair()
+            try await storage.base.write(forged, at: .wallClock)
+
+            // The next write fails, and the reload finds the forged head: refused, not retried.
+            let loadsBefore = storage.loads
+            storage.failTogether(1)
+            let transfer = try json(API.TransferRequest(to: bob.account, amount: Amount.credits(1)))
+            #expect(try await client.signed(.post, "/v1/transfers", by: alice, body: transfer).0 == .serviceUnavailable)
+            #expect(storage.loads == loadsBefore + 1)
+            #expect(await harness.service.recoveryLoads == 1)
+            // The forged mint is not in memory (which still holds the transfer the store refused,
+            // as after any reload that fails; it is never answered as done).
+            let (_, body) = try await client.get("/v1/accounts/\(alice.account)")
+            #expect(try decode(API.AccountView.self, body).balances.available < Amount.credits(100))
+            #expect(await harness.service.read { $0.ledger.headHash } != ledger.headHash)
+            // Writes cannot extend the store's journal until the database is repaired: 503, nothing decided.
+            #expect(try await client.signed(.post, "/v1/transfers", by: alice, body: transfer).0 == .serviceUnavailable)
+            #expect(storage.loads == loadsBefore + 2)
+        }
+    }
 }

@@ -77,7 +77,7 @@ struct ArchiveStorageTests {
             #expect(market.artifacts[hash]?.finishedReaders == [StoreFixtures.alice, StoreFixtures.bob])
             #expect(market.artifacts[hash]?.orders == [2, 4])
 
-            let loaded = try await store.storage.load(policy: policy, controller: StoreFixtures.treasury).market
+            let loaded = try await store.storage.load(policy: policy, trust: .startingUp(key: StoreFixtures.treasury)).market
             #expect(loaded.orders.keys.sorted() == [2, 4])
             #expect(loaded.openOrderIDs.count == 2)
             #expect(loaded.artifacts[hash] == market.artifacts[hash])

@@ -71,10 +71,10 @@ struct GroupCommitWriterTests {
         try await F.withTemporaryDatabase { url in
             let storage = try SQLiteMarketStorage(path: url)
             let policy = MarketPolicy(treasury: F.treasury, auditPool: F.treasury)
-            _ = try await storage.load(policy: policy, controller: F.controllerKey.account)
+            _ = try await storage.load(policy: policy, trust: .startingUp(key: F.controllerKey.account))
             try await storage.close()
             await #expect(throws: StoreError.closed(path: url.path)) {
-                _ = try await storage.load(policy: policy, controller: F.controllerKey.account)
+                _ = try await storage.load(policy: policy, trust: .startingUp(key: F.controllerKey.account))
             }
             await #expect(throws: StoreError.closed(path: url.path)) {
                 try await storage.write(.deadline(StoredDeadline(kind: "k", id: "1", dueAt: Timestamp(millis: 1))), at: Timestamp(millis: 1))

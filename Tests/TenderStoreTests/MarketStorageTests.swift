@@ -46,7 +46,7 @@ struct MarketStorageTests {
             try await store.storage.write(.deadline(StoredDeadline(Deadline(kind: .auctionClose, subject: 1, at: now.adding(seconds: 6)))), at: now)
             try await store.storage.write(.removingDeadline(kind: Deadline.Kind.leaseCheck.rawValue, id: "2"), at: now)
 
-            let loaded = try await store.storage.load(policy: policy, controller: StoreFixtures.treasury)
+            let loaded = try await store.storage.load(policy: policy, trust: .startingUp(key: StoreFixtures.treasury))
             #expect(loaded.market.ledger == market.ledger)
             #expect(loaded.replayed == 3)
             #expect(loaded.snapshotSequence == nil && !loaded.snapshotRejected)
@@ -114,7 +114,7 @@ struct MarketStorageTests {
             }
             let storage = store.storage
             try await writeConcurrently(batches, to: storage)
-            let loaded = try await storage.load(policy: policy, controller: StoreFixtures.treasury)
+            let loaded = try await storage.load(policy: policy, trust: .startingUp(key: StoreFixtures.treasury))
             #expect(loaded.market.ledger == market.ledger)
             #expect(storage.statistics.itemsCommitted >= 200)
             #expect(storage.statistics.transactionsCommitted < 200)
@@ -165,11 +165,40 @@ struct MarketStorageTests {
                 try await store.storage.write(MarketRecords(change: change, market: market), at: now)
             }
             await #expect(throws: StoreError.unsignedJournalTail(from: 2, through: 3)) {
-                try await store.storage.load(policy: policy, controller: StoreFixtures.treasury)
+                try await store.storage.load(policy: policy, trust: .startingUp(key: StoreFixtures.treasury))
             }
             let change = try market.mint(StoreFixtures.micros(1), to: StoreFixtures.alice, now: now)
             try await store.storage.write(StoreFixtures.records(change, market), at: now)
-            #expect(try await store.storage.load(policy: policy, controller: StoreFixtures.treasury).market.ledger == market.ledger)
+            #expect(try await store.storage.load(policy: policy, trust: .startingUp(key: StoreFixtures.treasury)).market.ledger == market.ledger)
+        }
+    }
+
+    @Test("a journal whose head another key signed loads at start-up; a later load takes it only as the head it started on", arguments: StoreBackend.available)
+    func headSignedByAnotherKey(backend: StoreBackend) async throws {
+        try await backend.withScratchStore { store in
+            var market = Marketplace(policy: policy)
+            try await mintEach([StoreFixtures.alice], into: &market, storage: store.storage)
+            let key = StoreFixtures.controllerKey.account
+            let started = market.ledger.headHash
+            // Someone with write access to the database appends an entry under a key of their own.
+            let change = try market.mint(StoreFixtures.micros(1), to: StoreFixtures.bob, now: now)
+            var records = MarketRecords(change: change, market: market)
+            records.signer = KeyPair()
+            try await store.storage.write(records, at: now)
+
+            // Loaded at start-up, on the operator's word (a deliberate key rotation looks the same).
+            #expect(try await store.storage.load(policy: policy, trust: .startingUp(key: key)).market.ledger == market.ledger)
+            // By a controller that started on the head before it: refused, naming the entry.
+            await #expect(throws: StoreError.untrustedJournalHead(sequence: 2)) {
+                try await store.storage.load(policy: policy, trust: .after(startingAt: started, key: key))
+            }
+            // By one that started on this very head: taken.
+            let head = market.ledger.headHash
+            #expect(try await store.storage.load(policy: policy, trust: .after(startingAt: head, key: key)).market.ledger == market.ledger)
+            // Once an entry signed with the controller's key follows, taken again.
+            let next = try market.mint(StoreFixtures.micros(1), to: StoreFixtures.carol, now: now)
+            try await store.storage.write(StoreFixtures.records(next, market), at: now)
+            #expect(try await store.storage.load(policy: policy, trust: .after(startingAt: started, key: key)).market.ledger == market.ledger)
         }
     }
 
@@ -181,7 +210,7 @@ struct MarketStorageTests {
             var market = Marketplace(policy: policy)
             try await mintEach([StoreFixtures.alice], into: &market, storage: store.storage)
             let before = try await store.storage.revision()
-            var copy = try await store.storage.load(policy: policy, controller: StoreFixtures.treasury).market
+            var copy = try await store.storage.load(policy: policy, trust: .startingUp(key: StoreFixtures.treasury)).market
             try await mintEach([StoreFixtures.bob, StoreFixtures.carol], into: &market, storage: store.storage)
             let change = try market.transfer(StoreFixtures.micros(7), from: StoreFixtures.bob, to: StoreFixtures.alice, now: now)
             var records = StoreFixtures.records(change, market)
@@ -219,7 +248,7 @@ struct MarketStorageTests {
             for (signer, resumes) in [(KeyPair(), false), (controller, true)] {
                 let json = String(decoding: try CanonicalJSON.encode(try Signed(snapshot, by: signer)), as: UTF8.self)
                 try await store.storage.write(.snapshot(json: json), at: now)
-                let loaded = try await store.storage.load(policy: policy, controller: controller.account)
+                let loaded = try await store.storage.load(policy: policy, trust: .startingUp(key: controller.account))
                 #expect(loaded.market.ledger == market.ledger)
                 #expect(loaded.snapshotSequence == (resumes ? 5 : nil))
                 #expect(loaded.snapshotRejected == !resumes)

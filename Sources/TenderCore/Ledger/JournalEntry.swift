@@ -27,8 +27,9 @@ public struct JournalEntry: Sendable, Hashable, Codable {
     /// are vouched for by that signature through the hash chain (`Ledger.verify`), and carry none.
     /// So only the holder of the controller's key can add an entry that verifies, whoever can
     /// write its database: a controller refuses to load a journal that ends unsigned
-    /// (`StoreError.unsignedJournalTail`), so its next signature never vouches for unsigned
-    /// entries someone else appended, and a signature by any other key fails `Ledger.verify`.
+    /// (`StoreError.unsignedJournalTail`), or, after start-up, one whose last signature is not
+    /// its key's (`JournalTrust`), so its next signature never vouches for entries someone else
+    /// appended; and a signature by any other key fails `Ledger.verify`.
     public let signature: String?
 
     /// The `previousHash` of the first entry: 64 zeros.

@@ -15,6 +15,8 @@ public struct MarketLoad {
     /// The first replayed entry no later signature vouches for (so far); nil when the tail ends
     /// on a signed entry.
     private var firstUnsigned: UInt64?
+    /// The last replayed entry that carries a signature: the one that vouches for the journal.
+    private var lastSigned: JournalEntry?
 
     /// The snapshot to resume from, if `stored` is one `controller` signed. The caller then reads
     /// the journal entry at its sequence and passes that entry's hash to `init`.
@@ -42,6 +44,7 @@ public struct MarketLoad {
         replayed += 1
         if entry.signature != nil {
             firstUnsigned = nil
+            lastSigned = entry
         } else if firstUnsigned == nil {
             firstUnsigned = entry.sequence
         }
@@ -78,12 +81,13 @@ public struct MarketLoad {
 
     /// The market: the ledger checked, the records on top of it.
     ///
-    /// Refuses a journal that ends on unsigned entries (`StoreError.unsignedJournalTail`): whoever
-    /// can write the database but lacks the controller's key could otherwise append entries for the
-    /// controller to sign over. Whether a signature is the controller's is the client's check; a
-    /// signature by another key fails there (`Ledger.verify`).
-    public func finish(policy: MarketPolicy, records: Records) throws -> LoadedMarket {
+    /// Refuses a journal that ends on unsigned entries (`StoreError.unsignedJournalTail`), or on a
+    /// signature `trust` does not take (`StoreError.untrustedJournalHead`): whoever can write the
+    /// database but lacks the controller's key could otherwise append entries for the controller
+    /// to sign over. Clients check every signature themselves (`Ledger.verify`).
+    public func finish(policy: MarketPolicy, records: Records, trust: JournalTrust) throws -> LoadedMarket {
         if let firstUnsigned { throw StoreError.unsignedJournalTail(from: firstUnsigned, through: ledger.sequence) }
+        if let lastSigned, !trust.vouches(for: lastSigned) { throw StoreError.untrustedJournalHead(sequence: lastSigned.sequence) }
         try ledger.checkInvariants()
         let market = Marketplace(
             policy: policy, ledger: ledger, accounts: records.update.accounts, orders: records.update.orders,

@@ -89,13 +89,13 @@ public final class PostgresMarketStorage: MarketStorage {
         try await client.withConnection { connection in try await Self.checkDurability(on: connection, logger: logger) }
     }
 
-    public func load(policy: MarketPolicy, controller: AccountID) async throws -> LoadedMarket {
+    public func load(policy: MarketPolicy, trust: JournalTrust) async throws -> LoadedMarket {
         try await reading {
             try await client.withConnection { connection in
                 // One snapshot of the database for the whole load, as SQLite's single read.
                 try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
                 do {
-                    let loaded = try await load(policy: policy, controller: controller, on: connection)
+                    let loaded = try await load(policy: policy, trust: trust, on: connection)
                     try await connection.query("COMMIT", logger: logger)
                     return loaded
                 } catch {
@@ -106,10 +106,10 @@ public final class PostgresMarketStorage: MarketStorage {
         }
     }
 
-    private func load(policy: MarketPolicy, controller: AccountID, on connection: PostgresConnection) async throws -> LoadedMarket {
+    private func load(policy: MarketPolicy, trust: JournalTrust, on connection: PostgresConnection) async throws -> LoadedMarket {
         let storedJSON = try await document(kind: MarketDocuments.snapshotKind, id: MarketDocuments.snapshotID, on: connection)
         let stored = storedJSON.flatMap { try? StoreJSON.decode(Signed<Ledger.Snapshot>.self, from: $0, what: "ledger snapshot") }
-        let snapshot = MarketLoad.trustedSnapshot(stored, controller: controller)
+        let snapshot = MarketLoad.trustedSnapshot(stored, controller: trust.key)
         var hash: String?
         if let snapshot, let sequence = Int64(exactly: snapshot.sequence) {
             let rows = try await connection.query("SELECT hash FROM journal WHERE sequence = \(sequence)", logger: logger)
@@ -136,7 +136,7 @@ public final class PostgresMarketStorage: MarketStorage {
         for try await (kind, id, dueAt) in deadlines.decode((String, String, Int64).self) {
             records.deadlines.append(StoredDeadline(kind: kind, id: id, dueAt: Timestamp(millis: dueAt)))
         }
-        return try load.finish(policy: policy, records: records)
+        return try load.finish(policy: policy, records: records, trust: trust)
     }
 
     public nonisolated(nonsending) func write(_ records: MarketRecords, at now: Timestamp) async throws {

@@ -20,16 +20,16 @@ public final class SQLiteMarketStorage: MarketStorage {
 
     public var location: String { "sqlite \(database.location.displayPath)" }
 
-    public func load(policy: MarketPolicy, controller: AccountID) async throws -> LoadedMarket {
-        try await reading { db in try Self.load(policy: policy, controller: controller, in: db) }
+    public func load(policy: MarketPolicy, trust: JournalTrust) async throws -> LoadedMarket {
+        try await reading { db in try Self.load(policy: policy, trust: trust, in: db) }
     }
 
     /// Loads inside one read, so the journal and the records are of the same moment.
-    static func load(policy: MarketPolicy, controller: AccountID, in db: Database) throws -> LoadedMarket {
+    static func load(policy: MarketPolicy, trust: JournalTrust, in db: Database) throws -> LoadedMarket {
         let stored = try? DocumentStore.get(
             Signed<Ledger.Snapshot>.self, kind: MarketDocuments.snapshotKind, id: MarketDocuments.snapshotID, in: db
         )
-        let snapshot = MarketLoad.trustedSnapshot(stored, controller: controller)
+        let snapshot = MarketLoad.trustedSnapshot(stored, controller: trust.key)
         let hash = try snapshot.flatMap { try JournalStore.entry(sequence: $0.sequence, in: db)?.hash }
         var load = MarketLoad(snapshot: snapshot, hashAtSnapshot: hash, storedSnapshot: stored != nil)
         try JournalStore.forEach(after: load.ledger.sequence, in: db) { try load.replay($0) }
@@ -38,7 +38,7 @@ public final class SQLiteMarketStorage: MarketStorage {
             try ArchiveStore.forEachLiveBody(kind: kind, in: db) { id, json in try records.add(kind: kind, id: id, json: json) }
         }
         records.deadlines = try DeadlineStore.all(in: db)
-        return try load.finish(policy: policy, records: records)
+        return try load.finish(policy: policy, records: records, trust: trust)
     }
 
     public nonisolated(nonsending) func write(_ records: MarketRecords, at now: Timestamp) async throws {

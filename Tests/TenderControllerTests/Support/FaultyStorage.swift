@@ -84,7 +84,7 @@ final class FaultyStorage: MarketStorage {
 
     var location: String { base.location }
 
-    func load(policy: MarketPolicy, controller: AccountID) async throws -> LoadedMarket {
+    func load(policy: MarketPolicy, trust: JournalTrust) async throws -> LoadedMarket {
         let afterReading = state.withLock { state in
             state.loads += 1
             return state.holdsAfterReading
@@ -96,7 +96,7 @@ final class FaultyStorage: MarketStorage {
             return true
         }
         if fails { throw InjectedFailure() }
-        let loaded = try await base.load(policy: policy, controller: controller)
+        let loaded = try await base.load(policy: policy, trust: trust)
         if afterReading {
             state.withLock { $0.loadsRead += 1 }
             await waitIfHeld()

@@ -38,11 +38,14 @@ public actor MarketService {
     private nonisolated let leaderAddress = Mutex<String?>(nil)
     /// The store's revision the follower's market was loaded at.
     private var loadedRevision: StoreRevision?
-    /// A revision a follower or a would-be leader would not load (its journal ends unsigned): not
-    /// tried again, or logged again, until the store moves on.
+    /// Which signature vouches for the journal in loads after the first: the head this controller
+    /// started on, or its own key's (`JournalTrust`).
+    private let trust: JournalTrust
+    /// A revision a follower or a would-be leader would not load (its journal ends unsigned, or
+    /// on another key's signature): not tried again, or logged again, until the store moves on.
     private var refusedRevision: StoreRevision?
     /// How a follower kept up: changes taken as stored, whole reloads, and loads refused (a
-    /// journal that ends unsigned).
+    /// journal that ends unsigned or on another key's signature).
     public private(set) var followed = (updates: 0, reloads: 0, refusals: 0)
     /// Reloads asked for after storage failures, and how many of them a load has answered; see
     /// `reload()`.
@@ -103,7 +106,8 @@ public actor MarketService {
         let leading = await storage.tryToLead(advertising: advertisedURL)
         let revision = leading ? nil : try? await storage.revision()
         let started = ContinuousClock.now
-        let loaded = try await storage.load(policy: policy, controller: controllerKey.account)
+        let loaded = try await storage.load(policy: policy, trust: .startingUp(key: controllerKey.account))
+        self.trust = .after(startingAt: loaded.market.ledger.headHash, key: controllerKey.account)
         if loaded.snapshotRejected {
             logger.warning("the ledger snapshot is not this controller's or does not match the journal; replayed the whole journal")
         }
@@ -190,7 +194,7 @@ public actor MarketService {
             // Followers of its events reconnect, and are sent to whoever leads now.
             events.finishAll()
         }
-        // A store whose journal a load refused (it ends unsigned) is neither led nor followed until
+        // A store whose journal a load refused (`StoreError.refusesJournal`) is neither led nor followed until
         // it moves: taking the lead would load it again, every tick, only to refuse it again.
         if let refusedRevision, (try? await storage.revision()) == refusedRevision {
             // Writes still go to whoever leads it, if anyone does.
@@ -202,12 +206,12 @@ public actor MarketService {
             leaderAddress.withLock { $0 = nil }
             let revision = try? await storage.revision()
             do {
-                let loaded = try await storage.load(policy: market.policy, controller: controllerKey.account)
+                let loaded = try await storage.load(policy: market.policy, trust: trust)
                 install(loaded)
                 try await takeOver(replayed: loaded.replayed)
                 logger.notice("leading", metadata: ["ledger sequence": "\(market.ledger.sequence)"])
             } catch {
-                if case StoreError.unsignedJournalTail = error {
+                if let error = error as? StoreError, error.refusesJournal {
                     refuse(revision ?? refusedRevision, to: "lead", error)
                 } else {
                     logger.error("could not take over the market; trying again", metadata: ["error": "\(error)"])
@@ -224,10 +228,11 @@ public actor MarketService {
             guard revision != loadedRevision else { return }
             // What changed since the last look, taken as stored; a whole reload when the store
             // cannot say or the journal does not follow on from this copy's.
-            // Changes that end on an unsigned entry were not a leader's (it signs each commit's
-            // last entry): the reload below refuses them, with the reason.
+            // Changes that end on an unsigned entry, or on a signature not this market's key's,
+            // were not a leader's (it signs each commit's last entry): the reload below refuses
+            // them, with the reason.
             if let loadedRevision, let (update, reached) = try await storage.changes(since: loadedRevision),
-               update.journal.last?.signature != nil || update.journal.isEmpty {
+               update.journal.last.map({ $0.signature != nil && trust.vouches(for: $0) }) ?? true {
                 do {
                     try market.follow(update)
                     self.loadedRevision = reached
@@ -240,13 +245,10 @@ public actor MarketService {
             }
             let loaded: LoadedMarket
             do {
-                loaded = try await storage.load(policy: market.policy, controller: controllerKey.account)
-            } catch let error as StoreError {
-                if case .unsignedJournalTail = error {
-                    refuse(revision, to: "follow", error)
-                    return
-                }
-                throw error
+                loaded = try await storage.load(policy: market.policy, trust: trust)
+            } catch let error as StoreError where error.refusesJournal {
+                refuse(revision, to: "follow", error)
+                return
             }
             install(loaded)
             loadedRevision = revision
@@ -256,12 +258,12 @@ public actor MarketService {
         }
     }
 
-    /// Remembers a revision whose journal a load refused (it ends unsigned), so that it is
-    /// neither loaded nor led again, or logged again, until the store moves.
-    private func refuse(_ revision: StoreRevision?, to role: String, _ error: any Error) {
+    /// Remembers a revision whose journal a load refused (`StoreError.refusesJournal`), so that
+    /// it is neither loaded nor led again, or logged again, until the store moves.
+    private func refuse(_ revision: StoreRevision?, to role: String, _ error: StoreError) {
         refusedRevision = revision
         followed.refusals += 1
-        logger.critical("not going to \(role) the shared database: its journal ends on entries no controller signed", metadata: ["error": "\(error)"])
+        logger.critical("not going to \(role) the shared database: its journal ends on entries this market's controllers did not sign", metadata: ["error": "\(error)"])
     }
 
     /// Replaces the market with one loaded from the store, and tells followers of events so.
@@ -598,7 +600,7 @@ public actor MarketService {
             let policy = market.policy
             let generation = installs
             recoveryLoads += 1
-            let loaded = try await storage.load(policy: policy, controller: controllerKey.account)
+            let loaded = try await storage.load(policy: policy, trust: trust)
             // Another reload or a takeover installed a later market meanwhile: keep that one.
             guard generation == installs else { return true }
             install(loaded)
@@ -618,11 +620,11 @@ public actor MarketService {
             return true
         } catch {
             logger.critical("cannot reload the market from the database", metadata: ["error": "\(error)"])
-            // A journal that ends unsigned, or a store closed for shutdown, stays so: no retry.
-            switch error {
-            case StoreError.unsignedJournalTail, StoreError.closed: return true
-            default: return false
-            }
+            // A journal refused as unsigned or signed by another key, or a store closed for
+            // shutdown, stays so: no retry.
+            guard let error = error as? StoreError else { return false }
+            if case .closed = error { return true }
+            return error.refusesJournal
         }
     }
 
