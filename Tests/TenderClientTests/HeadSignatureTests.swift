@@ -128,4 +128,19 @@ struct HeadSignatureTests {
         #expect(reason.contains("a request replayed"))
         #expect(verification.entriesChecked == 0)
     }
+
+    @Test("an entry edited after it was sealed is reported as the bad hash it is, before its request is judged")
+    func editedEntryIsABadHash() throws {
+        let (entries, _, _) = try Self.journal(signedAt: [4])
+        // The transfer's request stripped from its entry, the hash left as sealed.
+        let entry = entries[1]
+        let stripped = JournalEntry(
+            sequence: entry.sequence, time: entry.time, operation: entry.operation, postings: entry.postings,
+            previousHash: entry.previousHash, request: nil, cause: entry.cause, hash: entry.hash
+        )
+        var journal = entries
+        journal[1] = stripped
+        let verification = Ledger.verify(journal, controller: A.controller.account)
+        #expect(verification.problem == .badHash(sequence: entry.sequence, expected: stripped.computedHash(), found: entry.hash))
+    }
 }

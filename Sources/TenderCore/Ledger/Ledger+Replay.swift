@@ -41,12 +41,15 @@ extension Ledger {
         var pending: [JournalEntry] = []
         var vouched = (checked: 0, headHash: ledger.headHash, totals: ledger.totals)
         for entry in entries {
-            if controller != nil, let reason = EntryAuthority.problem(entry) {
-                problem = .unauthorized(sequence: entry.sequence, reason: reason)
-                break
-            }
+            // The chain and the replay first: they cost a hash and some arithmetic, while the
+            // authority check verifies a user's signature and may parse a manifest, so a journal
+            // edited in transit is reported as the broken link or bad hash it is, cheaply.
             if let found = ledger.problem(replaying: entry) {
                 problem = found
+                break
+            }
+            if controller != nil, let reason = EntryAuthority.problem(entry) {
+                problem = .unauthorized(sequence: entry.sequence, reason: reason)
                 break
             }
             checked += 1
