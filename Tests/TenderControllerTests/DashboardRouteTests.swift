@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -63,13 +64,35 @@ struct DashboardRouteTests {
         }
     }
 
-    @Test("/metrics reads the market at most once a second: a text kept is served until it is a second old")
-    func marketMetricsKept() {
+    @Test("/metrics reads the market at most once a second, and once for scrapes that arrive together")
+    func marketMetricsKept() async throws {
         let metrics = RequestMetrics()
         let start = ContinuousClock.now
-        #expect(metrics.recentMarketText(now: start) == nil)
-        metrics.keepMarketText("tender_orders 1\n", now: start)
-        #expect(metrics.recentMarketText(now: start + .milliseconds(999)) == "tender_orders 1\n")
-        #expect(metrics.recentMarketText(now: start + .seconds(1)) == nil)
+        let reads = ReadCount()
+        let (gate, open) = AsyncStream.makeStream(of: Void.self)
+        // A read that waits for the gate, so eight scrapes arrive while it runs.
+        let read: @Sendable () async -> String = {
+            let count = reads.count.withLock { $0 += 1; return $0 }
+            for await _ in gate { break }
+            return "tender_orders \(count)\n"
+        }
+        let texts = await withTaskGroup(of: String.self) { group in
+            for _ in 0..<8 { group.addTask { await metrics.marketText(now: start, read: read) } }
+            try? await waitUntil("the first read is under way") { reads.count.withLock { $0 } == 1 }
+            open.yield()
+            open.finish()
+            return await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(texts == Array(repeating: "tender_orders 1\n", count: 8))
+        #expect(reads.count.withLock { $0 } == 1)
+        // Kept until it is a second old, then read again.
+        #expect(await metrics.marketText(now: start + .milliseconds(999), read: read) == "tender_orders 1\n")
+        #expect(await metrics.marketText(now: start + .seconds(1), read: read) == "tender_orders 2\n")
+        #expect(reads.count.withLock { $0 } == 2)
     }
+}
+
+/// How many times a test's read ran, shared with the closure that reads.
+private final class ReadCount: Sendable {
+    let count = Mutex(0)
 }

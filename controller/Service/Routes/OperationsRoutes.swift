@@ -13,15 +13,10 @@ struct OperationsRoutes: Sendable {
         router.get("/metrics") { _, _ in
             // The market's numbers are this controller's, read into a registry of their own (a
             // process may run several controllers, and they share the request metrics'
-            // registry), at most once a second however often anyone asks: counting orders and
-            // leases by state looks at every one of them, on the actor that serves writes.
-            let marketText: String
-            if let fresh = metrics.recentMarketText(now: .now) {
-                marketText = fresh
-            } else {
-                marketText = await marketMetrics()
-                metrics.keepMarketText(marketText, now: .now)
-            }
+            // registry), at most once a second however often anyone asks, and once for scrapes
+            // that arrive together: counting orders and leases by state looks at every one of
+            // them, on the actor that serves writes.
+            let marketText = await metrics.marketText(now: .now) { await marketMetrics() }
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: marketText + metrics.exposition)))

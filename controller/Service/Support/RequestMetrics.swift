@@ -52,19 +52,39 @@ public final class RequestMetrics: Sendable {
         MetricsMiddleware<Context>()
     }
 
-    /// The market's metrics as last read, and when: `/metrics` reads the market at most once a second.
-    private let marketText = Mutex<(text: String, at: ContinuousClock.Instant)?>(nil)
+    /// The market's metrics as last read, and when; and the read under way, if one is.
+    private let marketText = Mutex(MarketText())
     static let marketTextLifetime = Duration.seconds(1)
 
-    func recentMarketText(now: ContinuousClock.Instant) -> String? {
-        marketText.withLock { kept in
-            guard let kept, now - kept.at < Self.marketTextLifetime else { return nil }
-            return kept.text
-        }
+    private struct MarketText {
+        var kept: (text: String, at: ContinuousClock.Instant)?
+        var reading: Task<String, Never>?
     }
 
-    func keepMarketText(_ text: String, now: ContinuousClock.Instant) {
-        marketText.withLock { $0 = (text, now) }
+    /// The market's metrics in Prometheus text: as kept when read less than a second before `now`,
+    /// else from the read already under way, else from a new `read`. So the market is read at
+    /// most once a second, and once however many scrapes arrive together.
+    func marketText(now: ContinuousClock.Instant, read: @escaping @Sendable () async -> String) async -> String {
+        enum Source { case kept(String), reading(Task<String, Never>) }
+        let source = marketText.withLock { state -> Source in
+            if let kept = state.kept, now - kept.at < Self.marketTextLifetime { return .kept(kept.text) }
+            if let reading = state.reading { return .reading(reading) }
+            let reading = Task { await read() }
+            state.reading = reading
+            return .reading(reading)
+        }
+        switch source {
+        case .kept(let text):
+            return text
+        case .reading(let reading):
+            let text = await reading.value
+            marketText.withLock { state in
+                guard state.reading == reading else { return }
+                state.reading = nil
+                state.kept = (text, now)
+            }
+            return text
+        }
     }
 
     /// Everything in the registry, in Prometheus text format.
