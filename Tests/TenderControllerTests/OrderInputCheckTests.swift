@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 @testable import TenderControllerService
 import TenderCore
+import TenderWorkloads
 
 /// The submission-time check that an order's inputs make a job: what it costs the controller must
 /// be bounded by what a sender risks (performance issue: a write costs what it touches).
@@ -127,5 +128,62 @@ struct OrderInputCheckTests {
         try await ask(seed: 1)  // still kept
         try await ask(seed: 2)  // built again
         #expect(builds.withLock { $0 } == [1, 2, 3, 2])
+    }
+}
+
+@Suite("Parsed tables kept for input checks")
+struct ParsedTablesTests {
+    /// A directory holding CSV tables of `rows` rows each, named by their index.
+    static func tables(_ rows: [Int]) throws -> (directory: URL, files: [URL]) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-tables-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let files = try rows.enumerated().map { index, count in
+            let file = directory.appendingPathComponent("\(index).csv")
+            try (0..<count).map { "\($0),\($0 + 1),\($0 % 2)" }.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+            return file
+        }
+        return (directory, files)
+    }
+
+    @Test("a table is parsed once while kept, and the least recently used goes first when the values would not fit")
+    func keptByFile() throws {
+        let (directory, files) = try Self.tables([10, 10, 10, 100])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Two features per row: room for 40 values, two of the small tables.
+        let tables = ParsedTables(maximumValues: 40)
+        #expect(try tables.table(at: files[0]) == NumericCSV.load(contentsOf: files[0]))
+        _ = try tables.table(at: files[0])
+        #expect(tables.parses == 1)
+        _ = try tables.table(at: files[1])
+        _ = try tables.table(at: files[0])  // 0 is now the most recently used
+        _ = try tables.table(at: files[2])  // forgets 1
+        #expect(tables.parses == 3)
+        _ = try tables.table(at: files[0])
+        #expect(tables.parses == 3)
+        _ = try tables.table(at: files[1])
+        #expect(tables.parses == 4)
+        // Too large to keep: parsed every time, and nothing kept is forgotten for it.
+        _ = try tables.table(at: files[3])
+        _ = try tables.table(at: files[3])
+        #expect(tables.parses == 6)
+        _ = try tables.table(at: files[1])
+        #expect(tables.parses == 6)
+    }
+
+    @Test("orders that name one stored dataset with different seeds parse it once, and each gets its own verdict")
+    func variantsParseOnce() async throws {
+        let alice = Signer()
+        let harness = try await OrderInputCheckTests.market([alice])
+        defer { harness.cleanUp() }
+        let check = OrderInputCheck(artifacts: try DirectoryArtifactStore(directory: harness.artifactsDirectory))
+        for seed in 1...4 {
+            let manifest = try OrderInputCheckTests.manifest(seed: seed)
+            #expect(try await check.problem(manifest, submitter: alice.account, stored: OrderInputCheckTests.stored, service: harness.service) == nil)
+        }
+        #expect(check.tables.parses == 1)
+        // A broken variant is still refused with its reason: the table is kept, the workload built anew.
+        let broken = try JobManifest.parse(ControllerRouteTests.manifest.replacingOccurrences(of: "trainRows: 1,", with: "trainRows: 100000,"))
+        #expect(try await check.problem(broken, submitter: alice.account, stored: OrderInputCheckTests.stored, service: harness.service) != nil)
+        #expect(check.tables.parses == 1)
     }
 }

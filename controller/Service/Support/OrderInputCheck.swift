@@ -13,7 +13,10 @@ import TenderWorkloads
 /// and only for an order the market would otherwise take: inputs stored and readable by the
 /// submitter (a build must not describe someone else's private file), an escrow the submitter can
 /// pay. Verdicts are kept by workload, inputs included, so naming the same dataset again the same
-/// way costs a lookup; the least recently asked is forgotten first. Each account has one build at
+/// way costs a lookup; the least recently asked is forgotten first. Parsed datasets are kept too
+/// (`ParsedTables`), so naming it in a new way (another seed) costs the workload's set-up, not
+/// another parse: what kept many small accounts, each varying one hyperparameter, able to hold
+/// every slot below with slow builds. Each account has one build at
 /// a time: a refused order costs its sender only a nonce, so without that limit one funded account
 /// could keep the queue full of builds and make every other submitter wait behind them; its next
 /// order while one is being checked is refused with 429 instead. And at most `maximumPending`
@@ -24,6 +27,9 @@ final class OrderInputCheck: Sendable {
     private let queue = DispatchQueue(label: "tender.order-input-check")
     private let state = Mutex(State())
     private let keptVerdicts: Int
+    /// Datasets parsed by earlier checks: a verdict is kept per workload, but a workload that
+    /// differs only in a hyperparameter names the same dataset, and need not parse it again.
+    let tables: ParsedTables
     /// Builds waiting or running at once, over all accounts: a refused order locks no escrow, so
     /// many small funded accounts could otherwise keep the one queue full for everyone.
     private let maximumPending: Int
@@ -43,9 +49,10 @@ final class OrderInputCheck: Sendable {
 
     init(
         artifacts: any ArtifactStorage, keptVerdicts: Int = 1_024, maximumPending: Int = 16,
-        builder: (@Sendable (WorkloadSpec) -> String?)? = nil
+        tables: ParsedTables = ParsedTables(), builder: (@Sendable (WorkloadSpec) -> String?)? = nil
     ) {
         self.artifacts = artifacts
+        self.tables = tables
         self.keptVerdicts = max(keptVerdicts, 1)
         self.maximumPending = max(maximumPending, 1)
         self.builder = builder
@@ -108,14 +115,14 @@ final class OrderInputCheck: Sendable {
     }
 
     /// The builder's complaint, in the submitter's terms: never a path on this machine.
-    private func build(_ workload: WorkloadSpec) -> String? {
+    func build(_ workload: WorkloadSpec) -> String? {
         do {
-            _ = try WorkloadFactory.make(workload, exec: .refused(reason: "not run at submission")) { reference in
+            _ = try WorkloadFactory.make(workload, exec: .refused(reason: "not run at submission"), resolve: { reference in
                 guard case .sha256(let hash) = reference, let url = try artifacts.localFile(for: hash) else {
                     throw ControllerError.missingInput("\(reference)")
                 }
                 return url
-            }
+            }, table: tables.table(at:))
             return nil
         } catch let error as WorkloadError {
             if case .io = error { return "an input cannot be read as UTF-8 text" }
