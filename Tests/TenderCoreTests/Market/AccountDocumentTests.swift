@@ -38,4 +38,17 @@ struct AccountDocumentTests {
             #expect(try record.canonicalJSON() == Self.encoded(record))
         }
     }
+
+    /// The two tests above compare with the encoder only for the members they set: an optional
+    /// member added to the record later, and left nil there, would pass them while the hand-written
+    /// document dropped it in production.
+    @Test("the hand-written document names every stored member of the record, each optional one set")
+    func namesEveryMember() throws {
+        var record = AccountRecord(id: Fixtures.account(3))
+        record.jailedUntil = Timestamp(millis: 1)
+        record.profile = Fixtures.profile()
+        let members = Set(Mirror(reflecting: record).children.compactMap(\.label))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(record.canonicalJSON().utf8)) as? [String: Any])
+        #expect(Set(object.keys) == members, "set every optional member of AccountRecord in this test, and write it in canonicalJSON()")
+    }
 }
