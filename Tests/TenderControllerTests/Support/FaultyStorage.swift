@@ -35,7 +35,9 @@ final class FaultyStorage: MarketStorage {
         state.withLock { $0.toFail = count; $0.groupSize = count }
     }
 
-    /// The next `count` writes wait until `releaseWrites`, then go through to the store.
+    /// The next `count` writes wait until `releaseWrites`, then go through to the store. Writes
+    /// after them may overtake them, unlike the store's own queue: use it where the next write
+    /// is one that fails (`failTogether`), so the order does not matter.
     func delayWrites(_ count: Int) { state.withLock { $0.toDelay = count } }
 
     /// Writes held by `delayWrites` so far.

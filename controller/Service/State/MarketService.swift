@@ -159,11 +159,17 @@ public actor MarketService {
     private func archiveFinishedInMemory() async throws {
         await awaitReload()
         let finished = market.finishedOrders().filter { !archiving.contains($0) }
+        var archived = 0
         for start in stride(from: 0, to: finished.count, by: Self.archiveBatch) {
-            try await commit(MarketChange(), at: clock(), finishing: Array(finished[start..<min(start + Self.archiveBatch, finished.count)]))
+            // Another command's write failed meanwhile: the market is about to be replaced, and
+            // the reload schedules the rest of this archiving again.
+            guard reloading == nil else { break }
+            let batch = Array(finished[start..<min(start + Self.archiveBatch, finished.count)])
+            try await commit(MarketChange(), at: clock(), finishing: batch)
+            archived += batch.count
         }
-        if !finished.isEmpty {
-            logger.notice("archived finished orders still held in memory", metadata: ["orders": "\(finished.count)"])
+        if archived > 0 {
+            logger.notice("archived finished orders still held in memory", metadata: ["orders": "\(archived)"])
         }
     }
 
@@ -382,6 +388,9 @@ public actor MarketService {
     /// not be answered then, or the same signed bytes could succeed later; the client hears 503
     /// and sends again.
     public func spendNonce(_ nonce: UInt64, for account: AccountID) async throws {
+        // Asked of the market a pending reload installs: the one about to be replaced may hold a
+        // later nonce whose write failed.
+        await awaitReload()
         guard market.account(account).lastNonce < nonce else { return }
         do {
             try await perform { market, now throws(MarketplaceError) in ((), try market.acceptNonce(nonce, for: account, now: now)) }
@@ -427,21 +436,24 @@ public actor MarketService {
             records.removedDeadlines.append((kind.rawValue, String(subject)))
         }
         publishEvents(for: change)
-        if market.ledger.sequence >= snapshotSequence + snapshotInterval {
-            let ledger = market.ledger
-            snapshotSequence = ledger.sequence
-            Task { await store(ledger) }
-        }
+        // The ledger as this change leaves it, stored as the next snapshot once the change is
+        // durable: a snapshot of a change that failed would name a head the journal does not
+        // have, and the next load would replay the whole journal.
+        let previousSnapshot = snapshotSequence
+        let snapshot = market.ledger.sequence >= snapshotSequence + snapshotInterval ? market.ledger : nil
+        if let snapshot { snapshotSequence = snapshot.sequence }
         writesInFlight += 1
         do {
             try await storage.write(records, at: now)
             writeSettled()
         } catch {
             writeSettled()
+            if snapshot != nil { snapshotSequence = previousSnapshot }
             logger.error("storage failed; reloading the market from the database", metadata: ["error": "\(error)"])
             await reload()
             throw ControllerError.storage
         }
+        if let snapshot { Task { await store(snapshot) } }
         market.evict(finished)
     }
 
@@ -551,11 +563,11 @@ public actor MarketService {
     /// same moment: a batch the store rolled back fails every write in it, and each of those
     /// callers would otherwise load the whole market again.
     ///
-    /// A caller returns once a load that began after its failure is installed: a load already
-    /// under way may have been installed before the caller's own change was made in memory, so
-    /// it does not count. Failures that arrive during a load share the next one. (New commands
-    /// wait for the reload, and a load begins only once the writes in flight have been answered,
-    /// so the only changes a load can miss are ones whose writes failed.)
+    /// A load begins only once the commands' writes in flight have been answered, and new
+    /// commands wait until it is installed, so failures of one moment share one load, and the
+    /// only changes a load can miss are ones whose writes failed. A caller still returns only once
+    /// a load that began after its failure is installed: should a change be made in memory while
+    /// a load is under way, that load may predate it, so it does not count.
     private func reload() async {
         reloadsAsked += 1
         let ticket = reloadsAsked
