@@ -43,12 +43,15 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// signed with its key (`JournalTrust`): something other than this market's controllers
     /// signed it.
     case untrustedJournalHead(sequence: UInt64)
+    /// The journal no longer holds the entry at `floor` this controller saw durable: it was cut
+    /// back (it ends at `head`, before it) or rewritten from there (`JournalTrust.floor`).
+    case journalRewound(head: UInt64, floor: UInt64)
 
     /// True for the refusals of a journal that stay until the database is repaired: loading it
     /// again would refuse it again.
     public var refusesJournal: Bool {
         switch self {
-        case .unsignedJournalTail, .untrustedJournalHead: true
+        case .unsignedJournalTail, .untrustedJournalHead, .journalRewound: true
         default: false
         }
     }
@@ -96,9 +99,14 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "a controller signs the last entry of every write it commits, so something else wrote them; "
                 + "refusing to build on them (remove them, or restore the database from a backup)"
         case .untrustedJournalHead(let sequence):
-            "journal entry \(sequence), the last signed one, is not signed by this controller's key, and is not the head it "
-                + "started on: every controller on one database signs with one key, so something else signed it; refusing to "
-                + "build on it (restart every controller with the one key file, or restore the database from a backup)"
+            "journal entry \(sequence), the last signed one, is not signed by this controller's key, nor is it the head the "
+                + "controller started on: something other than this market's controllers signed it; refusing to build on it "
+                + "(remove the entries after the last one this key signed, or restore the database from a backup; a restart "
+                + "would take the journal as it stands)"
+        case .journalRewound(let head, let floor):
+            "the journal no longer holds entry \(floor) as this controller saw it committed (it now ends at \(head)): it was "
+                + "cut back or rewritten; refusing to build on it (restore the database from a backup; a restart would take the "
+                + "journal as it stands)"
         case .notLeading:
             "this controller does not lead the shared database, so it does not write"
         case .commitFailed(let reason):

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Synchronization
 import HummingbirdTesting
 @testable import TenderControllerService
@@ -211,6 +212,39 @@ struct StorageRecoveryTests {
             // Writes cannot extend the store's journal until the database is repaired: 503, nothing decided.
             #expect(try await client.signed(.post, "/v1/transfers", by: alice, body: transfer).0 == .serviceUnavailable)
             #expect(storage.loads == loadsBefore + 2)
+        }
+    }
+
+    @Test("a reload does not take a journal cut back below a head the controller saw committed, though the key signed it")
+    func reloadRefusesACutBackJournal() async throws {
+        let (harness, storage) = try await Self.harness()
+        defer { harness.cleanUp() }
+        // Cut with SQL on the file: on PostgreSQL the floor is tested in MarketLoadTrustTests.
+        guard case .sqlite(let file) = harness.store.location else { return }
+        let alice = Signer(), bob = Signer()
+        try await harness.app.test(.router) { client in
+            try await client.fund(alice)
+            let before = try await harness.storage.revision().journal
+            let transfer = try json(API.TransferRequest(to: bob.account, amount: Amount.credits(1)))
+            #expect(try await client.signed(.post, "/v1/transfers", by: alice, body: transfer).0 == .ok)
+            // Someone with the file cuts the journal back to the head before the transfer, which
+            // the controller's key signed: the transfer never happened, as far as the file says.
+            let database = try DatabaseQueue(path: file.path)
+            try await database.write { db in
+                try db.execute(sql: "DROP TRIGGER journal_no_delete")
+                try db.execute(sql: "DELETE FROM journal WHERE sequence > ?", arguments: [Int64(before)])
+            }
+            try database.close()
+
+            // The next write fails to extend the journal, and the reload refuses the cut one.
+            let loadsBefore = storage.loads
+            #expect(try await client.signed(.post, "/v1/transfers", by: alice, body: transfer).0 == .serviceUnavailable)
+            #expect(storage.loads == loadsBefore + 1)
+            #expect(await harness.service.read { $0.ledger.sequence } > before)
+            let (_, body) = try await client.get("/v1/accounts/\(bob.account)")
+            // The committed transfer is still in memory (with the refused one, as after any
+            // reload that fails; it was answered 503).
+            #expect(try decode(API.AccountView.self, body).balances.available >= Amount.credits(1))
         }
     }
 }

@@ -179,7 +179,7 @@ struct MarketStorageTests {
             var market = Marketplace(policy: policy)
             try await mintEach([StoreFixtures.alice], into: &market, storage: store.storage)
             let key = StoreFixtures.controllerKey.account
-            let started = market.ledger.headHash
+            let started = market.ledger.head
             // Someone with write access to the database appends an entry under a key of their own.
             let change = try market.mint(StoreFixtures.micros(1), to: StoreFixtures.bob, now: now)
             var records = MarketRecords(change: change, market: market)
@@ -190,15 +190,15 @@ struct MarketStorageTests {
             #expect(try await store.storage.load(policy: policy, trust: .startingUp(key: key)).market.ledger == market.ledger)
             // By a controller that started on the head before it: refused, naming the entry.
             await #expect(throws: StoreError.untrustedJournalHead(sequence: 2)) {
-                try await store.storage.load(policy: policy, trust: .after(startingAt: started, key: key))
+                try await store.storage.load(policy: policy, trust: .after(startingOn: started, key: key))
             }
             // By one that started on this very head: taken.
-            let head = market.ledger.headHash
-            #expect(try await store.storage.load(policy: policy, trust: .after(startingAt: head, key: key)).market.ledger == market.ledger)
+            let head = market.ledger.head
+            #expect(try await store.storage.load(policy: policy, trust: .after(startingOn: head, key: key)).market.ledger == market.ledger)
             // Once an entry signed with the controller's key follows, taken again.
             let next = try market.mint(StoreFixtures.micros(1), to: StoreFixtures.carol, now: now)
             try await store.storage.write(StoreFixtures.records(next, market), at: now)
-            #expect(try await store.storage.load(policy: policy, trust: .after(startingAt: started, key: key)).market.ledger == market.ledger)
+            #expect(try await store.storage.load(policy: policy, trust: .after(startingOn: started, key: key)).market.ledger == market.ledger)
         }
     }
 

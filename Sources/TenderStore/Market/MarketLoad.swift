@@ -17,6 +17,10 @@ public struct MarketLoad {
     private var firstUnsigned: UInt64?
     /// The last replayed entry that carries a signature: the one that vouches for the journal.
     private var lastSigned: JournalEntry?
+    /// What may vouch for the journal, and the head it must still hold (`JournalTrust.floor`).
+    private let trust: JournalTrust
+    /// The floor's sequence, when the journal holds another entry there.
+    private var rewrittenAt: UInt64?
 
     /// The snapshot to resume from, if `stored` is one `controller` signed. The caller then reads
     /// the journal entry at its sequence and passes that entry's hash to `init`.
@@ -28,12 +32,14 @@ public struct MarketLoad {
     /// Starts from `snapshot` when the journal's entry at its sequence has its head hash
     /// (`hashAtSnapshot`), otherwise from an empty ledger. `storedSnapshot` says whether any
     /// snapshot document was found at all, so an unusable one is reported.
-    public init(snapshot: Ledger.Snapshot?, hashAtSnapshot: String?, storedSnapshot: Bool) {
+    public init(snapshot: Ledger.Snapshot?, hashAtSnapshot: String?, storedSnapshot: Bool, trust: JournalTrust) {
         if let snapshot, hashAtSnapshot == snapshot.headHash, let resumed = try? Ledger(resuming: snapshot) {
             (ledger, snapshotSequence, snapshotRejected) = (resumed, snapshot.sequence, false)
         } else {
             (ledger, snapshotSequence, snapshotRejected) = (Ledger(), nil, storedSnapshot)
         }
+        self.trust = trust
+        if let floor = trust.floor, floor.sequence == ledger.sequence, floor.hash != ledger.headHash { rewrittenAt = floor.sequence }
         // The market's ledger keeps open holds only; replaying the tail need not gather closed ones.
         ledger.forgetClosedHolds()
     }
@@ -42,6 +48,7 @@ public struct MarketLoad {
     public mutating func replay(_ entry: JournalEntry) throws {
         try ledger.replay(entry)
         replayed += 1
+        if let floor = trust.floor, entry.sequence == floor.sequence, entry.hash != floor.hash { rewrittenAt = floor.sequence }
         if entry.signature != nil {
             firstUnsigned = nil
             lastSigned = entry
@@ -81,11 +88,15 @@ public struct MarketLoad {
 
     /// The market: the ledger checked, the records on top of it.
     ///
-    /// Refuses a journal that ends on unsigned entries (`StoreError.unsignedJournalTail`), or on a
-    /// signature `trust` does not take (`StoreError.untrustedJournalHead`): whoever can write the
-    /// database but lacks the controller's key could otherwise append entries for the controller
-    /// to sign over. Clients check every signature themselves (`Ledger.verify`).
-    public func finish(policy: MarketPolicy, records: Records, trust: JournalTrust) throws -> LoadedMarket {
+    /// Refuses a journal that no longer holds the trust's floor (`StoreError.journalRewound`), or
+    /// that ends on unsigned entries (`StoreError.unsignedJournalTail`), or on a signature the
+    /// trust does not take (`StoreError.untrustedJournalHead`): whoever can write the database but
+    /// lacks the controller's key could otherwise cut the journal back, or append entries, for the
+    /// controller to sign over. Clients check every signature themselves (`Ledger.verify`).
+    public func finish(policy: MarketPolicy, records: Records) throws -> LoadedMarket {
+        if let floor = trust.floor, rewrittenAt != nil || ledger.sequence < floor.sequence {
+            throw StoreError.journalRewound(head: ledger.sequence, floor: floor.sequence)
+        }
         if let firstUnsigned { throw StoreError.unsignedJournalTail(from: firstUnsigned, through: ledger.sequence) }
         if let lastSigned, !trust.vouches(for: lastSigned) { throw StoreError.untrustedJournalHead(sequence: lastSigned.sequence) }
         try ledger.checkInvariants()

@@ -115,7 +115,7 @@ public final class PostgresMarketStorage: MarketStorage {
             let rows = try await connection.query("SELECT hash FROM journal WHERE sequence = \(sequence)", logger: logger)
             for try await value in rows.decode(String.self) { hash = value }
         }
-        var load = MarketLoad(snapshot: snapshot, hashAtSnapshot: hash, storedSnapshot: storedJSON != nil)
+        var load = MarketLoad(snapshot: snapshot, hashAtSnapshot: hash, storedSnapshot: storedJSON != nil, trust: trust)
         let after = Int64(clamping: load.ledger.sequence)
         let entries = try await connection.query("\(unescaped: Self.selectJournal) WHERE sequence > \(after) ORDER BY sequence", logger: logger)
         for try await row in entries.decode(JournalRow.self) {
@@ -136,7 +136,7 @@ public final class PostgresMarketStorage: MarketStorage {
         for try await (kind, id, dueAt) in deadlines.decode((String, String, Int64).self) {
             records.deadlines.append(StoredDeadline(kind: kind, id: id, dueAt: Timestamp(millis: dueAt)))
         }
-        return try load.finish(policy: policy, records: records, trust: trust)
+        return try load.finish(policy: policy, records: records)
     }
 
     public nonisolated(nonsending) func write(_ records: MarketRecords, at now: Timestamp) async throws {

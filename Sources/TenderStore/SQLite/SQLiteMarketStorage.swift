@@ -31,14 +31,14 @@ public final class SQLiteMarketStorage: MarketStorage {
         )
         let snapshot = MarketLoad.trustedSnapshot(stored, controller: trust.key)
         let hash = try snapshot.flatMap { try JournalStore.entry(sequence: $0.sequence, in: db)?.hash }
-        var load = MarketLoad(snapshot: snapshot, hashAtSnapshot: hash, storedSnapshot: stored != nil)
+        var load = MarketLoad(snapshot: snapshot, hashAtSnapshot: hash, storedSnapshot: stored != nil, trust: trust)
         try JournalStore.forEach(after: load.ledger.sequence, in: db) { try load.replay($0) }
         var records = MarketLoad.Records()
         for kind in MarketLoad.Records.kinds {
             try ArchiveStore.forEachLiveBody(kind: kind, in: db) { id, json in try records.add(kind: kind, id: id, json: json) }
         }
         records.deadlines = try DeadlineStore.all(in: db)
-        return try load.finish(policy: policy, records: records, trust: trust)
+        return try load.finish(policy: policy, records: records)
     }
 
     public nonisolated(nonsending) func write(_ records: MarketRecords, at now: Timestamp) async throws {

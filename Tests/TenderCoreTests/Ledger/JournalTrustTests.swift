@@ -25,7 +25,7 @@ struct JournalTrustTests {
     @Test("later, the head the controller started on is taken whoever signed it; what follows it must carry the key's signature")
     func laterLoadsNeedTheKey() throws {
         let (started, next) = try entries()
-        let trust = JournalTrust.after(startingAt: started.hash, key: key.account)
+        let trust = JournalTrust.after(startingOn: JournalTrust.Head(sequence: started.sequence, hash: started.hash), key: key.account)
         #expect(trust.vouches(for: try started.signed(by: other)))
         #expect(trust.vouches(for: try next.signed(by: key)))
         #expect(!trust.vouches(for: try next.signed(by: other)))
@@ -41,5 +41,21 @@ struct JournalTrustTests {
             previousHash: signed.previousHash, hash: started.hash.replacingOccurrences(of: "0", with: "1"), signature: signed.signature
         )
         #expect(!trust.vouches(for: edited))
+    }
+
+    @Test("the floor rises with each head seen durable, never falls, and stays unset for a start-up load")
+    func floorRises() throws {
+        let (started, next) = try entries()
+        let first = JournalTrust.Head(sequence: started.sequence, hash: started.hash)
+        let second = JournalTrust.Head(sequence: next.sequence, hash: next.hash)
+        var trust = JournalTrust.after(startingOn: first, key: key.account)
+        #expect(trust.floor == first)
+        trust.saw(second)
+        #expect(trust.floor == second)
+        trust.saw(first)
+        #expect(trust.floor == second, "a lower head does not lower the floor")
+        var startUp = JournalTrust.startingUp(key: key.account)
+        startUp.saw(second)
+        #expect(startUp.floor == nil)
     }
 }

@@ -38,9 +38,10 @@ public actor MarketService {
     private nonisolated let leaderAddress = Mutex<String?>(nil)
     /// The store's revision the follower's market was loaded at.
     private var loadedRevision: StoreRevision?
-    /// Which signature vouches for the journal in loads after the first: the head this controller
-    /// started on, or its own key's (`JournalTrust`).
-    private let trust: JournalTrust
+    /// What vouches for the journal in loads after the first: the head this controller started
+    /// on, or its own key's signature; and the latest head it saw durable, which the journal must
+    /// still hold (`JournalTrust`).
+    private var trust: JournalTrust
     /// A revision a follower or a would-be leader would not load (its journal ends unsigned, or
     /// on another key's signature): not tried again, or logged again, until the store moves on.
     private var refusedRevision: StoreRevision?
@@ -107,7 +108,7 @@ public actor MarketService {
         let revision = leading ? nil : try? await storage.revision()
         let started = ContinuousClock.now
         let loaded = try await storage.load(policy: policy, trust: .startingUp(key: controllerKey.account))
-        self.trust = .after(startingAt: loaded.market.ledger.headHash, key: controllerKey.account)
+        self.trust = .after(startingOn: loaded.market.ledger.head, key: controllerKey.account)
         if loaded.snapshotRejected {
             logger.warning("the ledger snapshot is not this controller's or does not match the journal; replayed the whole journal")
         }
@@ -240,7 +241,10 @@ public actor MarketService {
             if let loadedRevision, let (update, reached) = try await storage.changes(since: loadedRevision),
                update.journal.last.map({ $0.signature != nil && trust.vouches(for: $0) }) ?? true {
                 do {
+                    // A journal that went back is not followed: the reload below refuses it.
+                    guard reached.journal >= market.ledger.sequence else { throw StoreError.journalRewound(head: reached.journal, floor: market.ledger.sequence) }
                     try market.follow(update)
+                    trust.saw(market.ledger.head)
                     self.loadedRevision = reached
                     followed.updates += 1
                     installs += 1
@@ -276,6 +280,7 @@ public actor MarketService {
     private func install(_ loaded: LoadedMarket) {
         installs += 1
         market = loaded.market
+        trust.saw(market.ledger.head)
         events.publishReset(ledgerSequence: loaded.market.ledger.sequence)
         deadlines = [:]
         for deadline in loaded.deadlines { deadlines[DeadlineKey(kind: deadline.kind, subject: deadline.subject)] = deadline.at }
@@ -446,6 +451,7 @@ public actor MarketService {
         do {
             try await storage.write(records, at: now)
             writeSettled()
+            if let last = records.journal.last { trust.saw(JournalTrust.Head(sequence: last.sequence, hash: last.hash)) }
         } catch {
             writeSettled()
             if snapshot != nil { snapshotSequence = previousSnapshot }
