@@ -145,12 +145,11 @@ struct ParsedTablesTests {
         return (directory, files)
     }
 
-    @Test("a table is parsed once while kept, and the least recently used goes first when the values would not fit")
+    @Test("a table is parsed once while kept, and the least recently used goes first when there is no room")
     func keptByFile() throws {
-        let (directory, files) = try Self.tables([10, 10, 10, 100])
+        let (directory, files) = try Self.tables([10, 10, 10, 10])
         defer { try? FileManager.default.removeItem(at: directory) }
-        // Two features per row: room for 40 values, two of the small tables.
-        let tables = ParsedTables(maximumValues: 40)
+        let tables = ParsedTables(maximumEntries: 2)
         #expect(try tables.table(at: files[0]) == NumericCSV.load(contentsOf: files[0]))
         _ = try tables.table(at: files[0])
         #expect(tables.parses == 1)
@@ -162,12 +161,39 @@ struct ParsedTablesTests {
         #expect(tables.parses == 3)
         _ = try tables.table(at: files[1])
         #expect(tables.parses == 4)
-        // Too large to keep: parsed every time, and nothing kept is forgotten for it.
-        _ = try tables.table(at: files[3])
-        _ = try tables.table(at: files[3])
-        #expect(tables.parses == 6)
+    }
+
+    @Test("kept tables stay within the byte bound: one larger than it is parsed each time, and nothing is forgotten for it")
+    func byteBound() throws {
+        let (directory, files) = try Self.tables([10, 10_000])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let small = try NumericCSV.load(contentsOf: files[0])
+        let room = ParsedTables.bytes(of: .success(small), key: files[0].standardizedFileURL.path) * 2
+        let tables = ParsedTables(maximumBytes: room)
+        _ = try tables.table(at: files[0])
         _ = try tables.table(at: files[1])
-        #expect(tables.parses == 6)
+        _ = try tables.table(at: files[1])
+        #expect(tables.parses == 3)
+        _ = try tables.table(at: files[0])
+        #expect(tables.parses == 3)
+    }
+
+    @Test("a file that does not parse is parsed once, and keeps failing with its reason")
+    func failureKept() throws {
+        let (directory, _) = try Self.tables([])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let broken = directory.appendingPathComponent("broken.csv")
+        try "1,2,0\n3,x,1\n".write(to: broken, atomically: true, encoding: .utf8)
+        let tables = ParsedTables()
+        let first = #expect(throws: WorkloadError.self) { try tables.table(at: broken) }
+        let second = #expect(throws: WorkloadError.self) { try tables.table(at: broken) }
+        #expect(first == second)
+        #expect(tables.parses == 1)
+        // A missing file is not remembered: it may be there next time.
+        let missing = directory.appendingPathComponent("missing.csv")
+        #expect(throws: WorkloadError.self) { try tables.table(at: missing) }
+        #expect(throws: WorkloadError.self) { try tables.table(at: missing) }
+        #expect(tables.parses == 3)
     }
 
     @Test("orders that name one stored dataset with different seeds parse it once, and each gets its own verdict")

@@ -115,7 +115,7 @@ final class OrderInputCheck: Sendable {
     }
 
     /// The builder's complaint, in the submitter's terms: never a path on this machine.
-    func build(_ workload: WorkloadSpec) -> String? {
+    private func build(_ workload: WorkloadSpec) -> String? {
         do {
             _ = try WorkloadFactory.make(workload, exec: .refused(reason: "not run at submission"), resolve: { reference in
                 guard case .sha256(let hash) = reference, let url = try artifacts.localFile(for: hash) else {
