@@ -128,6 +128,8 @@ struct LedgerPinningEndToEndTests {
         let replacement = try await site.keygen(staged)
         try FileManager.default.removeItem(at: site.keyFile)
         try FileManager.default.moveItem(at: staged, to: site.keyFile)
+        // Whoever swapped the key also says it was rotated on purpose.
+        site.controller.arguments.append("--accept-new-key")
         try await site.controller.start()
         #expect(try await site.reader.health().controller == replacement)
         // The new key cannot have signed the entries that are left: they were signed by the
@@ -189,6 +191,16 @@ struct LedgerPinningEndToEndTests {
         let rotated = try await site.keygen(staged)
         try FileManager.default.removeItem(at: site.keyFile)
         try FileManager.default.moveItem(at: staged, to: site.keyFile)
+        // The controller itself will not sign with a new key over the old one's journal unless told.
+        let port = try #require(FreePort.next())
+        let unsaid = try await ControllerProcess.run(
+            ["serve", "--dev", "--listen", "127.0.0.1:\(port)", "--db", site.controller.db, "--config", "/nonexistent"] + site.controller.arguments,
+            log: site.directory.appendingPathComponent("serve-new-key.log")
+        )
+        #expect(unsaid.status == 2, "\(unsaid.output)")
+        #expect(unsaid.output.contains("is not signed by this controller's key (account \(rotated.hex))"), "\(unsaid.output)")
+        #expect(unsaid.output.contains("--accept-new-key"), "\(unsaid.output)")
+        site.controller.arguments.append("--accept-new-key")
         try await site.controller.start()
 
         let refused = try site.verify()

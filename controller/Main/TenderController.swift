@@ -61,7 +61,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Configuration file; the built-in defaults apply when it is absent.")
     var config: String = "controller/tender-controller.yaml"
 
-    @Flag(help: "On a shared (PostgreSQL) database, start even though the journal was signed by another key: a deliberate key rotation (clients then re-pin with tender ledger verify --accept-new-key).")
+    @Flag(help: "Start even though the journal's last entry was signed by another key: a deliberate key rotation (clients then re-pin with tender ledger verify --accept-new-key). Needed until the new key has signed a write.")
     var acceptNewKey = false
 
     @Flag(help: "Development mode: opens the faucet (POST /v1/faucet).")

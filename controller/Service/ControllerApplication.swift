@@ -36,10 +36,12 @@ public enum ControllerApplication {
         return routes
     }
 
-    /// Every controller on a shared database must sign as one key: a controller started with a
-    /// key of its own (one made per machine rather than copied) would sign entries that no
-    /// `ledger verify` can then accept. It refuses to start unless the journal's last entry is
-    /// signed by its key, or the operator says the key is being rotated on purpose.
+    /// A controller signs as the key that signed its journal: one started with another key (a key
+    /// file replaced, or, on a shared database, one made per machine rather than copied) would
+    /// sign over entries it cannot vouch for, and clients' `ledger verify` would then fail on a
+    /// key change nobody meant. It refuses to start unless the journal's last entry is signed by
+    /// its key, or the operator says the key is being rotated on purpose (`--accept-new-key`).
+    /// Later loads hold it to the head it started on (`JournalTrust`).
     static func checkJournalSigner(_ storage: any MarketStorage, key: AccountID) async throws {
         let head = try await storage.revision().journal
         guard head > 0, let entry = try await storage.journal(after: head - 1, limit: 1).first, entry.signature != nil else { return }
@@ -102,7 +104,7 @@ public enum ControllerApplication {
         let storage = try await store.open(logger: logger)
         let key = try operatorKey ?? ControllerKey.loadOrCreate(at: keyPath)
         logger.notice("controller key", metadata: ["account": "\(key.account)", "file": "\(keyPath.path)"])
-        if store.file == nil, !acceptNewKey {
+        if !acceptNewKey {
             try await checkJournalSigner(storage, key: key.account)
         }
         let policy = config.policy(treasury: key.account, auditPool: key.account)

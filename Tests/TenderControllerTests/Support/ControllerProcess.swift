@@ -29,8 +29,8 @@ final class ControllerProcess: @unchecked Sendable {
     let log: URL
     /// A configuration file, or nil for the built-in defaults.
     let config: URL?
-    /// More `serve` options, such as `--key-file`.
-    let arguments: [String]
+    /// More `serve` options, such as `--key-file`; a test may add one before a restart.
+    var arguments: [String]
     private var process: Process?
 
     var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }

@@ -85,7 +85,7 @@ public enum ControllerKeyError: Error, Sendable, Equatable, CustomStringConverti
     /// A shared (PostgreSQL) database has no directory to keep a key beside, and every controller
     /// on it must sign as the same key.
     case sharedDatabaseNeedsKeyFile
-    /// The shared journal's last entry was signed by another key than this controller's.
+    /// The journal's last entry was signed by another key than this controller's.
     case journalSignedByAnotherKey(sequence: UInt64, account: String)
 
     /// True when the operator named a wrong or unsuitable file, which exits 2 rather than 1.
@@ -109,9 +109,10 @@ public enum ControllerKeyError: Error, Sendable, Equatable, CustomStringConverti
         case .malformed(let path): "\(path) is not a controller key: expected the base64 of a 32-byte Ed25519 private key"
         case .unwritable(let path, let reason): "could not write \(path): \(reason)"
         case .journalSignedByAnotherKey(let sequence, let account):
-            "the shared journal's last entry (\(sequence)) is not signed by this controller's key (account \(account)): every "
-                + "controller on one database must run with the same key file, copied to each machine rather than made on each; "
-                + "rotating the key on purpose? start with --accept-new-key"
+            "the journal's last entry (\(sequence)) is not signed by this controller's key (account \(account)): a controller "
+                + "signs as the key that signed its journal (--key-file, or controller.key in the data directory), and every "
+                + "controller on one shared database runs with the same key file, copied to each machine rather than made on "
+                + "each; rotating the key on purpose? start with --accept-new-key until the new key has signed a write"
         case .sharedDatabaseNeedsKeyFile:
             "with a PostgreSQL database, every controller on it signs as one key: name it with --key-file "
                 + "(or keyFile in the config); make one with: tender-controller keygen --key-file PATH"
