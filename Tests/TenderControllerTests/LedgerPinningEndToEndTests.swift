@@ -217,6 +217,25 @@ struct LedgerPinningEndToEndTests {
         #expect(after.status == 0, "\(after.output)")
     }
 
+    @Test("a damaged controller.key beside the database stops serve, named, and is never replaced by a new key")
+    func damagedDefaultKey() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-badkey-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let port = try #require(FreePort.next())
+        let database = directory.appendingPathComponent("tender.sqlite")
+        let keyFile = directory.appendingPathComponent("controller.key")
+        let damaged = Data("not a key, half of one was lost\n".utf8)
+        try damaged.write(to: keyFile)
+        let run = try await ControllerProcess.run(
+            ["serve", "--dev", "--listen", "127.0.0.1:\(port)", "--db", database.path, "--config", "/nonexistent"],
+            log: directory.appendingPathComponent("serve.log")
+        )
+        #expect(run.status == 2, "\(run.output)")
+        #expect(run.output.contains("\(keyFile.path) is not a controller key"), "\(run.output)")
+        #expect(FileManager.default.contents(atPath: keyFile.path) == damaged)
+    }
+
     @Test("serve refuses to start when --key-file names a missing file, says how to make one, and leaves no database")
     func missingKeyFile() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-nokey-\(UUID().uuidString)")

@@ -21,15 +21,14 @@ public enum ControllerKey {
     }
 
     /// The key at `url` (the default place beside the database), created there if there is none.
-    static func loadOrCreate(at url: URL) throws -> KeyPair {
-        if let data = FileManager.default.contents(atPath: url.path), let raw = Data(base64Encoded: data.trimmedWhitespace) {
-            return try KeyPair(rawPrivateKey: raw)
-        }
-        let key = KeyPair()
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: url.path, contents: Data(key.rawPrivateKey.base64EncodedString().utf8),
-                                             attributes: [.posixPermissions: 0o600]) else {
-            throw ConfigError.unreadable(url.path)
+    /// A file that is there but holds no key is an error, never replaced: it may be the only copy
+    /// of this controller's identity, damaged, and a new key would not be the one that signed the
+    /// journal.
+    static func loadOrCreate(at url: URL) throws(ControllerKeyError) -> KeyPair {
+        guard FileManager.default.fileExists(atPath: url.path) else { return try create(at: url) }
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw .unreadable(url.path) }
+        guard let raw = Data(base64Encoded: data.trimmedWhitespace), let key = try? KeyPair(rawPrivateKey: raw) else {
+            throw .malformed(url.path)
         }
         return key
     }
