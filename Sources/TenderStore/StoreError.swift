@@ -105,8 +105,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "would take the journal as it stands)"
         case .journalRewound(let head, let floor):
             "the journal no longer holds entry \(floor) as this controller saw it committed (it now ends at \(head)): it was "
-                + "cut back or rewritten; refusing to build on it (restore the database from a backup; a restart would take the "
-                + "journal as it stands)"
+                + "cut back or rewritten; refusing to build on it. After a deliberate restore from a backup, or a database "
+                + "failover that lost committed writes, restart the controllers: a restart takes the journal as it stands"
         case .notLeading:
             "this controller does not lead the shared database, so it does not write"
         case .commitFailed(let reason):

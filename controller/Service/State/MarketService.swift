@@ -42,11 +42,12 @@ public actor MarketService {
     /// on, or its own key's signature; and the latest head it saw durable, which the journal must
     /// still hold (`JournalTrust`).
     private var trust: JournalTrust
-    /// A revision a follower or a would-be leader would not load (its journal ends unsigned, or
-    /// on another key's signature): not tried again, or logged again, until the store moves on.
+    /// A revision a follower or a would-be leader would not load (`StoreError.refusesJournal`: its
+    /// journal ends unsigned, on another key's signature, or went back): not tried again, or
+    /// logged again, until the store moves on.
     private var refusedRevision: StoreRevision?
-    /// How a follower kept up: changes taken as stored, whole reloads, and loads refused (a
-    /// journal that ends unsigned or on another key's signature).
+    /// How a follower kept up: changes taken as stored, whole reloads, and loads refused
+    /// (`StoreError.refusesJournal`).
     public private(set) var followed = (updates: 0, reloads: 0, refusals: 0)
     /// Reloads asked for after storage failures, and how many of them a load has answered; see
     /// `reload()`.
@@ -273,7 +274,7 @@ public actor MarketService {
     private func refuse(_ revision: StoreRevision?, to role: String, _ error: StoreError) {
         refusedRevision = revision
         followed.refusals += 1
-        logger.critical("not going to \(role) the shared database: its journal ends on entries this market's controllers did not sign", metadata: ["error": "\(error)"])
+        logger.critical("not going to \(role) the shared database: its journal is not one this controller can vouch for", metadata: ["error": "\(error)"])
     }
 
     /// Replaces the market with one loaded from the store, and tells followers of events so.
@@ -638,7 +639,7 @@ public actor MarketService {
             return true
         } catch {
             logger.critical("cannot reload the market from the database", metadata: ["error": "\(error)"])
-            // A journal refused as unsigned or signed by another key, or a store closed for
+            // A journal refused (unsigned, another key's, gone back), or a store closed for
             // shutdown, stays so: no retry.
             guard let error = error as? StoreError else { return false }
             if case .closed = error { return true }
