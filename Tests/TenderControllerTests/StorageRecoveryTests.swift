@@ -182,13 +182,14 @@ struct StorageRecoveryTests {
         }
     }
 
-    @Test("a reload does not take a journal that another key signed since start-up: memory keeps the market the controller's key vouched for")
+    @Test("a reload does not take a journal that another key signed since start-up: the leader stops writing, without loading again, until the database is repaired")
     func reloadRefusesAnotherKeysHead() async throws {
         let (harness, storage) = try await Self.harness()
         defer { harness.cleanUp() }
         let alice = Signer(), bob = Signer()
         try await harness.app.test(.router) { client in
             try await client.fund(alice)
+            let before = try await harness.storage.revision().journal
             // Someone with write access to the database, but not the key, appends a mint to alice
             // and signs the new head with a key of their own.
             var ledger = await harness.service.read { $0.ledger }
@@ -204,14 +205,34 @@ struct StorageRecoveryTests {
             #expect(try await client.signed(.post, "/v1/transfers", by: alice, body: transfer).0 == .serviceUnavailable)
             #expect(storage.loads == loadsBefore + 1)
             #expect(await harness.service.recoveryLoads == 1)
+            #expect(harness.service.refusesItsStore)
             // The forged mint is not in memory (which still holds the transfer the store refused,
-            // as after any reload that fails; it is never answered as done).
+            // as after any reload that fails; it was answered 503).
             let (_, body) = try await client.get("/v1/accounts/\(alice.account)")
             #expect(try decode(API.AccountView.self, body).balances.available < Amount.credits(100))
             #expect(await harness.service.read { $0.ledger.headHash } != ledger.headHash)
-            // Writes cannot extend the store's journal until the database is repaired: 503, nothing decided.
-            #expect(try await client.signed(.post, "/v1/transfers", by: alice, body: transfer).0 == .serviceUnavailable)
-            #expect(storage.loads == loadsBefore + 2)
+            // Writes are answered 503 at once, their nonces kept, and load nothing; nor does a
+            // look at the store while it has not moved.
+            let (status, answer) = try await client.signed(.post, "/v1/transfers", by: alice, body: transfer)
+            #expect(status == .serviceUnavailable)
+            #expect(String(decoding: answer, as: UTF8.self).contains("Database refused"))
+            await harness.service.replicate()
+            #expect(storage.loads == loadsBefore + 1)
+
+            // The database repaired (the forged entry removed): the next look loads it, and the
+            // controller writes again.
+            guard case .sqlite(let file) = harness.store.location else { return }
+            let database = try DatabaseQueue(path: file.path)
+            try await database.write { db in
+                try db.execute(sql: "DROP TRIGGER journal_no_delete")
+                try db.execute(sql: "DELETE FROM journal WHERE sequence > ?", arguments: [Int64(before)])
+            }
+            try database.close()
+            await harness.service.replicate()
+            #expect(!harness.service.refusesItsStore)
+            #expect(try await client.signed(.post, "/v1/transfers", by: alice, body: transfer).0 == .ok)
+            let (_, after) = try await client.get("/v1/accounts/\(bob.account)")
+            #expect(try decode(API.AccountView.self, after).balances.available == Amount.credits(1))
         }
     }
 
@@ -240,6 +261,7 @@ struct StorageRecoveryTests {
             let loadsBefore = storage.loads
             #expect(try await client.signed(.post, "/v1/transfers", by: alice, body: transfer).0 == .serviceUnavailable)
             #expect(storage.loads == loadsBefore + 1)
+            #expect(harness.service.refusesItsStore)
             #expect(await harness.service.read { $0.ledger.sequence } > before)
             let (_, body) = try await client.get("/v1/accounts/\(bob.account)")
             // The committed transfer is still in memory (with the refused one, as after any

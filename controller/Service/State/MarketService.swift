@@ -36,6 +36,13 @@ public actor MarketService {
     private nonisolated let leads = Mutex(false)
     /// The leader's URL as a follower last read it, for redirects; nil when none is known.
     private nonisolated let leaderAddress = Mutex<String?>(nil)
+    /// Set while this leader's own recovery load refused its store's journal
+    /// (`StoreError.refusesJournal`): commands are answered 503 at once, rather than each failing
+    /// to extend the journal and loading the whole market only to refuse it again, and the clock
+    /// and the auditor pause, until the store moves and a load takes it (`retryRefusedStore`).
+    private nonisolated let storeRefused = Mutex(false)
+    /// The store's revision when its journal was refused: loaded again only once it moves.
+    private var refusedStoreRevision: StoreRevision?
     /// The store's revision the follower's market was loaded at.
     private var loadedRevision: StoreRevision?
     /// What vouches for the journal in loads after the first: the head this controller started
@@ -194,9 +201,13 @@ public actor MarketService {
     /// store changed.
     func replicate() async {
         if isLeading {
-            guard !storage.isLeading else { return }
+            guard !storage.isLeading else {
+                await retryRefusedStore()
+                return
+            }
             logger.critical("lost the leader lock (its database session is gone): following from now on")
             leads.withLock { $0 = false }
+            storeRefused.withLock { $0 = false }
             leaderAddress.withLock { $0 = nil }
             loadedRevision = nil
             // Followers of its events reconnect, and are sent to whoever leads now.
@@ -311,6 +322,7 @@ public actor MarketService {
     ) async throws -> T {
         await awaitReload()
         guard isLeading else { throw ControllerError.notLeading(leaderURL) }
+        if refusesItsStore { throw Self.refusedStoreError }
         let now = clock()
         let (value, change) = try market.atomically { market throws(MarketplaceError) in try command(&market, now) }
         try await commit(change, at: now)
@@ -348,6 +360,7 @@ public actor MarketService {
     ) async throws -> T {
         await awaitReload()
         guard isLeading else { throw ControllerError.notLeading(leaderURL) }
+        if refusesItsStore { throw Self.refusedStoreError }
         let now = clock()
         let outcome: (T, MarketChange)
         do {
@@ -535,7 +548,7 @@ public actor MarketService {
     /// Deadlines due at `now`, earliest first; they stay pending until handled. None on a
     /// follower: the leader's clock runs them.
     func dueDeadlines(at now: Timestamp) -> [Deadline] {
-        guard isLeading else { return [] }
+        guard isLeading, !refusesItsStore else { return [] }
         return deadlines.filter { $0.value <= now }
             .map { Deadline(kind: $0.key.kind, subject: $0.key.subject, at: $0.value) }
             .sorted { ($0.at, $0.subject) < ($1.at, $1.subject) }
@@ -643,7 +656,40 @@ public actor MarketService {
             // shutdown, stays so: no retry.
             guard let error = error as? StoreError else { return false }
             if case .closed = error { return true }
+            if error.refusesJournal, isLeading {
+                refusedStoreRevision = try? await storage.revision()
+                storeRefused.withLock { $0 = true }
+                logger.critical("not writing until the database's journal is one this controller can vouch for again: repair it, or restart the controller to take it as it stands")
+            }
             return error.refusesJournal
+        }
+    }
+
+    /// True while this leader refuses its own store's journal; see `storeRefused`.
+    public nonisolated var refusesItsStore: Bool { storeRefused.withLock { $0 } }
+
+    /// A 503 that keeps the nonce, for commands while the store is refused.
+    static let refusedStoreError = ControllerError.busy(
+        title: "Database refused",
+        detail: "this controller will not build on its database's journal as it stands (its log says why); writes wait until "
+            + "the database is repaired or the controller is restarted"
+    )
+
+    /// Loads a refused store again once it has moved (repaired, on a shared database perhaps by
+    /// another hand), and writes again if the load takes it; one load per move, not per command.
+    private func retryRefusedStore() async {
+        guard refusesItsStore, let revision = try? await storage.revision(), revision != refusedStoreRevision else { return }
+        do {
+            let loaded = try await storage.load(policy: market.policy, trust: trust)
+            install(loaded)
+            storeRefused.withLock { $0 = false }
+            refusedStoreRevision = nil
+            logger.notice("the database's journal is one this controller can vouch for again: writing", metadata: ["ledger sequence": "\(market.ledger.sequence)"])
+        } catch let error as StoreError where error.refusesJournal {
+            refusedStoreRevision = revision
+            logger.critical("the database moved, and its journal is still refused", metadata: ["error": "\(error)"])
+        } catch {
+            logger.warning("could not load the database to see whether it was repaired; trying again", metadata: ["error": "\(error)"])
         }
     }
 

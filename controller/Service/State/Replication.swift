@@ -3,7 +3,8 @@ import ServiceLifecycle
 
 /// Keeps a controller's role on a shared database current (`MarketService.replicate`): a follower
 /// reloads the market when the store changes and takes the lead when the leader's lock is free; a
-/// leader that lost its lock steps down. On SQLite it has nothing to do.
+/// leader that lost its lock steps down. On SQLite, as on PostgreSQL, a leader that refused its own
+/// store's journal loads it again once it moves, and writes again if the load takes it.
 public struct Replication: Service {
     let service: MarketService
     let interval: Duration

@@ -39,7 +39,7 @@ public struct Auditor: Service {
     /// Works on every lease with unfinished audit checks, up to the budget's concurrency.
     func tick() async {
         // A follower's copy of the market is not the leader's: the leader audits.
-        guard service.isLeading else { return }
+        guard service.isLeading, !service.refusesItsStore else { return }
         let work = await service.read { market in
             market.leases.values
                 .filter { $0.isUnderVerification && $0.audit.map { !$0.isSettled } == true }
