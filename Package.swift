@@ -34,6 +34,7 @@ let package = Package(
         .target(
             name: "TenderCore",
             dependencies: [
+                "CTenderEd25519",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -41,6 +42,9 @@ let package = Package(
         // The matrix product's tile kernels, one per instruction set, chosen at run time; C so that
         // each can be compiled for its own target while the rest of the build stays baseline.
         .target(name: "CTenderKernels"),
+        // Ed25519 verification through per-key tables for keys that sign again and again; it
+        // only ever confirms a signature, and whatever it cannot confirm goes to swift-crypto.
+        .target(name: "CTenderEd25519"),
         .target(name: "TenderWorkloads", dependencies: ["TenderCore", "CTenderKernels"]),
         .target(
             name: "TenderStore",

@@ -35,11 +35,13 @@ public struct KeyPair: Sendable {
 extension AccountID {
     /// Checks that `signature` over `message` was made by this account's key, strictly: a weak key
     /// or a non-canonical signature is refused before the curve arithmetic, whatever the library
-    /// underneath would accept.
-    public func verify(signature: Data, for message: Data) throws(IdentityError) {
+    /// underneath would accept. A key that signs again and again is checked through its table
+    /// (`RepeatSignerTables`), which can only confirm; swift-crypto decides everything else.
+    public func verify(signature: Data, for message: Data, tables: RepeatSignerTables = .shared) throws(IdentityError) {
         guard signature.count == 64 else { throw .malformedSignature }
         guard isAcceptable else { throw .weakKey(hex) }
         guard Ed25519Encoding.isAcceptableSignature([UInt8](signature)) else { throw .nonCanonicalSignature }
+        if tables.accepts(signature: signature, for: message, by: self) { return }
         guard try publicKey.isValidSignature(signature, for: message) else { throw .badSignature }
     }
 }
