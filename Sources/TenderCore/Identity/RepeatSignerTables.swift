@@ -21,7 +21,7 @@ import Synchronization
 ///
 /// Memory is bounded: at most `capacity` tables, the least recently used evicted. A table is built
 /// only for a key seen twice (a key that signs once costs no table), and once full, a new table
-/// must be paid for by four hits since the last one: keys that come round too rarely to gain from
+/// must be paid for by four confirmed signatures since the last one: keys that come round too rarely to gain from
 /// a table (more of them than `capacity`, in turn) are checked by the reference path alone instead
 /// of building tables that are evicted before use.
 public final class RepeatSignerTables: Sendable {
@@ -94,14 +94,23 @@ public final class RepeatSignerTables: Sendable {
         let digest = hasher.finalize()
         var computed = [UInt8](repeating: 0, count: 32)
         let signatureBytes = [UInt8](signature)
-        let combined = digest.withUnsafeBytes { hash in
+        let hash = [UInt8](digest)
+        // The table is kept alive across the C call: another thread may evict it meanwhile.
+        let combined = withExtendedLifetime(table) {
             signatureBytes.withUnsafeBufferPointer { signature in
-                tender_ed25519_combine(&computed, table.storage, signature.baseAddress! + 32, hash.bindMemory(to: UInt8.self).baseAddress!)
+                tender_ed25519_combine(&computed, table.storage, signature.baseAddress! + 32, hash)
             }
         }
         let matches = combined == 1 && computed[...] == signatureBytes[0..<32]
         state.withLock { state in
-            if matches { state.counters.accepted += 1 } else { state.counters.mismatched += 1 }
+            if matches {
+                state.counters.accepted += 1
+                // Only a confirmed signature earns credit: bad signatures under a tabled key
+                // must not pay for evicting someone else's table.
+                state.credit = min(state.credit + 1, capacity * Self.hitsPerTable)
+            } else {
+                state.counters.mismatched += 1
+            }
         }
         return matches
     }
@@ -113,7 +122,6 @@ public final class RepeatSignerTables: Sendable {
             state.tick += 1
             if let entry = state.tables[account] {
                 state.tables[account]?.lastUse = state.tick
-                state.credit = min(state.credit + 1, capacity * Self.hitsPerTable)
                 return .found(entry.table)
             }
             state.counters.missed += 1
@@ -151,13 +159,17 @@ public final class RepeatSignerTables: Sendable {
 final class CombTable: @unchecked Sendable {
     let storage: UnsafeMutableRawPointer
 
+    /// Nil for a key that is not a canonical curve point (most 32-byte strings are not). The
+    /// memory is freed here before `storage` is set: a failed init that had set it would run
+    /// `deinit` too, and free it twice.
     init?(key: [UInt8]) {
         guard key.count == 32 else { return nil }
-        storage = UnsafeMutableRawPointer.allocate(byteCount: tender_ed25519_table_size(), alignment: 16)
-        guard key.withUnsafeBufferPointer({ tender_ed25519_table_build(storage, $0.baseAddress!) }) == 1 else {
-            storage.deallocate()
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: tender_ed25519_table_size(), alignment: 16)
+        guard key.withUnsafeBufferPointer({ tender_ed25519_table_build(memory, $0.baseAddress!) }) == 1 else {
+            memory.deallocate()
             return nil
         }
+        storage = memory
     }
 
     deinit {

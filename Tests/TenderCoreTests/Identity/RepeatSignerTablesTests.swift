@@ -149,6 +149,28 @@ struct RepeatSignerTablesTests {
         #expect(tables.counters.mismatched == 0)
     }
 
+    @Test("a key that is no curve point, seen again and again, builds nothing and is refused by swift-crypto")
+    func offCurveKey() throws {
+        // The first y (from 2 up) with no x: canonical and not of small order, so an acceptable
+        // account id, but no point; its table cannot be built.
+        var offCurve: AccountID?
+        var probe = [UInt8](repeating: 0, count: 32)
+        for y in 2..<64 where offCurve == nil {
+            probe[0] = UInt8(y)
+            if CombTable(key: probe) == nil { offCurve = try AccountID(Hex.encode(Data(probe))) }
+        }
+        let account = try #require(offCurve)
+        let tables = RepeatSignerTables(capacity: 4)
+        let message = Data("pay 1".utf8)
+        let signature = try Self.keys(1, seed: 6)[0].sign(message)
+        for _ in 0..<5 {
+            #expect(!tables.accepts(signature: signature, for: message, by: account))
+            #expect(throws: IdentityError.badSignature) { try account.verify(signature: signature, for: message, tables: tables) }
+        }
+        #expect(tables.count == 0)
+        #expect(tables.counters.built == 0)
+    }
+
     @Test("a key seen once builds no table")
     func oneOffSignerCostsNothing() throws {
         let tables = RepeatSignerTables(capacity: 4)
