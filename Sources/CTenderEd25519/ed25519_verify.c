@@ -71,15 +71,8 @@ static void fe_neg(fe *h, const fe *f) {
     fe_sub(h, &zero, f);
 }
 
-static void fe_mul(fe *h, const fe *f, const fe *g) {
-    const uint64_t r0 = f->v[0], r1 = f->v[1], r2 = f->v[2], r3 = f->v[3], r4 = f->v[4];
-    const uint64_t s0 = g->v[0], s1 = g->v[1], s2 = g->v[2], s3 = g->v[3], s4 = g->v[4];
-    const uint64_t s1_19 = 19 * s1, s2_19 = 19 * s2, s3_19 = 19 * s3, s4_19 = 19 * s4;
-    u128 t0 = (u128)r0 * s0 + (u128)r1 * s4_19 + (u128)r2 * s3_19 + (u128)r3 * s2_19 + (u128)r4 * s1_19;
-    u128 t1 = (u128)r0 * s1 + (u128)r1 * s0 + (u128)r2 * s4_19 + (u128)r3 * s3_19 + (u128)r4 * s2_19;
-    u128 t2 = (u128)r0 * s2 + (u128)r1 * s1 + (u128)r2 * s0 + (u128)r3 * s4_19 + (u128)r4 * s3_19;
-    u128 t3 = (u128)r0 * s3 + (u128)r1 * s2 + (u128)r2 * s1 + (u128)r3 * s0 + (u128)r4 * s4_19;
-    u128 t4 = (u128)r0 * s4 + (u128)r1 * s3 + (u128)r2 * s2 + (u128)r3 * s1 + (u128)r4 * s0;
+// Carries five 128-bit column sums (each below 2^115) into limbs below 2^51, limb 1 a little more.
+static void fe_from_wide(fe *h, u128 t0, u128 t1, u128 t2, u128 t3, u128 t4) {
     t1 += (uint64_t)(t0 >> 51);
     t2 += (uint64_t)(t1 >> 51);
     t3 += (uint64_t)(t2 >> 51);
@@ -95,6 +88,18 @@ static void fe_mul(fe *h, const fe *f, const fe *g) {
     h->v[4] = (uint64_t)t4 & MASK51;
 }
 
+static void fe_mul(fe *h, const fe *f, const fe *g) {
+    const uint64_t r0 = f->v[0], r1 = f->v[1], r2 = f->v[2], r3 = f->v[3], r4 = f->v[4];
+    const uint64_t s0 = g->v[0], s1 = g->v[1], s2 = g->v[2], s3 = g->v[3], s4 = g->v[4];
+    const uint64_t s1_19 = 19 * s1, s2_19 = 19 * s2, s3_19 = 19 * s3, s4_19 = 19 * s4;
+    u128 t0 = (u128)r0 * s0 + (u128)r1 * s4_19 + (u128)r2 * s3_19 + (u128)r3 * s2_19 + (u128)r4 * s1_19;
+    u128 t1 = (u128)r0 * s1 + (u128)r1 * s0 + (u128)r2 * s4_19 + (u128)r3 * s3_19 + (u128)r4 * s2_19;
+    u128 t2 = (u128)r0 * s2 + (u128)r1 * s1 + (u128)r2 * s0 + (u128)r3 * s4_19 + (u128)r4 * s3_19;
+    u128 t3 = (u128)r0 * s3 + (u128)r1 * s2 + (u128)r2 * s1 + (u128)r3 * s0 + (u128)r4 * s4_19;
+    u128 t4 = (u128)r0 * s4 + (u128)r1 * s3 + (u128)r2 * s2 + (u128)r3 * s1 + (u128)r4 * s0;
+    fe_from_wide(h, t0, t1, t2, t3, t4);
+}
+
 static void fe_sq(fe *h, const fe *f) {
     const uint64_t r0 = f->v[0], r1 = f->v[1], r2 = f->v[2], r3 = f->v[3], r4 = f->v[4];
     const uint64_t d0 = 2 * r0, d1 = 2 * r1, d2 = 38 * r2, d419 = 19 * r4, d4 = 2 * d419;
@@ -103,19 +108,7 @@ static void fe_sq(fe *h, const fe *f) {
     u128 t2 = (u128)d0 * r2 + (u128)r1 * r1 + (u128)d4 * r3;
     u128 t3 = (u128)d0 * r3 + (u128)d1 * r2 + (u128)r4 * d419;
     u128 t4 = (u128)d0 * r4 + (u128)d1 * r3 + (u128)r2 * r2;
-    t1 += (uint64_t)(t0 >> 51);
-    t2 += (uint64_t)(t1 >> 51);
-    t3 += (uint64_t)(t2 >> 51);
-    t4 += (uint64_t)(t3 >> 51);
-    uint64_t h0 = ((uint64_t)t0 & MASK51) + 19 * (uint64_t)(t4 >> 51);
-    uint64_t h1 = (uint64_t)t1 & MASK51;
-    h1 += h0 >> 51;
-    h0 &= MASK51;
-    h->v[0] = h0;
-    h->v[1] = h1;
-    h->v[2] = (uint64_t)t2 & MASK51;
-    h->v[3] = (uint64_t)t3 & MASK51;
-    h->v[4] = (uint64_t)t4 & MASK51;
+    fe_from_wide(h, t0, t1, t2, t3, t4);
 }
 
 static void fe_sq_times(fe *h, const fe *f, int n) {

@@ -8,23 +8,8 @@ import Testing
 /// confirm every valid signature once a key has a table, and confirm nothing swift-crypto refuses.
 @Suite("Ed25519 through repeat signers' tables")
 struct RepeatSignerTablesTests {
-    /// SplitMix64 with a fixed seed: the keys and messages are the same on every run.
-    struct Seeded {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func bytes(_ count: Int) -> Data {
-            Data((0..<count).map { _ in UInt8(truncatingIfNeeded: next()) })
-        }
-    }
-
     static func keys(_ count: Int, seed: UInt64) throws -> [KeyPair] {
-        var random = Seeded(state: seed)
+        var random = SplitMix(seed: seed)
         return try (0..<count).map { _ in try KeyPair(rawPrivateKey: random.bytes(32)) }
     }
 
@@ -35,7 +20,7 @@ struct RepeatSignerTablesTests {
     @Test("every valid signature is confirmed through the table from a key's second one on")
     func validSignaturesConfirmed() throws {
         let tables = RepeatSignerTables(capacity: 64)
-        var random = Seeded(state: 7)
+        var random = SplitMix(seed: 7)
         for key in try Self.keys(40, seed: 1) {
             for index in 0..<30 {
                 let message = random.bytes(1 + Int(random.next() % 300))
@@ -53,7 +38,7 @@ struct RepeatSignerTablesTests {
     func alterationsNeverConfirmed() throws {
         let tables = RepeatSignerTables(capacity: 64)
         let keys = try Self.keys(12, seed: 2)
-        var random = Seeded(state: 11)
+        var random = SplitMix(seed: 11)
         for (position, key) in keys.enumerated() {
             let other = keys[(position + 1) % keys.count]
             for warm in 0..<2 {
@@ -180,5 +165,12 @@ struct RepeatSignerTablesTests {
         }
         #expect(tables.counters.built == 0)
         #expect(tables.count == 0)
+    }
+}
+
+extension SplitMix {
+    /// `count` bytes from the generator: seeded keys and messages, the same on every run.
+    mutating func bytes(_ count: Int) -> Data {
+        Data((0..<count).map { _ in UInt8(truncatingIfNeeded: next()) })
     }
 }
