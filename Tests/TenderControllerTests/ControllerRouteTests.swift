@@ -254,8 +254,10 @@ struct ControllerRouteTests {
             #expect(text.contains(#"tender_http_request_duration_seconds_bucket{route="/v1/health",method="GET",status="200",le="0.005"}"#))
             #expect(text.contains("# TYPE tender_referee_steps_total counter"))
             #expect(text.contains("# TYPE tender_ledger_micros gauge"))
+            #expect(text.contains("# TYPE tender_signature_tables gauge"))
             for counter in ["tender_store_background_checkpoints_total", "tender_store_recovery_loads_total", "tender_store_changes_followed_total",
-                            "tender_store_reloads_total", "tender_store_changes_refused_total"] {
+                            "tender_store_reloads_total", "tender_store_changes_refused_total", "tender_signatures_confirmed_by_table_total",
+                            "tender_signature_tables_built_total", "tender_signature_tables_evicted_total"] {
                 #expect(text.contains("# TYPE \(counter) counter"), "\(counter)")
             }
             #expect(!text.contains("hb_") && !text.contains("http_server"), "every metric carries a tender_ name")

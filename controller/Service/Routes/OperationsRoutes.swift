@@ -93,6 +93,9 @@ struct OperationsRoutes: Sendable {
         let writes = service.writerStatistics
         let followed = await service.followed
         let recoveryLoads = await service.recoveryLoads
+        let tables = RepeatSignerTables.shared.counters
+        market.gauge("tender_signature_tables", help: "Keys with a verification table now (at most 512).")
+            .set(Double(RepeatSignerTables.shared.count))
         let counters: [(name: String, help: String, value: Int)] = [
             ("tender_store_transactions_total", "Store transactions committed since start.", writes.transactionsCommitted),
             ("tender_store_writes_total", "Records written to the store since start.", writes.itemsCommitted),
@@ -106,6 +109,10 @@ struct OperationsRoutes: Sendable {
             ("tender_store_changes_refused_total",
              "Loads of the shared store refused, to follow or to take the lead, because its journal ends unsigned (PostgreSQL).",
              followed.refusals),
+            ("tender_signatures_confirmed_by_table_total",
+             "Signatures confirmed through their key's table since start (the rest are checked by swift-crypto alone).", tables.accepted),
+            ("tender_signature_tables_built_total", "Tables built for keys seen twice since start.", tables.built),
+            ("tender_signature_tables_evicted_total", "Tables evicted to make room since start.", tables.evicted),
         ]
         for counter in counters {
             market.counter(counter.name, help: counter.help).increment(by: Int64(counter.value))
