@@ -335,6 +335,14 @@ static void point_double(point *r, const point *p) {
     fe_mul(&r->T, &x1, &y1);
 }
 
+// The sum both additions end on: x = E/G, y = H/F in the addition formulas' terms, made extended.
+static void point_from_efgh(point *r, const fe *e, const fe *f, const fe *g, const fe *h) {
+    fe_mul(&r->X, e, f);
+    fe_mul(&r->Y, g, h);
+    fe_mul(&r->Z, f, g);
+    fe_mul(&r->T, e, h);
+}
+
 // r = p + q (or p - q when `subtract`), q affine.
 static void point_add_niels(point *r, const point *p, const niels *q, int subtract) {
     fe ypx, ymx, a, b, c, d, e, f, g, h;
@@ -354,10 +362,7 @@ static void point_add_niels(point *r, const point *p, const niels *q, int subtra
         fe_sub(&f, &d, &c);
         fe_add(&g, &d, &c);
     }
-    fe_mul(&r->X, &e, &f);
-    fe_mul(&r->Y, &g, &h);
-    fe_mul(&r->Z, &f, &g);
-    fe_mul(&r->T, &e, &h);
+    point_from_efgh(r, &e, &f, &g, &h);
 }
 
 // r = p + q, both extended (for building tables).
@@ -377,10 +382,7 @@ static void point_add(point *r, const point *p, const point *q) {
     fe_add(&h, &b, &a);
     fe_sub(&f, &d, &c);
     fe_add(&g, &d, &c);
-    fe_mul(&r->X, &e, &f);
-    fe_mul(&r->Y, &g, &h);
-    fe_mul(&r->Z, &f, &g);
-    fe_mul(&r->T, &e, &h);
+    point_from_efgh(r, &e, &f, &g, &h);
 }
 
 // MARK: - Tables

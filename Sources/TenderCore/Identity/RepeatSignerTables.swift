@@ -32,8 +32,6 @@ public final class RepeatSignerTables: Sendable {
     public struct Counters: Sendable, Equatable {
         /// Signatures accepted through a table.
         public var accepted = 0
-        /// Checks with no table for the key (left to the reference path).
-        public var missed = 0
         /// Checks whose R' differed from R (left to the reference path, which refuses them unless
         /// this code is wrong).
         public var mismatched = 0
@@ -124,7 +122,6 @@ public final class RepeatSignerTables: Sendable {
                 state.tables[account]?.lastUse = state.tick
                 return .found(entry.table)
             }
-            state.counters.missed += 1
             let slot = Int(UInt(bitPattern: account.hashValue) % UInt(Self.seenSlots))
             guard state.seen[slot] == account else {
                 state.seen[slot] = account
