@@ -45,8 +45,15 @@ struct PostgresSchemaTests {
         let migrations = try await opened[0].withConnection { connection in
             try await connection.query("SELECT count(*) FROM tender_migrations", logger: logger).collect().first?.decode(Int64.self)
         }
-        // Each migration once: the initial schema, the archive, its index by state and by pairs.
-        #expect(migrations == 4)
+        // Each migration once: the initial schema, the archive, its index by state and by pairs,
+        // the journal's hash unindexed.
+        #expect(migrations == 5)
+        let hashConstraints = try await opened[0].withConnection { connection in
+            try await connection.query(
+                "SELECT count(*) FROM pg_constraint WHERE conrelid = 'journal'::regclass AND contype = 'u'", logger: logger
+            ).collect().first?.decode(Int64.self)
+        }
+        #expect(hashConstraints == 0)
         for storage in opened { try await storage.close() }
     }
 }

@@ -106,7 +106,7 @@ struct TenderDatabaseTests {
             }
             #expect(applied == [
                 "2026-11-21-journal", "2026-11-21-documents", "2026-11-21-deadlines", "2026-11-26-journal-evidence", "2026-12-06-archive",
-                "2026-12-06-archive-by-state", "2026-12-07-archive-by-pairs",
+                "2026-12-06-archive-by-state", "2026-12-07-archive-by-pairs", "2026-12-07-journal-hash-unindexed",
             ])
             #expect(objects == [
                 "index:archive_by_first", "index:archive_by_first_second", "index:archive_by_first_state", "index:archive_by_number",

@@ -121,6 +121,11 @@ enum PostgresSchema {
         ]),
         // Lists filtered on a party and a state, or on both parties, read only the rows matching both.
         ("2026-12-07-archive-by-pairs", ArchiveQuery.pairIndexes),
+        // The hash's index guarded nothing the chain does not and cost each append a random leaf
+        // page: see SQLite's `StoreMigrations.unindexJournalHash`. Here the constraint can go alone.
+        ("2026-12-07-journal-hash-unindexed", [
+            "ALTER TABLE journal DROP CONSTRAINT journal_hash_key",
+        ]),
     ]
 
     /// Runs the migrations this database has not run, under the migration lock.

@@ -21,6 +21,13 @@ extension StoreMigrations {
                 hash TEXT NOT NULL UNIQUE CHECK (length(hash) = 64)
             );
 
+            """ + journalTriggers)
+    }
+
+    /// The journal's three triggers: an insert must extend the head, and a written line is never
+    /// updated or deleted. Also run by `unindexJournalHash`, which rebuilds the table (and so must
+    /// create them again); the SQL is part of both migrations, so it is never edited either.
+    static let journalTriggers = """
             CREATE TRIGGER journal_extends_head
             BEFORE INSERT ON journal
             WHEN NEW.sequence IS NOT coalesce((SELECT max(sequence) FROM journal), 0) + 1
@@ -42,6 +49,5 @@ extension StoreMigrations {
             BEGIN
                 SELECT RAISE(ABORT, 'journal: entries are append-only and cannot be deleted');
             END;
-            """)
-    }
+            """
 }

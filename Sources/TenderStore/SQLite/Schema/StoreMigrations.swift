@@ -20,6 +20,7 @@ public enum StoreMigrations {
         migrator.registerMigration(archive, migrate: createArchive)
         migrator.registerMigration(archiveByState, migrate: indexArchiveByState)
         migrator.registerMigration(archiveByPairs, migrate: indexArchiveByPairs)
+        migrator.registerMigration(journalHashUnindexed, migrate: unindexJournalHash)
         return migrator
     }
 
