@@ -29,6 +29,9 @@ struct BenchController {
         process.standardError = FileHandle.nullDevice
         do { try process.run() } catch { return "could not run tender-controller populate: \(error)" }
         process.waitUntilExit()
+        // The file just written is still being flushed by the kernel: flushed during the
+        // measurement, it would queue ahead of the controller's own fsyncs and show in their p99.
+        sync()
         return process.terminationStatus == 0 ? nil : "tender-controller populate exited with \(process.terminationStatus)"
     }
 
