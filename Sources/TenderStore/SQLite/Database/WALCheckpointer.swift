@@ -24,7 +24,10 @@ import Synchronization
 /// SQLite marks them copied, so a crash at any moment leaves what SQLite's recovery expects; what a
 /// commit promises does not change.
 public final class WALCheckpointer: Sendable {
-    /// How long after a commit the next checkpoint starts: writes that land meanwhile share it.
+    /// How long after a commit the next checkpoint starts: writes that land meanwhile share it,
+    /// and a page they all rewrite (an account's, an index's inner page) is copied once. At 20 ms
+    /// a market of 100,000 accounts took about 18% fewer signed writes a second than at 100 ms,
+    /// the default (8,060 against 9,800, three bench runs each).
     public let interval: Duration
 
     private let connection: DatabaseQueue
@@ -66,7 +69,7 @@ public final class WALCheckpointer: Sendable {
     /// Opens the checkpointer's connection to the database at `path`, set up as the writer's is
     /// and checked like it (WAL, `synchronous = FULL`: with OFF a checkpoint would not fsync the
     /// file), with no automatic checkpoint of its own.
-    init(path: String, configuration: Configuration, interval: Duration = .milliseconds(20)) throws {
+    init(path: String, configuration: Configuration, interval: Duration = .milliseconds(100)) throws {
         var configuration = configuration
         configuration.label = "TenderStore.checkpointer"
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
