@@ -217,6 +217,31 @@ struct LedgerPinningEndToEndTests {
         #expect(after.status == 0, "\(after.output)")
     }
 
+    @Test("a signed journal whose key is not beside it stops serve with where to put it, and no key is made there")
+    func missingKeyForSignedJournal() async throws {
+        let site = try Site()
+        defer { site.cleanUp() }
+        let (original, _) = try await pinnedSite(site)
+        await site.controller.kill()
+
+        // The database started without --key-file: its default key place is empty.
+        let dataKey = site.data.appendingPathComponent("controller.key")
+        let port = try #require(FreePort.next())
+        let serve = ["serve", "--dev", "--listen", "127.0.0.1:\(port)", "--db", site.controller.db, "--config", "/nonexistent"]
+        let run = try await ControllerProcess.run(serve, log: site.directory.appendingPathComponent("serve-no-key.log"))
+        #expect(run.status == 2, "\(run.output)")
+        #expect(run.output.contains("there is no controller key at \(dataKey.path)"), "\(run.output)")
+        #expect(run.output.contains("--key-file") && run.output.contains("--accept-new-key"), "\(run.output)")
+        #expect(!FileManager.default.fileExists(atPath: dataKey.path))
+
+        // Starting over on purpose makes the key there, and it signs from then on.
+        site.controller.arguments = ["--accept-new-key"]
+        try await site.controller.start()
+        let now = try await site.reader.health().controller
+        #expect(now != original)
+        #expect(FileManager.default.fileExists(atPath: dataKey.path))
+    }
+
     @Test("a damaged controller.key beside the database stops serve, named, and is never replaced by a new key")
     func damagedDefaultKey() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-badkey-\(UUID().uuidString)")

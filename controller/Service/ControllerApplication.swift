@@ -43,12 +43,31 @@ public enum ControllerApplication {
     /// its key, or the operator says the key is being rotated on purpose (`--accept-new-key`).
     /// Later loads hold it to the head it started on (`JournalTrust`).
     static func checkJournalSigner(_ storage: any MarketStorage, key: AccountID) async throws {
-        let head = try await storage.revision().journal
-        guard head > 0, let entry = try await storage.journal(after: head - 1, limit: 1).first, entry.signature != nil else { return }
-        guard entry.isSigned(by: key) else {
+        guard let head = try await signedHead(storage) else { return }
+        guard head.isSigned(by: key) else {
             try? await storage.close()
-            throw ControllerKeyError.journalSignedByAnotherKey(sequence: head, account: key.hex)
+            throw ControllerKeyError.journalSignedByAnotherKey(sequence: head.sequence, account: key.hex)
         }
+    }
+
+    /// The journal's last entry when it carries a controller's signature; nil for an empty or
+    /// unsigned journal.
+    static func signedHead(_ storage: any MarketStorage) async throws -> JournalEntry? {
+        let head = try await storage.revision().journal
+        guard head > 0, let entry = try await storage.journal(after: head - 1, limit: 1).first, entry.signature != nil else { return nil }
+        return entry
+    }
+
+    /// The key beside an SQLite database, made there on first start. Not made over a signed
+    /// journal: that journal is another key's (the database was moved without its key, or the key
+    /// was deleted), and a new key would only be refused by `checkJournalSigner` after it had
+    /// been written, leaving a stray key file where the real one belongs.
+    static func defaultKey(at url: URL, storage: any MarketStorage, acceptNewKey: Bool) async throws -> KeyPair {
+        if !acceptNewKey, !FileManager.default.fileExists(atPath: url.path), let head = try await signedHead(storage) {
+            try? await storage.close()
+            throw ControllerKeyError.missingForSignedJournal(url.path, sequence: head.sequence)
+        }
+        return try ControllerKey.loadOrCreate(at: url)
     }
 
     /// The controller's long-running services: the market clock (auctions, lease checks, beacon
@@ -102,7 +121,7 @@ public enum ControllerApplication {
         }
         let operatorKey = try keyFile.map { try ControllerKey.load(from: $0) }
         let storage = try await store.open(logger: logger)
-        let key = try operatorKey ?? ControllerKey.loadOrCreate(at: keyPath)
+        let key = if let operatorKey { operatorKey } else { try await defaultKey(at: keyPath, storage: storage, acceptNewKey: acceptNewKey) }
         logger.notice("controller key", metadata: ["account": "\(key.account)", "file": "\(keyPath.path)"])
         if !acceptNewKey {
             try await checkJournalSigner(storage, key: key.account)

@@ -86,11 +86,13 @@ public enum ControllerKeyError: Error, Sendable, Equatable, CustomStringConverti
     case sharedDatabaseNeedsKeyFile
     /// The journal's last entry was signed by another key than this controller's.
     case journalSignedByAnotherKey(sequence: UInt64, account: String)
+    /// No key beside the database, whose journal another key signed.
+    case missingForSignedJournal(String, sequence: UInt64)
 
     /// True when the operator named a wrong or unsuitable file, which exits 2 rather than 1.
     public var isUserInput: Bool {
         switch self {
-        case .missing, .exists, .tooOpen, .malformed, .sharedDatabaseNeedsKeyFile, .journalSignedByAnotherKey: true
+        case .missing, .exists, .tooOpen, .malformed, .sharedDatabaseNeedsKeyFile, .journalSignedByAnotherKey, .missingForSignedJournal: true
         case .unreadable, .unwritable: false
         }
     }
@@ -112,6 +114,10 @@ public enum ControllerKeyError: Error, Sendable, Equatable, CustomStringConverti
                 + "signs as the key that signed its journal (--key-file, or controller.key in the data directory), and every "
                 + "controller on one shared database runs with the same key file, copied to each machine rather than made on "
                 + "each; rotating the key on purpose? start with --accept-new-key until the new key has signed a write"
+        case .missingForSignedJournal(let path, let sequence):
+            "there is no controller key at \(path), but this database's journal is signed (its last entry, \(sequence), by the "
+                + "key that ran it): put that key back there, or name it with --key-file; no new key was made. Starting over "
+                + "with a new key on purpose? start with --accept-new-key, and clients' `tender ledger verify` will report the change"
         case .sharedDatabaseNeedsKeyFile:
             "with a PostgreSQL database, every controller on it signs as one key: name it with --key-file "
                 + "(or keyFile in the config); make one with: tender-controller keygen --key-file PATH"
