@@ -61,7 +61,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Configuration file; the built-in defaults apply when it is absent.")
     var config: String = "controller/tender-controller.yaml"
 
-    @Flag(help: "Start even though the journal's last entry was signed by another key: a deliberate key rotation (clients then re-pin with tender ledger verify --accept-new-key). Needed until the new key has signed a write.")
+    @Flag(help: "Start even though the journal's last entry was signed by another key (making controller.key beside the database if there is none): a deliberate key rotation (clients then re-pin with tender ledger verify --accept-new-key). Needed until the new key has signed a write.")
     var acceptNewKey = false
 
     @Flag(help: "Development mode: opens the faucet (POST /v1/faucet).")
