@@ -26,8 +26,12 @@ typedef struct { fe yplusx, yminusx, xy2d; } niels;
 
 #define TABLE_ROWS 32
 #define TABLE_COLUMNS 8
+// The base point's table, one per process, has sixteen times as many columns: [s]B then takes
+// one addition per byte of s instead of one per half byte.
+#define BASE_COLUMNS 128
 
 typedef struct { niels entry[TABLE_ROWS][TABLE_COLUMNS]; } comb_table;
+typedef struct { niels entry[TABLE_ROWS][BASE_COLUMNS]; } base_comb_table;
 
 // MARK: - Field arithmetic modulo p = 2^255 - 19
 
@@ -54,8 +58,9 @@ static void fe_add(fe *h, const fe *f, const fe *g) {
     for (int i = 0; i < 5; i++) h->v[i] = f->v[i] + g->v[i];
 }
 
-// f - g + 4p, carried. g's limbs must be below 2^53 (anything multiplied, carried, or one sum of
-// such values); the result's are below 2^51 plus a little.
+// f - g + 4p, carried. g's limbs must be at most 4p's (2^53 - 76 for limb 0, 2^53 - 4 for the
+// others); anything multiplied, carried, or one sum of such values is below 2^52.6. The result's
+// limbs are below 2^51 plus a little.
 static void fe_sub(fe *h, const fe *f, const fe *g) {
     h->v[0] = f->v[0] + 0x1fffffffffffb4 - g->v[0];
     h->v[1] = f->v[1] + 0x1ffffffffffffc - g->v[1];
@@ -71,7 +76,9 @@ static void fe_neg(fe *h, const fe *f) {
     fe_sub(h, &zero, f);
 }
 
-// Carries five 128-bit column sums (each below 2^115) into limbs below 2^51, limb 1 a little more.
+// Carries five 128-bit column sums into limbs below 2^51, limb 1 a little more. 19 * (t4 >> 51)
+// must fit 64 bits, so t4 must stay below about 2^110; with input limbs below 2^52.6 every
+// column is below 2^108.
 static void fe_from_wide(fe *h, u128 t0, u128 t1, u128 t2, u128 t3, u128 t4) {
     t1 += (uint64_t)(t0 >> 51);
     t2 += (uint64_t)(t1 >> 51);
@@ -218,11 +225,11 @@ static void fe_pow22523(fe *out, const fe *z) {
 // MARK: - Constants, derived once
 
 static fe curve_d, curve_d2, sqrt_m1;
-static comb_table base_table;
+static base_comb_table base_table;
 static pthread_once_t constants_once = PTHREAD_ONCE_INIT;
 
 static int point_decode(point *p, const uint8_t s[32]);
-static int table_fill(comb_table *table, const point *p);
+static int table_fill(niels *entries, int columns, const point *p);
 static int constants_ready;
 
 static void derive_constants(void) {
@@ -248,7 +255,7 @@ static void derive_constants(void) {
     uint8_t encoding[32];
     fe_tobytes(encoding, &t);
     point base;
-    constants_ready = point_decode(&base, encoding) && table_fill(&base_table, &base);
+    constants_ready = point_decode(&base, encoding) && table_fill(&base_table.entry[0][0], BASE_COLUMNS, &base);
 }
 
 // MARK: - Points
@@ -387,30 +394,32 @@ static void point_add(point *r, const point *p, const point *q) {
 
 // MARK: - Tables
 
-// entry[j][k] = (k + 1) * 256^j * p, made affine with one inversion for all 256 points.
-// `scratch` holds the points in extended form and their Z prefix products.
-typedef struct { point points[TABLE_ROWS * TABLE_COLUMNS]; fe prefix[TABLE_ROWS * TABLE_COLUMNS]; } table_scratch;
-
-static int table_fill(comb_table *table, const point *p) {
-    enum { COUNT = TABLE_ROWS * TABLE_COLUMNS };
-    table_scratch *scratch = malloc(sizeof *scratch);
-    if (scratch == NULL) return 0;
-    point *points = scratch->points;
-    fe *prefix = scratch->prefix;
+// entries[j * columns + k] = (k + 1) * 256^j * p for j < TABLE_ROWS, k < columns, made affine
+// with one inversion for all of them. The scratch holds the points in extended form and their Z
+// prefix products.
+static int table_fill(niels *entries, int columns, const point *p) {
+    const int count = TABLE_ROWS * columns;
+    point *points = malloc((size_t)count * sizeof *points);
+    fe *prefix = malloc((size_t)count * sizeof *prefix);
+    if (points == NULL || prefix == NULL) {
+        free(points);
+        free(prefix);
+        return 0;
+    }
     point row = *p;
     for (int j = 0; j < TABLE_ROWS; j++) {
-        points[j * TABLE_COLUMNS] = row;
-        for (int k = 1; k < TABLE_COLUMNS; k++)
-            point_add(&points[j * TABLE_COLUMNS + k], &points[j * TABLE_COLUMNS + k - 1], &row);
+        points[j * columns] = row;
+        for (int k = 1; k < columns; k++)
+            point_add(&points[j * columns + k], &points[j * columns + k - 1], &row);
         if (j + 1 < TABLE_ROWS)
             for (int n = 0; n < 8; n++) point_double(&row, &row);
     }
     // Montgomery's trick: prefix products, one inversion, then back to front.
     prefix[0] = points[0].Z;
-    for (int i = 1; i < COUNT; i++) fe_mul(&prefix[i], &prefix[i - 1], &points[i].Z);
+    for (int i = 1; i < count; i++) fe_mul(&prefix[i], &prefix[i - 1], &points[i].Z);
     fe inverse;
-    fe_invert(&inverse, &prefix[COUNT - 1]);
-    for (int i = COUNT - 1; i >= 0; i--) {
+    fe_invert(&inverse, &prefix[count - 1]);
+    for (int i = count - 1; i >= 0; i--) {
         fe zinv;
         if (i > 0) {
             fe_mul(&zinv, &inverse, &prefix[i - 1]);
@@ -421,14 +430,15 @@ static int table_fill(comb_table *table, const point *p) {
         fe x, y, xy;
         fe_mul(&x, &points[i].X, &zinv);
         fe_mul(&y, &points[i].Y, &zinv);
-        niels *entry = &table->entry[i / TABLE_COLUMNS][i % TABLE_COLUMNS];
+        niels *entry = &entries[i];
         fe_add(&entry->yplusx, &y, &x);
         fe_carry(&entry->yplusx);
         fe_sub(&entry->yminusx, &y, &x);
         fe_mul(&xy, &x, &y);
         fe_mul(&entry->xy2d, &xy, &curve_d2);
     }
-    free(scratch);
+    free(points);
+    free(prefix);
     return 1;
 }
 
@@ -438,7 +448,7 @@ int tender_ed25519_table_build(void *table, const uint8_t key[32]) {
     pthread_once(&constants_once, derive_constants);
     point a;
     if (!constants_ready || !point_decode(&a, key)) return 0;
-    return table_fill((comb_table *)table, &a);
+    return table_fill(&((comb_table *)table)->entry[0][0], TABLE_COLUMNS, &a);
 }
 
 // MARK: - Scalars modulo L = 2^252 + c
@@ -523,8 +533,19 @@ static void scalar_digits(int8_t e[64], const uint8_t a[32]) {
     e[63] = (int8_t)(e[63] + carry);
 }
 
-// acc += digit * row-entry, or acc -= it when `negate`.
-static void add_digit(point *acc, const niels row[TABLE_COLUMNS], int digit, int negate) {
+// Thirty-two signed digits in [-128, 127] with sum e[j] 256^j = the scalar (which is below 2^253,
+// so the top digit takes the last carry and stays below 33).
+static void scalar_digits_256(int16_t e[32], const uint8_t a[32]) {
+    int carry = 0;
+    for (int j = 0; j < 32; j++) {
+        int digit = a[j] + carry;
+        carry = digit >= 128 && j < 31;
+        e[j] = (int16_t)(digit - (carry << 8));
+    }
+}
+
+// acc += digit * row-entry, or acc -= it when `negate`; row[k] is (k + 1) times the row's point.
+static void add_digit(point *acc, const niels *row, int digit, int negate) {
     if (digit == 0) return;
     int subtract = (digit < 0) != negate;
     int index = (digit < 0 ? -digit : digit) - 1;
@@ -539,23 +560,21 @@ int tender_ed25519_combine(uint8_t out[32], const void *table, const uint8_t s[3
     if (!scalar_below_order(sw)) return 0;
     uint8_t h[32];
     tender_ed25519_reduce(h, hash);
-    int8_t es[64], eh[64];
-    scalar_digits(es, s);
+    int8_t eh[64];
+    int16_t es[32];
     scalar_digits(eh, h);
+    scalar_digits_256(es, s);
     const comb_table *a = (const comb_table *)table;
 
-    // sum e[i] 16^i P = 16 * (sum over odd i of e[i] 256^((i-1)/2) P) + sum over even i of e[i] 256^(i/2) P.
+    // -[h]A: sum e[i] 16^i A = 16 * (sum over odd i of e[i] 256^((i-1)/2) A) + sum over even i of
+    // e[i] 256^(i/2) A, so one set of four doublings serves all 64 digits.
     point acc;
     point_identity(&acc);
-    for (int i = 1; i < 64; i += 2) {
-        add_digit(&acc, base_table.entry[i / 2], es[i], 0);
-        add_digit(&acc, a->entry[i / 2], eh[i], 1);
-    }
+    for (int i = 1; i < 64; i += 2) add_digit(&acc, a->entry[i / 2], eh[i], 1);
     for (int n = 0; n < 4; n++) point_double(&acc, &acc);
-    for (int i = 0; i < 64; i += 2) {
-        add_digit(&acc, base_table.entry[i / 2], es[i], 0);
-        add_digit(&acc, a->entry[i / 2], eh[i], 1);
-    }
+    for (int i = 0; i < 64; i += 2) add_digit(&acc, a->entry[i / 2], eh[i], 1);
+    // +[s]B: sum e[j] 256^j B, one entry of the base table per byte, after the doublings.
+    for (int j = 0; j < 32; j++) add_digit(&acc, base_table.entry[j], es[j], 0);
     point_encode(out, &acc);
     return 1;
 }
