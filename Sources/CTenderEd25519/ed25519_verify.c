@@ -77,8 +77,8 @@ static void fe_neg(fe *h, const fe *f) {
 }
 
 // Carries five 128-bit column sums into limbs below 2^51, limb 1 a little more. 19 * (t4 >> 51)
-// must fit 64 bits, so t4 must stay below about 2^110; with input limbs below 2^52.6 every
-// column is below 2^108.
+// must fit 64 bits, so t4 must stay below about 2^110; with input limbs below 2^52.6 it stays
+// below 2^108 (t0 to t3, which carry the 19s, reach about 2^111.5 and only need 128 bits).
 static void fe_from_wide(fe *h, u128 t0, u128 t1, u128 t2, u128 t3, u128 t4) {
     t1 += (uint64_t)(t0 >> 51);
     t2 += (uint64_t)(t1 >> 51);

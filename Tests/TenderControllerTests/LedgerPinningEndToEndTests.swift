@@ -224,7 +224,8 @@ struct LedgerPinningEndToEndTests {
         let (original, _) = try await pinnedSite(site)
         await site.controller.kill()
 
-        // The database started without --key-file: its default key place is empty.
+        // Served without --key-file, the database's default key place is empty (its key was kept
+        // in secrets/ all along).
         let dataKey = site.data.appendingPathComponent("controller.key")
         let port = try #require(FreePort.next())
         let serve = ["serve", "--dev", "--listen", "127.0.0.1:\(port)", "--db", site.controller.db, "--config", "/nonexistent"]

@@ -26,9 +26,11 @@ struct Serve: AsyncParsableCommand {
         abstract: "Serve the marketplace API.",
         discussion: """
         State lives in an SQLite database (synchronous=FULL) and a content-addressed artifact \
-        directory next to it. The controller's signing key is created beside the database, unless \
-        --key-file (or keyFile in the config) names a key kept elsewhere, out of reach of whoever can \
-        write the data directory; that file must exist (tender-controller keygen makes one). \
+        directory next to it. The controller's signing key is controller.key beside the database, \
+        created on first start (not over a journal whose last entry is signed: that entry's key \
+        belongs there), or the file --key-file (or keyFile in the config) names, kept out of reach \
+        of whoever can write the data directory; that file must exist (tender-controller keygen \
+        makes one). \
         Stops cleanly on SIGTERM and resumes its clocks on restart.
 
         Examples:

@@ -58,16 +58,21 @@ public enum ControllerApplication {
         return entry
     }
 
-    /// The key beside an SQLite database, made there on first start. Not made over a signed
-    /// journal: that journal is another key's (the database was moved without its key, or the key
-    /// was deleted), and a new key would only be refused by `checkJournalSigner` after it had
-    /// been written, leaving a stray key file where the real one belongs.
+    /// The key beside an SQLite database, made there on first start. Not made when the journal's
+    /// last entry is signed: the key that signed it belongs there (the database was moved without
+    /// it, or it was deleted), and a new one would only be refused by `checkJournalSigner` after it
+    /// had been written, leaving a stray key file where the real one belongs. The store is closed
+    /// on every failure here, so a caller in the same process (the demo) leaves nothing open.
     static func defaultKey(at url: URL, storage: any MarketStorage, acceptNewKey: Bool) async throws -> KeyPair {
-        if !acceptNewKey, !FileManager.default.fileExists(atPath: url.path), let head = try await signedHead(storage) {
+        do {
+            if !acceptNewKey, !FileManager.default.fileExists(atPath: url.path), let head = try await signedHead(storage) {
+                throw ControllerKeyError.missingForSignedJournal(url.path, sequence: head.sequence)
+            }
+            return try ControllerKey.loadOrCreate(at: url)
+        } catch {
             try? await storage.close()
-            throw ControllerKeyError.missingForSignedJournal(url.path, sequence: head.sequence)
+            throw error
         }
-        return try ControllerKey.loadOrCreate(at: url)
     }
 
     /// The controller's long-running services: the market clock (auctions, lease checks, beacon
@@ -104,7 +109,8 @@ public enum ControllerApplication {
     ///
     /// `keyFile` is the operator's signing key kept outside the data directory; it must exist (a
     /// `ControllerKeyError` says how to make one). Without it the key is `controller.key` next to an
-    /// SQLite database, created on first start; a PostgreSQL database needs `keyFile`. `onListening`
+    /// SQLite database, created on first start (not over a journal whose last entry is signed; see
+    /// `defaultKey`); a PostgreSQL database needs `keyFile`. `onListening`
     /// hears the port the server bound, once it accepts connections.
     public static func make(
         config: ControllerConfig, dev: Bool, store: StoreLocation, artifactsDirectory: URL, keyFile: URL? = nil,

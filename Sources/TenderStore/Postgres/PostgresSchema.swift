@@ -123,7 +123,10 @@ enum PostgresSchema {
         ("2026-12-07-archive-by-pairs", ArchiveQuery.pairIndexes),
         // The hash's index guarded nothing the chain does not and cost each append a random leaf
         // page: see SQLite's `StoreMigrations.unindexJournalHash`. Here the constraint can go alone.
+        // The ALTER waits for the table's lock: behind an old controller's transaction left open,
+        // start-up fails after 30 s with the reason rather than hanging.
         ("2026-12-07-journal-hash-unindexed", [
+            "SET LOCAL lock_timeout = '30s'",
             "ALTER TABLE journal DROP CONSTRAINT journal_hash_key",
         ]),
     ]

@@ -4,7 +4,8 @@ import TenderCore
 /// The controller's own signing key: it signs the ledger head and receipts, and its account is the
 /// treasury and the audit pool. The file holds the base64 of the 32-byte Ed25519 private key.
 ///
-/// By default it is `controller.key` next to the database, created on first start. An operator can
+/// By default it is `controller.key` next to the database, created on first start (never over a
+/// journal whose last entry is signed: that entry's key belongs there). An operator can
 /// keep it elsewhere (`serve --key-file`), out of reach of whoever can write the data directory:
 /// otherwise someone who rewrites the journal can replace the key with it and sign a new head. A key
 /// file named that way is never created by `serve`, since a typo would silently mint a new
@@ -86,7 +87,8 @@ public enum ControllerKeyError: Error, Sendable, Equatable, CustomStringConverti
     case sharedDatabaseNeedsKeyFile
     /// The journal's last entry was signed by another key than this controller's.
     case journalSignedByAnotherKey(sequence: UInt64, account: String)
-    /// No key beside the database, whose journal another key signed.
+    /// No key beside the database, though its journal's last entry is signed: the key that signed
+    /// it belongs there.
     case missingForSignedJournal(String, sequence: UInt64)
 
     /// True when the operator named a wrong or unsuitable file, which exits 2 rather than 1.

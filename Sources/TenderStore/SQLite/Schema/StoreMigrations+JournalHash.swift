@@ -18,7 +18,10 @@ extension StoreMigrations {
     /// takes its triggers; `DROP TABLE` fires none) and the copy renamed, all in the migration's
     /// one transaction: a crash part-way leaves the old table as it was. It runs once, at the first
     /// start-up after the upgrade: about 12 s for a journal of a million entries on a 2-core
-    /// machine, and the old table's pages stay in the file as free pages that later writes reuse.
+    /// machine. It needs about twice the journal's size free on disk: the copy passes through the
+    /// write-ahead log, which keeps that size until the controller restarts, and the old table's
+    /// pages stay in the file as free pages that later writes reuse. An index or trigger added to
+    /// the journal by hand goes with the old table.
     static func unindexJournalHash(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE journal_rebuilt (
