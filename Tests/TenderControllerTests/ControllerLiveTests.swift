@@ -72,6 +72,25 @@ struct ControllerLiveTests {
         #expect(audit.verification.entriesChecked >= 3)
         #expect(audit.controller == health?.controller)
     }
+
+    @Test("a controller refused at start-up after opening its database closes it again")
+    func refusedStartClosesTheStore() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tender-refused-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("tender.sqlite")
+        var config = ControllerConfig()
+        config.listen = "not an address"
+        var logger = Logger(label: "refused-start-test")
+        logger.logLevel = .critical
+        await #expect(throws: ConfigError.self) {
+            _ = try await ControllerApplication.make(
+                config: config, dev: true, store: .sqlite(database), artifactsDirectory: directory.appendingPathComponent("artifacts"), logger: logger
+            )
+        }
+        #expect(FileManager.default.fileExists(atPath: database.path), "the database was opened before the refusal")
+        // SQLite removes the write-ahead log when the last connection to the file closes.
+        #expect(!FileManager.default.fileExists(atPath: database.path + "-wal"), "a connection was left open")
+    }
 }
 
 @Suite("Controller durability settings")

@@ -45,7 +45,6 @@ public enum ControllerApplication {
     static func checkJournalSigner(_ storage: any MarketStorage, key: AccountID) async throws {
         guard let head = try await signedHead(storage) else { return }
         guard head.isSigned(by: key) else {
-            try? await storage.close()
             throw ControllerKeyError.journalSignedByAnotherKey(sequence: head.sequence, account: key.hex)
         }
     }
@@ -61,18 +60,12 @@ public enum ControllerApplication {
     /// The key beside an SQLite database, made there on first start. Not made when the journal's
     /// last entry is signed: the key that signed it belongs there (the database was moved without
     /// it, or it was deleted), and a new one would only be refused by `checkJournalSigner` after it
-    /// had been written, leaving a stray key file where the real one belongs. The store is closed
-    /// on every failure here, so a caller in the same process (the demo) leaves nothing open.
+    /// had been written, leaving a stray key file where the real one belongs.
     static func defaultKey(at url: URL, storage: any MarketStorage, acceptNewKey: Bool) async throws -> KeyPair {
-        do {
-            if !acceptNewKey, !FileManager.default.fileExists(atPath: url.path), let head = try await signedHead(storage) {
-                throw ControllerKeyError.missingForSignedJournal(url.path, sequence: head.sequence)
-            }
-            return try ControllerKey.loadOrCreate(at: url)
-        } catch {
-            try? await storage.close()
-            throw error
+        if !acceptNewKey, !FileManager.default.fileExists(atPath: url.path), let head = try await signedHead(storage) {
+            throw ControllerKeyError.missingForSignedJournal(url.path, sequence: head.sequence)
         }
+        return try ControllerKey.loadOrCreate(at: url)
     }
 
     /// The controller's long-running services: the market clock (auctions, lease checks, beacon
@@ -127,32 +120,40 @@ public enum ControllerApplication {
         }
         let operatorKey = try keyFile.map { try ControllerKey.load(from: $0) }
         let storage = try await store.open(logger: logger)
-        let key = if let operatorKey { operatorKey } else { try await defaultKey(at: keyPath, storage: storage, acceptNewKey: acceptNewKey) }
-        logger.notice("controller key", metadata: ["account": "\(key.account)", "file": "\(keyPath.path)"])
-        if !acceptNewKey {
-            try await checkJournalSigner(storage, key: key.account)
+        // Whatever refuses start-up from here on (a key that is not the journal's, a journal that
+        // does not load, a bad --listen) closes the store first: the demo and the tests build
+        // controllers in their own process, which goes on.
+        do {
+            let key = if let operatorKey { operatorKey } else { try await defaultKey(at: keyPath, storage: storage, acceptNewKey: acceptNewKey) }
+            logger.notice("controller key", metadata: ["account": "\(key.account)", "file": "\(keyPath.path)"])
+            if !acceptNewKey {
+                try await checkJournalSigner(storage, key: key.account)
+            }
+            let policy = config.policy(treasury: key.account, auditPool: key.account)
+            let advertised = config.advertise ?? ListenAddress(config.listen).map { "http://\($0.host):\($0.port)" }
+            let service = try await MarketService(
+                storage: storage, policy: policy, controllerKey: key, clock: { .wallClock }, logger: logger, advertisedURL: advertised
+            )
+            let settings = ControllerSettings(dev: dev, maxBodyBytes: config.maxBodyBytes, artifactsDirectory: artifactsDirectory)
+            let metrics = RequestMetrics()
+            let router = try router(service: service, settings: settings, metrics: metrics)
+            guard let address = ListenAddress(config.listen) else { throw ConfigError.invalid("--listen", ["expected HOST:PORT"]) }
+            return Application(
+                router: router,
+                configuration: .init(address: .hostname(address.host, port: address.port), serverName: "tender-controller"),
+                services: try services(
+                    service: service, artifactsDirectory: artifactsDirectory, budget: config.auditBudget, metrics: metrics, logger: logger
+                ),
+                // Port 0 asks the system for a free port: this says which one it gave (`tender demo`).
+                onServerRunning: { channel in
+                    if let port = channel.localAddress?.port { await onListening(port) }
+                },
+                logger: logger
+            )
+        } catch {
+            try? await storage.close()
+            throw error
         }
-        let policy = config.policy(treasury: key.account, auditPool: key.account)
-        let advertised = config.advertise ?? ListenAddress(config.listen).map { "http://\($0.host):\($0.port)" }
-        let service = try await MarketService(
-            storage: storage, policy: policy, controllerKey: key, clock: { .wallClock }, logger: logger, advertisedURL: advertised
-        )
-        let settings = ControllerSettings(dev: dev, maxBodyBytes: config.maxBodyBytes, artifactsDirectory: artifactsDirectory)
-        let metrics = RequestMetrics()
-        let router = try router(service: service, settings: settings, metrics: metrics)
-        guard let address = ListenAddress(config.listen) else { throw ConfigError.invalid("--listen", ["expected HOST:PORT"]) }
-        return Application(
-            router: router,
-            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "tender-controller"),
-            services: try services(
-                service: service, artifactsDirectory: artifactsDirectory, budget: config.auditBudget, metrics: metrics, logger: logger
-            ),
-            // Port 0 asks the system for a free port: this says which one it gave (`tender demo`).
-            onServerRunning: { channel in
-                if let port = channel.localAddress?.port { await onListening(port) }
-            },
-            logger: logger
-        )
     }
 }
 
