@@ -48,7 +48,9 @@ public final class RepeatSignerTables: Sendable {
 
     private let state: Mutex<State>
 
-    /// A seen key's slot in `State.seen`: 4,096 slots, a key in its hash's.
+    /// A seen key's slot in `State.seen`: 4,096 slots, a key in its hash's. Swift's hash is seeded
+    /// afresh in each process, so a stranger cannot grind out keys that land in a busy signer's
+    /// slot and keep it from ever being seen twice.
     private static let seenSlots = 4_096
     /// Hits that pay for one table once the tables are full.
     private static let hitsPerTable = 4

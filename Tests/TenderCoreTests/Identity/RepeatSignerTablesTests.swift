@@ -104,8 +104,7 @@ struct RepeatSignerTablesTests {
         orderPlusNine[0] += 9
         #expect(reduce(orderPlusNine) == [9] + [UInt8](repeating: 0, count: 31))
         #expect(reduce([5]) == [5] + [UInt8](repeating: 0, count: 31))
-        // 2^512 - 1 = 2^512 mod L - 1, with 2^512 mod L from 2^256 mod L squared, by the scalar path:
-        // check instead that (2^512 - 1) mod L is below L and that adding L * 2^256 does not change it.
+        // The largest input comes out below L; a multiple of L shifted up 256 bits adds nothing.
         let top = reduce([UInt8](repeating: 0xff, count: 64))
         #expect(Ed25519Encoding.isCanonicalScalar(top))
         var shifted = [UInt8](repeating: 0, count: 32) + order

@@ -94,7 +94,7 @@ struct OperationsRoutes: Sendable {
         let followed = await service.followed
         let recoveryLoads = await service.recoveryLoads
         let tables = RepeatSignerTables.shared.counters
-        market.gauge("tender_signature_tables", help: "Keys with a verification table now (at most 512).")
+        market.gauge("tender_signature_tables", help: "Keys with a verification table now (at most \(RepeatSignerTables.shared.capacity)).")
             .set(Double(RepeatSignerTables.shared.count))
         let counters: [(name: String, help: String, value: Int)] = [
             ("tender_store_transactions_total", "Store transactions committed since start.", writes.transactionsCommitted),
